@@ -1,0 +1,51 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { accountRoutes } from './bank/routes/accounts.ts'
+import { authenticated } from './bank/routes/authenticated.ts'
+import { cardRoutes } from './bank/routes/cards.ts'
+import { consentRoutes } from './bank/routes/consent.ts'
+import { oauthRoutes } from './bank/routes/oauth.ts'
+import { customerRoutes } from './control/customers.ts'
+import { worldRoutes } from './control/world.ts'
+import type { Deps } from './deps.ts'
+import { docsRoutes } from './http/docs.ts'
+import { notFound, onError } from './http/errors.ts'
+import { limitBody, requireAdminKey } from './http/guards.ts'
+
+export const API_VERSION = '0.1.0'
+
+/** The whole sandbox as a Hono app: no listen(), no globals; everything comes from deps. */
+export function createApp(deps: Deps) {
+  const app = new OpenAPIHono()
+  app.onError(onError)
+  app.notFound(notFound)
+  app.use('*', limitBody())
+  app.use('/sandbox/*', requireAdminKey(deps.adminKey))
+  app.use('/banks/:bankId/v1/*', authenticated(deps))
+
+  app.get('/health', (c) =>
+    c.json({ status: 'ok', seed: deps.seed, banks: deps.banks.map(({ id, name, policy }) => ({ id, name, policy })) }),
+  )
+
+  app.route('/', oauthRoutes(deps))
+  app.route('/', accountRoutes(deps))
+  app.route('/', cardRoutes(deps))
+  app.route('/', consentRoutes(deps))
+  app.route('/', worldRoutes(deps))
+  app.route('/', customerRoutes(deps))
+  app.route('/', docsRoutes())
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' })
+  app.get('/openapi.json', (c) => c.json(openApiDocument(app)))
+  return app
+}
+
+export function openApiDocument(app: OpenAPIHono) {
+  return app.getOpenAPI31Document({
+    openapi: '3.1.0',
+    info: {
+      title: 'Bank Sandbox',
+      version: API_VERSION,
+      description: 'Simulated banks and messaging platform with fake data. Money is in integer minor units.',
+    },
+  })
+}

@@ -1,0 +1,91 @@
+import { toIso } from '../clock.ts'
+import type { Deps } from '../deps.ts'
+import { problems } from '../http/problem.ts'
+import type { ConsentRecord, RevokedBy } from '../store/state.ts'
+import { DAY_MS } from '../world/types.ts'
+import { type Bank, FORBIDDEN_PURPOSE, grantedScopes, PURPOSES, type Purpose, type Scope } from './policy.ts'
+import type { Consent } from './schemas.ts'
+
+export const CONSENT_LIFETIME_MS = 365 * DAY_MS
+export const CODE_LIFETIME_MS = 60_000
+
+export interface ConsentRequest {
+  scopes: readonly Scope[]
+  purpose: string
+}
+
+/** Checks the purpose before anything else: advertising has its own, stable refusal. */
+export function checkPurpose(purpose: string): Purpose {
+  if (purpose === FORBIDDEN_PURPOSE) throw problems.purposeNotPermitted()
+  const known = PURPOSES.find((p) => p === purpose)
+  if (!known) {
+    throw problems.invalidRequest('Unknown purpose.', [
+      { path: 'purpose', message: `Expected one of ${PURPOSES.join(', ')}` },
+    ])
+  }
+  return known
+}
+
+/** The customer approves: a consent for the intersection of the asked scopes and the bank's policy. */
+export function grantConsent(deps: Deps, bank: Bank, customerId: string, request: ConsentRequest): ConsentRecord {
+  const purpose = checkPurpose(request.purpose)
+  const scopes = grantedScopes(bank, request.scopes)
+  if (scopes.length === 0) {
+    throw problems.invalidRequest(`${bank.name} grants none of the requested scopes.`, [
+      { path: 'scopes', message: `This bank grants only ${bank.policy.scopes.join(', ')}` },
+    ])
+  }
+  const now = deps.clock.now()
+  const record: ConsentRecord = {
+    id: deps.ids.next('cns'),
+    bankId: bank.id,
+    customerId,
+    clientId: deps.credentials.clientId,
+    scopes,
+    purpose,
+    createdAtMs: now,
+    expiresAtMs: now + CONSENT_LIFETIME_MS,
+    revokedAtMs: null,
+    revokedBy: null,
+  }
+  deps.state.consents.set(record.id, record)
+  return record
+}
+
+export function issueCode(deps: Deps, consentId: string, redirectUri: string | null): string {
+  const code = deps.ids.secret('code')
+  deps.state.codes.set(code, { consentId, redirectUri, expiresAtMs: deps.clock.now() + CODE_LIFETIME_MS })
+  return code
+}
+
+export function consentStatus(record: ConsentRecord, nowMs: number): Consent['status'] {
+  if (record.revokedAtMs !== null) return 'revoked'
+  return nowMs >= record.expiresAtMs ? 'expired' : 'active'
+}
+
+/**
+ * Revokes once; a second revocation keeps the first one's time and actor. Tokens are
+ * kept on purpose: every call checks the consent, so they answer consent_revoked
+ * (not a vaguer invalid_token) from the very next call on.
+ */
+export function revokeConsent(deps: Deps, record: ConsentRecord, by: RevokedBy): void {
+  if (record.revokedAtMs !== null) return
+  record.revokedAtMs = deps.clock.now()
+  record.revokedBy = by
+}
+
+export function presentConsent(record: ConsentRecord, nowMs: number): Consent {
+  return {
+    id: record.id,
+    bankId: record.bankId,
+    customerId: record.customerId,
+    clientId: record.clientId,
+    scopes: record.scopes,
+    purpose: record.purpose,
+    status: consentStatus(record, nowMs),
+    createdAt: toIso(record.createdAtMs),
+    expiresAt: toIso(record.expiresAtMs),
+    revokedAt: record.revokedAtMs === null ? null : toIso(record.revokedAtMs),
+    revokedBy: record.revokedBy,
+  }
+}

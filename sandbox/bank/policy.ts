@@ -1,0 +1,62 @@
+// Each bank's data policy is data, not a code path: the scopes it will ever grant.
+// A consent gets the intersection of what was asked and what the bank allows (DESIGN §12).
+
+export const SCOPES = ['accounts:read', 'balances:read', 'transactions:read', 'transactions.all:read', 'alerts'] as const
+export type Scope = (typeof SCOPES)[number]
+
+export const PURPOSES = ['account_servicing', 'fraud_prevention', 'customer_support'] as const
+export type Purpose = (typeof PURPOSES)[number]
+/** Asked for, always refused with purpose_not_permitted. */
+export const FORBIDDEN_PURPOSE = 'advertising'
+
+export interface BankPolicy {
+  /** The scopes this bank ever grants. */
+  scopes: Scope[]
+  summary: string
+}
+
+export interface Bank {
+  id: string
+  name: string
+  policy: BankPolicy
+}
+
+export const DEFAULT_BANKS: readonly Bank[] = [
+  {
+    id: 'harbor',
+    name: 'Harbor Bank',
+    policy: {
+      scopes: [...SCOPES],
+      summary: 'Shares whatever the customer consents to, off-platform spending included.',
+    },
+  },
+  {
+    id: 'meridian',
+    name: 'Meridian Trust',
+    policy: {
+      scopes: ['accounts:read', 'balances:read', 'transactions:read', 'alerts'],
+      summary: 'Never shares off-platform transactions.',
+    },
+  },
+  {
+    id: 'pinecrest',
+    name: 'Pinecrest Credit Union',
+    policy: {
+      scopes: ['accounts:read', 'balances:read', 'alerts'],
+      summary: 'Accounts, balances and fraud alerts only; no transactions.',
+    },
+  },
+]
+
+export function grantedScopes(bank: Bank, asked: readonly Scope[]): Scope[] {
+  return SCOPES.filter((scope) => asked.includes(scope) && bank.policy.scopes.includes(scope))
+}
+
+/** Whether a consent with these scopes may see spending made outside the platform. */
+export function seesOffPlatform(scopes: readonly Scope[]): boolean {
+  return scopes.includes('transactions.all:read')
+}
+
+export function canReadTransactions(scopes: readonly Scope[]): boolean {
+  return scopes.includes('transactions:read') || scopes.includes('transactions.all:read')
+}

@@ -1,0 +1,40 @@
+import { toIso } from '../clock.ts'
+import type * as internal from '../world/types.ts'
+import type { Account, Card, Money, Transaction } from './schemas.ts'
+
+// Internal records → wire shapes. This is the one place that decides what leaves the
+// bank: no full card number, no fraud ground truth, no location.
+
+export function money(amount: number): Money {
+  return { amount, currency: 'USD' }
+}
+
+export function presentAccount(account: internal.Account): Account {
+  return { id: account.id, type: account.type, name: account.name, mask: account.mask, currency: account.currency }
+}
+
+export function presentCard(card: internal.Card, status: Card['status']): Card {
+  return {
+    id: card.id,
+    accountId: card.accountId,
+    kind: card.kind,
+    network: card.network,
+    last4: card.last4,
+    expiry: card.expiry,
+    status,
+  }
+}
+
+export function presentTransaction(txn: internal.Transaction, nowMs: number): Transaction {
+  return {
+    id: txn.id,
+    accountId: txn.accountId,
+    cardId: txn.cardId,
+    amount: money(txn.amount),
+    status: txn.postedAtMs > nowMs ? 'pending' : 'posted',
+    bookedAt: toIso(txn.bookedAtMs),
+    merchant: { name: txn.merchant.name, mcc: txn.merchant.mcc, category: txn.merchant.category },
+    channel: txn.channel,
+    description: txn.description,
+  }
+}

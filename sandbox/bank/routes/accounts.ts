@@ -1,0 +1,135 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { toIso } from '../../clock.ts'
+import type { Deps } from '../../deps.ts'
+import { bearerSecurity, json, problemResponses } from '../../http/openapi.ts'
+import { problems } from '../../http/problem.ts'
+import { validationHook } from '../../http/validate.ts'
+import { money, presentAccount, presentTransaction } from '../present.ts'
+import { Account, Balance, page, Transaction } from '../schemas.ts'
+import {
+  DEFAULT_WINDOW_DAYS,
+  dayOf,
+  decodeCursor,
+  encodeCursor,
+  MAX_WINDOW_DAYS,
+  type PageQuery,
+  transactionPage,
+} from '../transaction-page.ts'
+import { consentCustomer, offPlatformVisible, requireScope } from './authenticated.ts'
+import type { BankEnv } from './env.ts'
+import { DAY_MS } from '../../world/types.ts'
+
+const BankParams = z.object({ bankId: z.string().openapi({ example: 'harbor' }) })
+const AccountParams = BankParams.extend({ accountId: z.string().max(100).openapi({ example: 'acc_harbor_00000_chk' }) })
+const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Expected a date as YYYY-MM-DD')
+  // Date.parse rolls 2026-02-30 over to March; a round trip catches it.
+  .refine((d) => {
+    const ms = Date.parse(`${d}T00:00:00Z`)
+    return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(d)
+  }, 'Not a calendar date')
+const TransactionQuery = z.object({
+  from: IsoDate.optional().openapi({ description: 'Inclusive; default 29 days before `to`' }),
+  to: IsoDate.optional().openapi({ description: 'Inclusive; default today on the simulation clock' }),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(512).optional(),
+})
+
+const tags = ['Bank data']
+const common = { security: bearerSecurity, tags }
+const errors = problemResponses(401, 403, 404)
+
+const listAccounts = createRoute({
+  ...common,
+  method: 'get',
+  path: '/banks/{bankId}/v1/accounts',
+  summary: 'The consenting customer’s accounts',
+  request: { params: BankParams },
+  responses: { 200: json(page(Account, 'AccountPage'), 'Accounts'), ...errors },
+})
+const getAccount = createRoute({
+  ...common,
+  method: 'get',
+  path: '/banks/{bankId}/v1/accounts/{accountId}',
+  request: { params: AccountParams },
+  responses: { 200: json(Account, 'One account'), ...errors },
+})
+const getBalance = createRoute({
+  ...common,
+  method: 'get',
+  path: '/banks/{bankId}/v1/accounts/{accountId}/balances',
+  request: { params: AccountParams },
+  responses: { 200: json(Balance, 'Current and available balance'), ...errors },
+})
+const listTransactions = createRoute({
+  ...common,
+  method: 'get',
+  path: '/banks/{bankId}/v1/accounts/{accountId}/transactions',
+  summary: 'Transactions, newest first; platform-channel only unless the consent has transactions.all:read',
+  request: { params: AccountParams, query: TransactionQuery },
+  responses: { 200: json(page(Transaction, 'TransactionPage'), 'A page of transactions'), ...problemResponses(400), ...errors },
+})
+
+export function accountRoutes(deps: Deps) {
+  const app = new OpenAPIHono<BankEnv>({ defaultHook: validationHook })
+
+  /** The account, if it belongs to the consent's customer; anyone else's is simply not found. */
+  const ownAccount = (consentCustomerId: string, accountId: string) => {
+    const account = deps.world.account(accountId)
+    if (!account || account.customerId !== consentCustomerId) throw problems.notFound('No such account under this consent.')
+    return account
+  }
+
+  app.openapi(listAccounts, (c) => {
+    requireScope(c.var.consent, 'accounts:read')
+    const customer = consentCustomer(deps, c.var.consent)
+    return c.json({ data: customer.accounts.map(presentAccount), nextCursor: null }, 200)
+  })
+
+  app.openapi(getAccount, (c) => {
+    requireScope(c.var.consent, 'accounts:read')
+    return c.json(presentAccount(ownAccount(c.var.consent.customerId, c.req.valid('param').accountId)), 200)
+  })
+
+  app.openapi(getBalance, (c) => {
+    requireScope(c.var.consent, 'balances:read')
+    const account = ownAccount(c.var.consent.customerId, c.req.valid('param').accountId)
+    const now = deps.clock.now()
+    const { current, pending } = deps.ledger.balance(account, now)
+    const available = current + pending + (account.creditLimit ?? 0)
+    return c.json({ accountId: account.id, current: money(current), available: money(available), asOf: toIso(now) }, 200)
+  })
+
+  app.openapi(listTransactions, (c) => {
+    requireScope(c.var.consent, 'transactions:read', 'transactions.all:read')
+    const account = ownAccount(c.var.consent.customerId, c.req.valid('param').accountId)
+    const now = deps.clock.now()
+    const query = pageQuery(c.req.valid('query'), now)
+    const offPlatform = offPlatformVisible(c.var.consent)
+    const { items, hasMore } = transactionPage(deps.world, account, query, now, (txn) => offPlatform || txn.channel === 'platform')
+    const last = items.at(-1)
+    return c.json(
+      {
+        data: items.map((txn) => presentTransaction(txn, now)),
+        nextCursor: hasMore && last ? encodeCursor(query, last) : null,
+      },
+      200,
+    )
+  })
+
+  return app
+}
+
+function pageQuery(query: z.infer<typeof TransactionQuery>, nowMs: number): PageQuery {
+  if (query.cursor) return { ...decodeCursor(query.cursor), limit: query.limit }
+  const toDay = query.to ? dayOf(query.to) : Math.floor(nowMs / DAY_MS)
+  const fromDay = query.from ? dayOf(query.from) : toDay - (DEFAULT_WINDOW_DAYS - 1)
+  if (fromDay > toDay) throw problems.invalidRequest('`from` is after `to`.', [{ path: 'from', message: 'Must not be after to' }])
+  if (toDay - fromDay >= MAX_WINDOW_DAYS) {
+    throw problems.invalidRequest(`The window spans more than ${MAX_WINDOW_DAYS} days.`, [
+      { path: 'from', message: `At most ${MAX_WINDOW_DAYS} days before to` },
+    ])
+  }
+  return { fromDay, toDay, limit: query.limit, after: null }
+}

@@ -1,0 +1,49 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import type { Deps } from '../../deps.ts'
+import { bearerSecurity, json, problemResponses } from '../../http/openapi.ts'
+import { problems } from '../../http/problem.ts'
+import { validationHook } from '../../http/validate.ts'
+import { presentCard } from '../present.ts'
+import { Card, page } from '../schemas.ts'
+import { consentCustomer, requireScope } from './authenticated.ts'
+import type { BankEnv } from './env.ts'
+
+const BankParams = z.object({ bankId: z.string() })
+const CardParams = BankParams.extend({ cardId: z.string().max(100).openapi({ example: 'card_harbor_00000_d' }) })
+const common = { security: bearerSecurity, tags: ['Bank data'], description: 'Read under the accounts:read scope.' }
+const errors = problemResponses(401, 403, 404)
+
+const listCards = createRoute({
+  ...common,
+  method: 'get',
+  path: '/banks/{bankId}/v1/cards',
+  request: { params: BankParams },
+  responses: { 200: json(page(Card, 'CardPage'), 'Cards (last4 only, never the full number)'), ...errors },
+})
+const getCard = createRoute({
+  ...common,
+  method: 'get',
+  path: '/banks/{bankId}/v1/cards/{cardId}',
+  request: { params: CardParams },
+  responses: { 200: json(Card, 'One card'), ...errors },
+})
+
+export function cardRoutes(deps: Deps) {
+  const app = new OpenAPIHono<BankEnv>({ defaultHook: validationHook })
+  const status = (cardId: string) => deps.state.cardStatus.get(cardId) ?? 'active'
+
+  app.openapi(listCards, (c) => {
+    requireScope(c.var.consent, 'accounts:read')
+    const customer = consentCustomer(deps, c.var.consent)
+    return c.json({ data: customer.cards.map((card) => presentCard(card, status(card.id))), nextCursor: null }, 200)
+  })
+
+  app.openapi(getCard, (c) => {
+    requireScope(c.var.consent, 'accounts:read')
+    const card = deps.world.card(c.req.valid('param').cardId)
+    if (!card || card.customerId !== c.var.consent.customerId) throw problems.notFound('No such card under this consent.')
+    return c.json(presentCard(card, status(card.id)), 200)
+  })
+
+  return app
+}

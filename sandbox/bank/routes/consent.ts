@@ -1,0 +1,35 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import type { Deps } from '../../deps.ts'
+import { bearerSecurity, json, problemResponses } from '../../http/openapi.ts'
+import { validationHook } from '../../http/validate.ts'
+import { presentConsent, revokeConsent } from '../consents.ts'
+import { Consent } from '../schemas.ts'
+import type { BankEnv } from './env.ts'
+
+const BankParams = z.object({ bankId: z.string() })
+const common = { security: bearerSecurity, tags: ['Consent'], request: { params: BankParams } }
+
+const readConsent = createRoute({
+  ...common,
+  method: 'get',
+  path: '/banks/{bankId}/v1/consent',
+  summary: 'The consent this token is bound to',
+  responses: { 200: json(Consent, 'The consent'), ...problemResponses(401, 403) },
+})
+const deleteConsent = createRoute({
+  ...common,
+  method: 'delete',
+  path: '/banks/{bankId}/v1/consent',
+  summary: 'Platform-initiated revocation; the bank still sends consent.revoked',
+  responses: { 204: { description: 'Revoked' }, ...problemResponses(401, 403) },
+})
+
+export function consentRoutes(deps: Deps) {
+  const app = new OpenAPIHono<BankEnv>({ defaultHook: validationHook })
+  app.openapi(readConsent, (c) => c.json(presentConsent(c.var.consent, deps.clock.now()), 200))
+  app.openapi(deleteConsent, (c) => {
+    revokeConsent(deps, c.var.consent, 'platform')
+    return c.body(null, 204)
+  })
+  return app
+}

@@ -1,0 +1,87 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import type { Deps } from '../../deps.ts'
+import { problems } from '../../http/problem.ts'
+import { decide, parseAuthorize } from '../authorize.ts'
+import type { Bank } from '../policy.ts'
+import { revokeConsent } from '../consents.ts'
+import { exchangeCode, OAuthError, refreshTokens } from '../tokens.ts'
+import { consentPage } from './consent-page.ts'
+import { authenticateClient, formBody, oauthErrorResponse } from './oauth-client.ts'
+import { registerOAuthDocs } from './oauth-docs.ts'
+
+export function oauthRoutes(deps: Deps) {
+  const app = new OpenAPIHono()
+  registerOAuthDocs(app.openAPIRegistry)
+
+  const bankOf = (bankId: string | undefined): Bank => {
+    const bank = deps.bank(bankId ?? '')
+    if (!bank) throw problems.notFound('No such bank.')
+    return bank
+  }
+
+  // The page a customer sees after tapping the link; approving posts back below.
+  app.get('/banks/:bankId/oauth/authorize', (c) => {
+    const request = parseAuthorize(deps, bankOf(c.req.param('bankId')), c.req.query())
+    return c.html(consentPage(request, c.req.query()))
+  })
+
+  app.post('/banks/:bankId/oauth/authorize', async (c) => {
+    const form = await c.req.parseBody()
+    const fields: Record<string, string> = {}
+    for (const [key, value] of Object.entries(form)) if (typeof value === 'string') fields[key] = value
+    const request = parseAuthorize(deps, bankOf(c.req.param('bankId')), fields)
+    const customerId = fields.decision === 'approve' ? (fields.customer_id ?? '').trim() : null
+    return c.redirect(decide(deps, request, customerId), 302)
+  })
+
+  app.post('/banks/:bankId/oauth/token', async (c) => {
+    const bank = bankOf(c.req.param('bankId'))
+    try {
+      authenticateClient(deps, c.req.header('Authorization'))
+      const form = await formBody(c)
+      const tokens = grant(deps, bank.id, form)
+      c.header('Cache-Control', 'no-store')
+      return c.json(tokens, 200)
+    } catch (error) {
+      if (error instanceof OAuthError) return oauthErrorResponse(c, error)
+      throw error
+    }
+  })
+
+  // RFC 7009: unknown tokens still answer 200. Revoking a refresh token ends the grant.
+  app.post('/banks/:bankId/oauth/revoke', async (c) => {
+    const bank = bankOf(c.req.param('bankId'))
+    try {
+      authenticateClient(deps, c.req.header('Authorization'))
+      const { token } = await formBody(c)
+      if (!token) throw new OAuthError('invalid_request', 'The token parameter is required.')
+      const entry = deps.state.tokens.get(token)
+      const consent = entry && deps.state.consents.get(entry.consentId)
+      if (entry && consent?.bankId === bank.id) {
+        deps.state.tokens.delete(token)
+        if (entry.kind === 'refresh') revokeConsent(deps, consent, 'platform')
+      }
+      return c.body(null, 200)
+    } catch (error) {
+      if (error instanceof OAuthError) return oauthErrorResponse(c, error)
+      throw error
+    }
+  })
+
+  return app
+}
+
+function grant(deps: Deps, bankId: string, form: Record<string, string>) {
+  switch (form.grant_type) {
+    case 'authorization_code':
+      if (!form.code) throw new OAuthError('invalid_request', 'The code parameter is required.')
+      return exchangeCode(deps, bankId, form.code, form.redirect_uri)
+    case 'refresh_token':
+      if (!form.refresh_token) throw new OAuthError('invalid_request', 'The refresh_token parameter is required.')
+      return refreshTokens(deps, bankId, form.refresh_token)
+    case undefined:
+      throw new OAuthError('invalid_request', 'The grant_type parameter is required.')
+    default:
+      throw new OAuthError('unsupported_grant_type', 'Use authorization_code or refresh_token.')
+  }
+}

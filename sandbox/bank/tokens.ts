@@ -1,0 +1,94 @@
+import type { Deps } from '../deps.ts'
+import { problems } from '../http/problem.ts'
+import type { ConsentRecord } from '../store/state.ts'
+import { consentStatus } from './consents.ts'
+
+// OAuth 2.0 tokens bound to one consent (DESIGN §12): access tokens live 15 minutes on
+// the simulation clock, refresh tokens as long as the consent and rotate on use.
+
+export const ACCESS_TOKEN_LIFETIME_MS = 15 * 60_000
+
+/** An error in RFC 6749 §5.2's shape, for the token and revoke endpoints only. */
+export class OAuthError extends Error {
+  constructor(
+    readonly error: 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type',
+    readonly description: string,
+    readonly status: 400 | 401 = 400,
+  ) {
+    super(description)
+  }
+}
+
+export interface TokenResponse {
+  access_token: string
+  token_type: 'Bearer'
+  expires_in: number
+  refresh_token: string
+  scope: string
+  consent_id: string
+}
+
+function mintTokens(deps: Deps, consent: ConsentRecord): TokenResponse {
+  const access = deps.ids.secret('at')
+  const refresh = deps.ids.secret('rt')
+  const now = deps.clock.now()
+  deps.state.tokens.set(access, { consentId: consent.id, kind: 'access', expiresAtMs: now + ACCESS_TOKEN_LIFETIME_MS })
+  deps.state.tokens.set(refresh, { consentId: consent.id, kind: 'refresh', expiresAtMs: null })
+  return {
+    access_token: access,
+    token_type: 'Bearer',
+    expires_in: ACCESS_TOKEN_LIFETIME_MS / 1000,
+    refresh_token: refresh,
+    scope: consent.scopes.join(' '),
+    consent_id: consent.id,
+  }
+}
+
+function usableConsent(deps: Deps, bankId: string, consentId: string): ConsentRecord {
+  const consent = deps.state.consents.get(consentId)
+  if (!consent || consent.bankId !== bankId || consentStatus(consent, deps.clock.now()) !== 'active') {
+    throw new OAuthError('invalid_grant', 'The grant is no longer valid; link the bank again.')
+  }
+  return consent
+}
+
+export function exchangeCode(deps: Deps, bankId: string, code: string, redirectUri: string | undefined): TokenResponse {
+  const entry = deps.state.codes.get(code)
+  // Single use: the code is gone whether or not the exchange succeeds.
+  deps.state.codes.delete(code)
+  if (!entry || deps.clock.now() >= entry.expiresAtMs) {
+    throw new OAuthError('invalid_grant', 'The authorization code is unknown, used or expired.')
+  }
+  if (entry.redirectUri !== null && entry.redirectUri !== redirectUri) {
+    throw new OAuthError('invalid_grant', 'redirect_uri must repeat the one of the authorization request exactly.')
+  }
+  return mintTokens(deps, usableConsent(deps, bankId, entry.consentId))
+}
+
+export function refreshTokens(deps: Deps, bankId: string, refreshToken: string): TokenResponse {
+  const entry = deps.state.tokens.get(refreshToken)
+  if (!entry || entry.kind !== 'refresh') {
+    throw new OAuthError('invalid_grant', 'The refresh token is unknown or was already used.')
+  }
+  const consent = usableConsent(deps, bankId, entry.consentId)
+  deps.state.tokens.delete(refreshToken)
+  return mintTokens(deps, consent)
+}
+
+/** The consent behind a Bearer token, or the problem that explains why there is none. */
+export function authenticate(deps: Deps, bankId: string, authorization: string | undefined): ConsentRecord {
+  const token = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined
+  if (!token) throw problems.invalidToken('Send Authorization: Bearer <access token>.')
+  const entry = deps.state.tokens.get(token)
+  const consent = entry && deps.state.consents.get(entry.consentId)
+  if (!entry || entry.kind !== 'access' || !consent || consent.bankId !== bankId) {
+    throw problems.invalidToken('The access token is not known at this bank.')
+  }
+  const status = consentStatus(consent, deps.clock.now())
+  if (status === 'revoked') throw problems.consentRevoked()
+  if (status === 'expired') throw problems.consentExpired()
+  if (entry.expiresAtMs !== null && deps.clock.now() >= entry.expiresAtMs) {
+    throw problems.invalidToken('The access token has expired; use the refresh token.')
+  }
+  return consent
+}

@@ -1,0 +1,190 @@
+import { randomBytes } from 'node:crypto'
+import { parseArgs } from 'node:util'
+import { createApp, openApiDocument } from './app.ts'
+import { DEFAULT_BANKS } from './bank/policy.ts'
+import { type Clock, createClock } from './clock.ts'
+import { publicCredentials } from './credentials.ts'
+import { createDeps } from './deps.ts'
+import { generateWorld } from './generate/generate.ts'
+import { refuseTargetUrl } from './http/url-guard.ts'
+import { isLoopback, startServer } from './server.ts'
+
+// Command parsing only: each command calls into the modules. `io` carries the outside
+// world (streams, wall clock, env), so the CLI runs the same in tests as in a shell.
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean }
+  stderr: NodeJS.WritableStream & { isTTY?: boolean }
+  env: Record<string, string | undefined>
+  wallNow: () => number
+}
+
+export class UsageError extends Error {}
+
+const HELP = `bank-sandbox — simulated banks and messaging platform for building bank-to-chat integrations
+
+Usage:
+  bank-sandbox serve [--port 4545] [--host 127.0.0.1] [--seed 42] [--customers 1000] [--days 90]
+                     [--integration URL] [--random-secrets] [--admin-key KEY]
+  bank-sandbox generate --seed S --customers N --days D [--format ndjson|json|csv] [--out FILE] [--now ISO]
+  bank-sandbox openapi
+  bank-sandbox help
+`
+
+/** Runs one command; resolves to the process exit code (a server keeps running: resolves to null). */
+export async function runCli(argv: string[], io: CliIo): Promise<number | null> {
+  const [command, ...rest] = argv
+  try {
+    switch (command) {
+      case 'serve':
+        await serveCommand(rest, io)
+        return null
+      case 'generate':
+        await generateCommand(rest, io)
+        return 0
+      case 'openapi':
+        io.stdout.write(`${JSON.stringify(openapiDocument(), null, 2)}\n`)
+        return 0
+      case undefined:
+      case 'help':
+      case '--help':
+        io.stdout.write(HELP)
+        return 0
+      default:
+        throw new UsageError(`Unknown command "${command}".`)
+    }
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
+      io.stderr.write(`bank-sandbox: ${error.message}\nRun "bank-sandbox help" for usage.\n`)
+      return 2
+    }
+    throw error
+  }
+}
+
+function integer(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}.`)
+  return n
+}
+
+async function serveCommand(args: string[], io: CliIo): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      seed: { type: 'string' },
+      customers: { type: 'string' },
+      days: { type: 'string' },
+      integration: { type: 'string' },
+      'random-secrets': { type: 'boolean' },
+      'admin-key': { type: 'string' },
+    },
+  })
+  const host = values.host ?? '127.0.0.1'
+  const port = integer(values.port, 'port', 4545, 0, 65535)
+  const seed = integer(values.seed, 'seed', 42, 0, 2 ** 31 - 1)
+  const customers = integer(values.customers, 'customers', 1000, 1, 100_000_000)
+  const days = integer(values.days, 'days', 90, 1, 3650)
+  if (values.integration !== undefined) {
+    const refusal = refuseTargetUrl(values.integration)
+    if (refusal) throw new UsageError(`--integration: ${refusal}`)
+  }
+  const adminKey = values['admin-key'] ?? io.env.SANDBOX_ADMIN_KEY ?? (isLoopback(host) ? null : randomBytes(16).toString('hex'))
+  const clock: Clock = createClock({ startMs: io.wallNow(), mode: 'real', wallNow: io.wallNow })
+  const deps = createDeps({
+    seed,
+    customers,
+    days,
+    clock,
+    randomSecrets: values['random-secrets'] ?? false,
+    adminKey,
+    integrationUrl: values.integration ?? null,
+  })
+  const server = await startServer(deps, { port, host })
+  io.stdout.write(banner(server.url, deps.seed, customers, publicCredentials(deps.credentials), adminKey))
+}
+
+function banner(url: string, seed: number, customers: number, credentials: ReturnType<typeof publicCredentials>, adminKey: string | null) {
+  const banks = Object.entries(credentials.banks)
+    .map(([id, { webhookSecret }]) => `    ${id.padEnd(10)} webhook secret ${webhookSecret}`)
+    .join('\n')
+  return `Bank Sandbox — fake data only
+  listening on ${url}   (seed ${seed}, ${customers} people, banks ${DEFAULT_BANKS.map((b) => b.id).join(', ')})
+  API reference   ${url}/docs   ·   OpenAPI ${url}/openapi.json
+Credentials (also at GET ${url}/sandbox/credentials):
+    client id     ${credentials.clientId}
+    client secret ${credentials.clientSecret}
+${banks}
+    platform app secret ${credentials.platform.appSecret}
+    platform page token ${credentials.platform.pageToken}
+${adminKey ? `    admin key (X-Sandbox-Admin-Key) ${adminKey}\n` : ''}`
+}
+
+async function generateCommand(args: string[], io: CliIo): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      seed: { type: 'string' },
+      customers: { type: 'string' },
+      days: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      now: { type: 'string' },
+    },
+  })
+  const format = values.format ?? 'ndjson'
+  if (format !== 'ndjson' && format !== 'json' && format !== 'csv') throw new UsageError('--format must be ndjson, json or csv.')
+  const nowMs = values.now === undefined ? GENERATE_DEFAULT_NOW : Date.parse(values.now)
+  if (Number.isNaN(nowMs)) throw new UsageError('--now must be an ISO 8601 date-time.')
+  const options = {
+    seed: integer(values.seed, 'seed', 42, 0, 2 ** 31 - 1),
+    customers: integer(values.customers, 'customers', 100, 1, 100_000_000),
+    days: integer(values.days, 'days', 90, 1, 3650),
+    nowMs,
+    format,
+    bankIds: DEFAULT_BANKS.map((bank) => bank.id),
+  } as const
+  const { createWriteStream } = await import('node:fs')
+  const out = values.out ? createWriteStream(values.out) : io.stdout
+  const progress = io.stderr.isTTY ? progressLine(io) : undefined
+  const result = await generateWorld(options, out, progress?.update)
+  progress?.done(result)
+  if (values.out) await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())))
+}
+
+/**
+ * generate's "now" when --now is not given: a fixed instant, so the same seed gives the
+ * same bytes on any day (DESIGN §3). Pass --now to anchor the history elsewhere.
+ */
+export const GENERATE_DEFAULT_NOW = Date.parse('2026-01-01T00:00:00.000Z')
+
+function progressLine(io: CliIo) {
+  const started = io.wallNow()
+  let shown = 0
+  return {
+    update(done: number, total: number) {
+      const now = io.wallNow()
+      if (now - shown < 200) return
+      shown = now
+      const pct = ((100 * done) / total).toFixed(1)
+      io.stderr.write(`\rgenerating: ${done}/${total} people (${pct}%)`)
+    },
+    done(result: { people: number; transactions: number }) {
+      const seconds = (io.wallNow() - started) / 1000
+      io.stderr.write(`\rgenerated ${result.people} people, ${result.transactions} transactions in ${seconds.toFixed(1)} s\n`)
+    },
+  }
+}
+
+function openapiDocument() {
+  const deps = createDeps({
+    seed: 42,
+    customers: 1,
+    days: 1,
+    clock: createClock({ startMs: GENERATE_DEFAULT_NOW, mode: 'frozen', wallNow: () => GENERATE_DEFAULT_NOW }),
+  })
+  return openApiDocument(createApp(deps))
+}

@@ -1,0 +1,46 @@
+// The simulation clock. Real-time by default (sim time runs at wall speed from an
+// anchor), or frozen; advancing moves the anchor. The wall clock is injected, so
+// tests and scenarios run on time they control.
+
+export type ClockMode = 'real' | 'frozen'
+
+export interface Clock {
+  now(): number
+  mode(): ClockMode
+  /** Moves simulation time forward by `ms` (≥ 0). */
+  advance(ms: number): void
+  /** Jumps to `ms` (never backwards: stored changes assume time only grows). */
+  set(ms: number): void
+  setMode(mode: ClockMode): void
+  /** Wall-clock milliseconds, for things that must not follow the simulation (webhook timestamps). */
+  wallNow(): number
+}
+
+export function createClock(options: { startMs: number; mode: ClockMode; wallNow: () => number }): Clock {
+  const { wallNow } = options
+  let mode = options.mode
+  let anchorSim = options.startMs
+  let anchorWall = wallNow()
+
+  const now = () => (mode === 'frozen' ? anchorSim : anchorSim + (wallNow() - anchorWall))
+  const reanchor = (simMs: number) => {
+    anchorSim = simMs
+    anchorWall = wallNow()
+  }
+
+  return {
+    now,
+    mode: () => mode,
+    advance: (ms) => reanchor(now() + Math.max(0, ms)),
+    set: (ms) => reanchor(Math.max(now(), ms)),
+    setMode: (next) => {
+      reanchor(now())
+      mode = next
+    },
+    wallNow,
+  }
+}
+
+export function toIso(ms: number): string {
+  return new Date(ms).toISOString()
+}

@@ -1,0 +1,44 @@
+import { createHmac, randomBytes } from 'node:crypto'
+
+// Sandbox credentials (DESIGN §11). Derived from the `serve` seed so local setups stay
+// stable across restarts; fixed for the life of the process (a reset keeps them).
+
+export interface Credentials {
+  clientId: string
+  clientSecret: string
+  banks: Record<string, { webhookSecret: string }>
+  platform: { appSecret: string; pageToken: string; pageId: string }
+  /** Signs opaque codes and tokens; never shown to anyone. */
+  tokenKey: Buffer
+}
+
+export const CLIENT_ID = 'platform-demo'
+
+function derive(seed: number, label: string, random: boolean): Buffer {
+  if (random) return randomBytes(32)
+  return createHmac('sha256', `bank-sandbox-seed:${seed}`).update(label).digest()
+}
+
+export function createCredentials(seed: number, bankIds: readonly string[], random = false): Credentials {
+  const banks: Credentials['banks'] = {}
+  for (const bankId of bankIds) {
+    banks[bankId] = { webhookSecret: `whsec_${derive(seed, `webhook:${bankId}`, random).toString('base64')}` }
+  }
+  return {
+    clientId: CLIENT_ID,
+    clientSecret: `cs_${derive(seed, 'client-secret', random).toString('base64url').slice(0, 32)}`,
+    banks,
+    platform: {
+      appSecret: derive(seed, 'platform-app-secret', random).toString('hex').slice(0, 32),
+      pageToken: `pt_${derive(seed, 'platform-page-token', random).toString('base64url').slice(0, 40)}`,
+      pageId: 'page_bank_sandbox',
+    },
+    tokenKey: derive(seed, 'token-key', random),
+  }
+}
+
+/** What `GET /sandbox/credentials` answers: everything but the internal signing key. */
+export function publicCredentials(credentials: Credentials) {
+  const { tokenKey: _secret, ...visible } = credentials
+  return visible
+}

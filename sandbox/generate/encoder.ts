@@ -1,0 +1,87 @@
+// What every output format implements, and the JSON fragments NDJSON and JSON share.
+// Cards are exported without their number: the export is a dataset for building
+// integrations, and a PAN has no place in one (DESIGN §3). The fraud label is in.
+import type { Account, Card, Customer, Merchant, Person, Transaction } from '../world/types.ts'
+
+export interface ExportMeta {
+  generator: 'bank-sandbox'
+  version: number
+  seed: number
+  customers: number
+  days: number
+  now: string
+  startDate: string
+  bankIds: readonly string[]
+}
+
+export interface PersonEntry {
+  person: Person
+  customers: readonly Customer[]
+  /** Each day's exported transactions of the account, oldest day first. */
+  days(account: Account): Iterable<readonly Transaction[]>
+}
+
+export interface Encoder {
+  header(meta: ExportMeta): string
+  /** Yields the person's output in pieces small enough to honour the chunk size. */
+  person(entry: PersonEntry, first: boolean): Iterable<string>
+  footer(): string
+}
+
+const money = (amount: number) => ({ amount, currency: 'USD' as const })
+
+export function customerRecord(customer: Customer) {
+  return { id: customer.id, bankId: customer.bankId, platformUserId: customer.person.platformUserId }
+}
+
+export function accountFields(account: Account) {
+  return {
+    id: account.id,
+    customerId: account.customerId,
+    bankId: account.bankId,
+    name: account.name,
+    mask: account.mask,
+    currency: account.currency,
+    openingBalance: money(account.openingBalance),
+    creditLimit: account.creditLimit === null ? null : money(account.creditLimit),
+  }
+}
+
+/** The card without its number. */
+export function cardRecord(card: Card) {
+  const { id, accountId, kind, network, last4, expiry } = card
+  return { id, accountId, kind, network, last4, expiry }
+}
+
+/**
+ * Serializes transactions by template instead of JSON.stringify: the hot loop of an
+ * export. Strings from the finite merchant/city tables are escaped once and memoized.
+ */
+export function createTransactionJson(nowMs: number, iso: (ms: number) => string) {
+  const quoted = new Map<string, string>()
+  const merchants = new Map<Merchant, string>()
+  const q = (text: string) => {
+    let found = quoted.get(text)
+    if (found === undefined) {
+      found = JSON.stringify(text)
+      if (quoted.size < 10_000) quoted.set(text, found)
+    }
+    return found
+  }
+  const merchantJson = (merchant: Merchant) => {
+    let found = merchants.get(merchant)
+    if (found === undefined) {
+      found = JSON.stringify({ name: merchant.name, mcc: merchant.mcc, category: merchant.category })
+      merchants.set(merchant, found)
+    }
+    return found
+  }
+  return (t: Transaction, prefix: string): string =>
+    `{${prefix}"id":${JSON.stringify(t.id)},"accountId":${JSON.stringify(t.accountId)},"cardId":${
+      t.cardId === null ? 'null' : JSON.stringify(t.cardId)
+    },"amount":{"amount":${t.amount},"currency":"USD"},"status":"${t.postedAtMs > nowMs ? 'pending' : 'posted'}","bookedAt":"${iso(
+      t.bookedAtMs,
+    )}","postedAt":"${iso(t.postedAtMs)}","merchant":${merchantJson(t.merchant)},"channel":"${t.channel}","description":${q(
+      t.description,
+    )},"city":${q(t.city)},"fraud":${t.fraud === null ? 'null' : `"${t.fraud}"`}}`
+}

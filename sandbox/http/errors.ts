@@ -1,0 +1,36 @@
+import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { Problem, type ProblemCode } from './problem.ts'
+
+// Every error leaves as application/problem+json. Unknown errors become a bare 500:
+// no message, no stack, nothing from the input.
+
+export function problemResponse(problem: Problem): Response {
+  return new Response(JSON.stringify(problem.toBody()), {
+    status: problem.status,
+    headers: { 'Content-Type': 'application/problem+json', ...problem.headers },
+  })
+}
+
+export function onError(error: Error, _c: Context): Response {
+  if (error instanceof Problem) return problemResponse(error)
+  if (error instanceof HTTPException) return problemResponse(fromHttpException(error))
+  console.error('unexpected error:', error)
+  return problemResponse(new Problem('internal', 'Something went wrong inside the sandbox.'))
+}
+
+/** Hono's own refusals (malformed JSON, a wrong Content-Type) in our vocabulary. */
+function fromHttpException(error: HTTPException): Problem {
+  const byStatus: Record<number, [ProblemCode, string]> = {
+    400: ['invalid_request', 'The body is not well-formed JSON.'],
+    413: ['payload_too_large', 'The request body is too large.'],
+    415: ['invalid_request', 'Send the body as application/json with a matching Content-Type.'],
+  }
+  const [code, detail] = byStatus[error.status] ?? ['invalid_request', 'The request could not be read.']
+  return new Problem(code, detail)
+}
+
+export function notFound(_c: Context): Response {
+  // The path is not echoed: clients have been known to put card numbers in URLs.
+  return problemResponse(new Problem('not_found', 'No route matches this method and path; see /docs.'))
+}

@@ -1,0 +1,19 @@
+import type { z } from '@hono/zod-openapi'
+import { Problem } from '../bank/schemas.ts'
+
+// Small helpers so route definitions stay short and every documented error is problem+json.
+
+export function json<T extends z.ZodType>(schema: T, description: string) {
+  return { content: { 'application/json': { schema } }, description }
+}
+
+export function problemResponses(...statuses: number[]) {
+  const responses: Record<number, { content: { 'application/problem+json': { schema: typeof Problem } }; description: string }> =
+    {}
+  for (const status of statuses) {
+    responses[status] = { content: { 'application/problem+json': { schema: Problem } }, description: 'Problem (RFC 9457)' }
+  }
+  return responses
+}
+
+export const bearerSecurity = [{ bearerAuth: [] }]

@@ -1,0 +1,108 @@
+// The one catalogue of RFC 9457 problems. Each entry fixes type, title, status and a
+// stable `code` (DESIGN §12); call sites add only a `detail`, which must never echo input.
+
+export type ProblemCode =
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'consent_revoked'
+  | 'consent_expired'
+  | 'insufficient_scope'
+  | 'partnership_terminated'
+  | 'purpose_not_permitted'
+  | 'forbidden'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'payload_too_large'
+  | 'rate_limited'
+  | 'bank_unavailable'
+  | 'internal'
+
+const catalogue: Record<ProblemCode, { status: number; title: string }> = {
+  invalid_request: { status: 400, title: 'The request is not valid' },
+  invalid_token: { status: 401, title: 'The access token is missing, unknown or expired' },
+  consent_revoked: { status: 401, title: 'The consent behind this token was revoked' },
+  consent_expired: { status: 401, title: 'The consent behind this token has expired' },
+  insufficient_scope: { status: 403, title: 'The consent does not cover this resource' },
+  partnership_terminated: { status: 403, title: 'The bank has ended its partnership with the platform' },
+  purpose_not_permitted: { status: 403, title: 'This purpose is never permitted' },
+  forbidden: { status: 403, title: 'Not allowed' },
+  not_found: { status: 404, title: 'No such resource' },
+  method_not_allowed: { status: 405, title: 'Method not allowed on this resource' },
+  payload_too_large: { status: 413, title: 'The request body is too large' },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  bank_unavailable: { status: 503, title: 'The bank is unavailable' },
+  internal: { status: 500, title: 'Internal error' },
+}
+
+export interface FieldError {
+  path: string
+  message: string
+}
+
+export interface ProblemBody {
+  type: string
+  title: string
+  status: number
+  detail: string
+  code: ProblemCode
+  errors?: FieldError[]
+}
+
+// A URN, not a URL: the sandbox runs offline, so a link would lead nowhere.
+export const PROBLEM_TYPE_BASE = 'urn:bank-sandbox:problem:'
+
+export class Problem extends Error {
+  readonly code: ProblemCode
+  readonly status: number
+  readonly errors: FieldError[] | undefined
+  readonly headers: Record<string, string>
+
+  constructor(code: ProblemCode, detail: string, extra: { errors?: FieldError[]; headers?: Record<string, string> } = {}) {
+    super(detail)
+    this.code = code
+    this.status = catalogue[code].status
+    this.errors = extra.errors
+    this.headers = extra.headers ?? {}
+  }
+
+  toBody(): ProblemBody {
+    const body: ProblemBody = {
+      type: PROBLEM_TYPE_BASE + this.code,
+      title: catalogue[this.code].title,
+      status: this.status,
+      detail: this.message,
+      code: this.code,
+    }
+    if (this.errors) body.errors = this.errors
+    return body
+  }
+}
+
+export function problemStatus(code: ProblemCode): number {
+  return catalogue[code].status
+}
+
+/** Shorthands so call sites read as sentences: `throw problems.notFound('No such account')`. */
+export const problems = {
+  invalidRequest: (detail: string, errors?: FieldError[]) =>
+    new Problem('invalid_request', detail, errors ? { errors } : {}),
+  invalidToken: (detail: string) =>
+    new Problem('invalid_token', detail, { headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } }),
+  consentRevoked: () => new Problem('consent_revoked', 'Ask the customer to link the bank again.'),
+  consentExpired: () => new Problem('consent_expired', 'Ask the customer to renew the link to the bank.'),
+  insufficientScope: (scope: string) =>
+    new Problem('insufficient_scope', `This call needs the ${scope} scope, which the consent does not grant.`),
+  partnershipTerminated: (bankId: string) =>
+    new Problem('partnership_terminated', `The bank ${bankId} no longer works with this platform.`),
+  purposeNotPermitted: () =>
+    new Problem('purpose_not_permitted', 'Customer data may never be used for advertising.'),
+  forbidden: (detail: string) => new Problem('forbidden', detail),
+  notFound: (detail: string) => new Problem('not_found', detail),
+  payloadTooLarge: (limitBytes: number) =>
+    new Problem('payload_too_large', `Request bodies may be at most ${limitBytes} bytes.`),
+  rateLimited: (retryAfterSeconds: number) =>
+    new Problem('rate_limited', `Retry after ${retryAfterSeconds} s.`, {
+      headers: { 'Retry-After': String(retryAfterSeconds) },
+    }),
+  bankUnavailable: (detail: string) => new Problem('bank_unavailable', detail),
+}

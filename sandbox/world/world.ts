@@ -1,0 +1,100 @@
+// createWorld: the lazy, deterministic synthetic world. Creating one does O(1) work;
+// every record is computed on demand from (seed, kind, index) and memoized only in
+// small bounded caches, so a world of ten million people costs what one of ten does.
+import { base, en, en_US, Faker } from '@faker-js/faker'
+import { accountsOf, generateAccount, hasAccount } from './accounts.ts'
+import { cardsOf, generateCard } from './cards.ts'
+import { createContext, isPersonIndex } from './context.ts'
+import { parseAccountId, parseCardId, parseCustomerId } from './ids.ts'
+import { cached, Lru } from './lru.ts'
+import { isMember } from './membership.ts'
+import { generatePerson } from './people.ts'
+import { customerProfile, type Profile } from './profile.ts'
+import { createTransactionSource } from './transactions.ts'
+import type { Account, Card, Customer, Person, Transaction, World, WorldConfig } from './types.ts'
+
+export function createWorld(config: WorldConfig): World {
+  const ctx = createContext(config)
+  const seed = config.seed
+  let faker: Faker | undefined // built on first use: a world nobody reads costs nothing
+  const people = new Lru<number, Person>(2048)
+  const profiles = new Lru<string, Profile>(4096)
+  const customers = new Lru<string, Customer>(2048)
+  const transactions = createTransactionSource(seed)
+
+  function profileOf(bankId: string, index: number): Profile | undefined {
+    const bankHash = ctx.bankHash.get(bankId)
+    if (bankHash === undefined || !isPersonIndex(ctx, index) || !isMember(ctx, bankId, index)) return undefined
+    return cached(profiles, `${bankId}:${index}`, () => customerProfile(ctx, bankId, bankHash, index))
+  }
+
+  function person(index: number): Person | undefined {
+    if (!isPersonIndex(ctx, index)) return undefined
+    return cached(people, index, () => {
+      faker ??= new Faker({ locale: [en_US, en, base] })
+      const made = generatePerson(faker, ctx, index)
+      Object.freeze(made.address)
+      Object.freeze(made.bankIds)
+      return Object.freeze(made)
+    })
+  }
+
+  function customerOfPerson(bankId: string, index: number): Customer | undefined {
+    const profile = profileOf(bankId, index)
+    const who = profile && person(index)
+    if (!profile || !who) return undefined
+    return cached(customers, profile.customerId, () =>
+      Object.freeze({
+        id: profile.customerId,
+        bankId,
+        person: who,
+        accounts: Object.freeze(accountsOf(seed, profile).map((a) => Object.freeze(a))) as Account[],
+        cards: Object.freeze(cardsOf(seed, profile).map((c) => Object.freeze(c))) as Card[],
+      }),
+    )
+  }
+
+  function listCustomers(bankId: string, from: number, limit: number) {
+    const found: Customer[] = []
+    if (!ctx.bankHash.has(bankId) || !Number.isSafeInteger(from) || !Number.isSafeInteger(limit)) {
+      return { customers: found, next: null }
+    }
+    let index = Math.max(0, from)
+    for (; index < config.customers && found.length < Math.max(0, limit); index++) {
+      const customer = customerOfPerson(bankId, index)
+      if (customer) found.push(customer)
+    }
+    // Skip ahead to the next member, so `next` is null exactly when nothing is left.
+    while (index < config.customers && !isMember(ctx, bankId, index)) index++
+    return { customers: found, next: index < config.customers ? index : null }
+  }
+
+  function account(id: string): Account | undefined {
+    const parsed = parseAccountId(id)
+    const profile = parsed && profileOf(parsed.bankId, parsed.index)
+    if (!parsed || !profile || !hasAccount(profile, parsed.type)) return undefined
+    return Object.freeze(generateAccount(seed, profile, parsed.type))
+  }
+
+  function card(id: string): Card | undefined {
+    const parsed = parseCardId(id)
+    const profile = parsed && profileOf(parsed.bankId, parsed.index)
+    if (!parsed || !profile || (parsed.code === 'c' && !profile.hasCredit)) return undefined
+    return Object.freeze(generateCard(seed, profile, parsed.code === 'd' ? 'debit' : 'credit'))
+  }
+
+  function customer(bankId: string, id: string): Customer | undefined {
+    const parsed = parseCustomerId(id)
+    if (!parsed || parsed.bankId !== bankId) return undefined
+    return customerOfPerson(bankId, parsed.index)
+  }
+
+  function transactionsOnDay(acct: Account, day: number): readonly Transaction[] {
+    const parsed = parseAccountId(acct.id)
+    const profile = parsed && profileOf(parsed.bankId, parsed.index)
+    if (!parsed || !profile || !hasAccount(profile, parsed.type) || !Number.isSafeInteger(day)) return []
+    return transactions.onDay(profile, parsed.type, day)
+  }
+
+  return { config, person, listCustomers, customer, customerOfPerson, account, card, transactionsOnDay }
+}
