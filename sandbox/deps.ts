@@ -1,3 +1,4 @@
+import { type Book, createBook } from './bank/book.ts'
 import { createLedger, type Ledger } from './bank/ledger.ts'
 import { type Bank, DEFAULT_BANKS } from './bank/policy.ts'
 import type { Clock } from './clock.ts'
@@ -32,7 +33,9 @@ export interface Deps {
   readonly adminKey: string | null
   seed: number
   world: World
-  /** Balances of `world`, memoized; replaced with it. */
+  /** The world's transactions plus injected ones; replaced with the world. */
+  book: Book
+  /** Balances over `book`, memoized; replaced with it. */
   ledger: Ledger
   state: SandboxState
   /** Base URL of the attached integration; redirect_uris must lie under it. */
@@ -54,6 +57,7 @@ export function createDeps(options: SandboxOptions): Deps {
     })
 
   const world = buildWorld(options.seed)
+  const book = createBook(world)
   const deps: Deps = {
     banks,
     clock: options.clock,
@@ -64,14 +68,16 @@ export function createDeps(options: SandboxOptions): Deps {
     adminKey: options.adminKey ?? null,
     seed: options.seed,
     world,
-    ledger: createLedger(world),
+    book,
+    ledger: createLedger(book),
     state: createState(),
     integrationUrl: options.integrationUrl ?? null,
     bank: (bankId) => banks.find((bank) => bank.id === bankId),
     reset(seed = deps.seed) {
       deps.seed = seed
       deps.world = buildWorld(seed)
-      deps.ledger = createLedger(deps.world)
+      deps.book = createBook(deps.world)
+      deps.ledger = createLedger(deps.book)
       deps.state = createState()
     },
   }

@@ -41,7 +41,7 @@ describe('bank-sandbox CLI', () => {
 
   test.each([
     [['generate', '--format', 'xml'], /--format must be ndjson, json or csv/],
-    [['generate', '--customers', '-3'], /--customers must be a whole number/],
+    [['generate', '--customers', '0'], /--customers must be a whole number/],
     [['generate', '--bogus'], /Unknown option '--bogus'/],
     [['serve', '--integration', 'http://169.254.169.254/'], /Link-local/],
     [['frobnicate'], /Unknown command "frobnicate"/],

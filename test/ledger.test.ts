@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
+import { createBook } from '../sandbox/bank/book.ts'
 import { createLedger, MAX_SETTLE_DAYS } from '../sandbox/bank/ledger.ts'
 import { createWorld } from '../sandbox/world/world.ts'
 import { DAY_MS } from '../sandbox/world/types.ts'
@@ -20,7 +21,7 @@ describe('ledger', () => {
           const customer = world.customerOfPerson(BANKS[person % 3] ?? 'harbor', person)
           fc.pre(customer !== undefined)
           const nowMs = startDay * DAY_MS + offsetMs
-          const ledger = createLedger(world)
+          const ledger = createLedger(createBook(world))
           for (const account of customer?.accounts ?? []) {
             let posted = 0
             let pending = 0
@@ -44,10 +45,10 @@ describe('ledger', () => {
     const world = createWorld({ seed: 7, customers: 20, bankIds: BANKS, startDay: 20_400 })
     const account = world.customerOfPerson('harbor', 0)?.accounts[0]
     if (!account) throw new Error('person 0 banks at harbor')
-    const memo = createLedger(world)
+    const memo = createLedger(createBook(world))
     for (let day = 20_400; day < 20_700; day += 7) {
       const now = day * DAY_MS + 13 * 3_600_000
-      expect(memo.balance(account, now)).toEqual(createLedger(world).balance(account, now))
+      expect(memo.balance(account, now)).toEqual(createLedger(createBook(world)).balance(account, now))
     }
   })
 

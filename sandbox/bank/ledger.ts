@@ -1,5 +1,6 @@
-import type { Account, World } from '../world/types.ts'
+import type { Account } from '../world/types.ts'
 import { DAY_MS } from '../world/types.ts'
+import type { Book } from './book.ts'
 
 /** Card purchases post at most this many days after booking; older days are fully settled. */
 export const MAX_SETTLE_DAYS = 4
@@ -18,17 +19,19 @@ export interface Ledger {
 /**
  * Balance = opening balance + posted transactions (DESIGN §3). Settled days never change,
  * so their running sum is memoized per account and only the last few days are summed
- * per call: a balance read costs the same on day 1 and on day 400.
+ * per call: a balance read costs the same on day 1 and on day 400. Injected transactions
+ * are booked at the clock's "now", inside the open window, so they never land in a
+ * memoized day.
  */
-export function createLedger(world: World, maxCachedAccounts = 100_000): Ledger {
+export function createLedger(book: Book, maxCachedAccounts = 100_000): Ledger {
   const settled = new Map<string, { throughDay: number; sum: number }>()
 
   function settledSum(account: Account, throughDay: number): number {
-    const start = world.config.startDay
+    const start = book.startDay
     let entry = settled.get(account.id)
     if (!entry || entry.throughDay > throughDay) entry = { throughDay: start - 1, sum: 0 }
     for (let day = entry.throughDay + 1; day <= throughDay; day++) {
-      for (const txn of world.transactionsOnDay(account, day)) entry.sum += txn.amount
+      for (const txn of book.transactionsOnDay(account, day)) entry.sum += txn.amount
     }
     entry.throughDay = throughDay
     if (settled.size >= maxCachedAccounts) settled.clear()
@@ -39,11 +42,11 @@ export function createLedger(world: World, maxCachedAccounts = 100_000): Ledger 
   return {
     balance(account, nowMs) {
       const today = Math.floor(nowMs / DAY_MS)
-      const firstOpenDay = Math.max(world.config.startDay, today - MAX_SETTLE_DAYS)
+      const firstOpenDay = Math.max(book.startDay, today - MAX_SETTLE_DAYS)
       let current = account.openingBalance + settledSum(account, firstOpenDay - 1)
       let pending = 0
       for (let day = firstOpenDay; day <= today; day++) {
-        for (const txn of world.transactionsOnDay(account, day)) {
+        for (const txn of book.transactionsOnDay(account, day)) {
           if (txn.bookedAtMs > nowMs) break
           if (txn.postedAtMs <= nowMs) current += txn.amount
           else pending += txn.amount

@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { problems } from '../http/problem.ts'
-import type { Account, Transaction, World } from '../world/types.ts'
+import type { Account, Transaction } from '../world/types.ts'
 import { DAY_MS } from '../world/types.ts'
+import type { Book } from './book.ts'
 
 // Keyset pagination over a date window, newest first. The cursor is opaque to clients
 // but is just the window and the last item's (bookedAt, id), so it stays stable while
@@ -52,7 +53,7 @@ function isAfterCursor(txn: Transaction, after: PageQuery['after']): boolean {
 }
 
 export function transactionPage(
-  world: World,
+  book: Book,
   account: Account,
   query: PageQuery,
   nowMs: number,
@@ -60,9 +61,9 @@ export function transactionPage(
 ): { items: Transaction[]; hasMore: boolean } {
   const items: Transaction[] = []
   const lastDay = Math.min(query.toDay, Math.floor(nowMs / DAY_MS))
-  const firstDay = Math.max(query.fromDay, world.config.startDay)
+  const firstDay = Math.max(query.fromDay, book.startDay)
   for (let day = lastDay; day >= firstDay; day--) {
-    const onDay = world
+    const onDay = book
       .transactionsOnDay(account, day)
       .filter((txn) => txn.bookedAtMs <= nowMs && visible(txn) && isAfterCursor(txn, query.after))
       .sort(newerFirst)

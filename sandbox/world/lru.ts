@@ -1,4 +1,4 @@
-// A bounded least-recently-used cache on a Map (which keeps insertion order), so
+// Bounded least-recently-used caches on Maps (which keep insertion order), so
 // memoization can never grow with the size of the world.
 
 export class Lru<K, V> {
@@ -23,13 +23,67 @@ export class Lru<K, V> {
     }
     return value
   }
-
-  get size(): number {
-    return this.entries.size
-  }
 }
 
 /** Memoize `make(key)` through a bounded cache. */
 export function cached<K, V>(cache: Lru<K, V>, key: K, make: () => V): V {
   return cache.get(key) ?? cache.set(key, make())
+}
+
+/**
+ * An LRU of groups (e.g. one per account) of numbered entries (e.g. days), bounded by
+ * the total number of entries. Keys are an existing string plus a small integer, so a
+ * lookup never builds a key string — this cache sits on the hottest path.
+ */
+export class GroupedLru<V> {
+  private readonly groups = new Map<string, Map<number, V>>()
+  private lastGroup: string | undefined
+  private total = 0
+
+  constructor(private readonly capacity: number) {}
+
+  private group(name: string): Map<number, V> | undefined {
+    const found = this.groups.get(name)
+    if (found && name !== this.lastGroup) {
+      this.groups.delete(name)
+      this.groups.set(name, found)
+      this.lastGroup = name
+    }
+    return found
+  }
+
+  get(name: string, key: number): V | undefined {
+    return this.group(name)?.get(key)
+  }
+
+  set(name: string, key: number, value: V): V {
+    let entries = this.group(name)
+    if (!entries) {
+      entries = new Map()
+      this.groups.set(name, entries)
+      this.lastGroup = name
+    }
+    if (!entries.has(key)) this.total++
+    entries.set(key, value)
+    while (this.total > this.capacity && this.groups.size > 1) this.evictOldest()
+    if (this.total > this.capacity) {
+      // One group alone outgrew the cache: start it afresh.
+      this.total -= entries.size - 1
+      entries.clear()
+      entries.set(key, value)
+    }
+    return value
+  }
+
+  private evictOldest(): void {
+    for (const [name, entries] of this.groups) {
+      this.groups.delete(name)
+      this.total -= entries.size
+      return
+    }
+  }
+
+  get size(): number {
+    return this.total
+  }
 }

@@ -4,12 +4,15 @@
 // (seed, bank, person), and income is budgeted to exceed expected spending.
 import { type ArchetypeSpec, archetypes } from './archetypes.ts'
 import type { WorldContext } from './context.ts'
-import { customerId, p36 } from './ids.ts'
+import type { City } from './cities.ts'
+import type { Target } from './draft.ts'
+import { accountId, cardId, customerId, p36 } from './ids.ts'
 import { isMainBank } from './membership.ts'
 import * as m from './merchants.ts'
 import { hash, Kind, Rng } from './rng.ts'
 import { subscriptionPlans } from './subscriptions.ts'
-import { personTraits, type Traits } from './traits.ts'
+import { homeCityOf, personTraits, type Traits } from './traits.ts'
+import type { AccountType } from './types.ts'
 
 export interface Subscription {
   entry: m.MerchantEntry
@@ -26,6 +29,11 @@ export interface Profile {
   main: boolean
   traits: Traits
   spec: ArchetypeSpec
+  home: City
+  /** Ids and charge targets built once, so the hot path never formats them. */
+  accountIds: Record<AccountType, string>
+  cards: { debit: Target; credit: Target }
+  bankTargets: Record<AccountType, Target>
   hasSavings: boolean
   hasCredit: boolean
   debitPerDay: number
@@ -89,6 +97,11 @@ export function customerProfile(ctx: WorldContext, bankId: string, bankHash: num
   const savingsOpening = hasSavings
     ? Math.round(rng.logNormal(Math.log(spec.savingsMedianDollars * 100), 0.8) * traits.spendScale)
     : 0
+  const accountIds = {
+    checking: accountId(bankId, index, 'checking'),
+    savings: accountId(bankId, index, 'savings'),
+    credit: accountId(bankId, index, 'credit'),
+  }
   return {
     bankId,
     bankHash,
@@ -98,6 +111,17 @@ export function customerProfile(ctx: WorldContext, bankId: string, bankHash: num
     main,
     traits,
     spec,
+    home: homeCityOf(traits),
+    accountIds,
+    cards: {
+      debit: { accountId: accountIds.checking, cardId: cardId(bankId, index, 'd') },
+      credit: { accountId: accountIds.credit, cardId: cardId(bankId, index, 'c') },
+    },
+    bankTargets: {
+      checking: { accountId: accountIds.checking, cardId: null },
+      savings: { accountId: accountIds.savings, cardId: null },
+      credit: { accountId: accountIds.credit, cardId: null },
+    },
     hasSavings,
     hasCredit,
     debitPerDay: perDay * (1 - creditShare),

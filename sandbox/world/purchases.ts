@@ -1,13 +1,13 @@
 // Everyday card purchases on one card for one day: Poisson counts by archetype,
 // merchants by archetype weights (with favourites), log-normal amounts. This is the
 // hot path, so it draws only from the small PRNG and picks from arrays.
+import type { CalendarDay } from './calendar.ts'
 import { cities } from './cities.ts'
 import type { Draft, Target } from './draft.ts'
 import { draft } from './draft.ts'
 import * as m from './merchants.ts'
 import type { Profile } from './profile.ts'
 import type { Rng } from './rng.ts'
-import { homeCityOf } from './traits.ts'
 import { settlement, shoppingTime } from './timing.ts'
 import type { Channel } from './types.ts'
 import { DAY_MS } from './types.ts'
@@ -35,12 +35,20 @@ export function chargeAmount(rng: Rng, category: m.Category, scale: number): num
   return -Math.max(50, Math.round(rng.logNormal(category.mu, category.sigma) * scale))
 }
 
-export function cardPurchases(rng: Rng, profile: Profile, target: Target, credit: boolean, day: number, out: Draft[]) {
+export function cardPurchases(
+  rng: Rng,
+  profile: Profile,
+  target: Target,
+  credit: boolean,
+  cal: CalendarDay,
+  out: Draft[],
+): void {
   const { spec, traits } = profile
-  const weekday = (((day + 4) % 7) + 7) % 7 // day 0 (1970-01-01) was a Thursday
+  const day = cal.day
+  const weekday = cal.weekday
   const mean = (credit ? profile.creditPerDay : profile.debitPerDay) * (weekday === 0 || weekday === 6 ? 1.25 : 1)
   const count = Math.min(MAX_PER_DAY, rng.poisson(mean))
-  const home = homeCityOf(traits)
+  const home = profile.home
   for (let i = 0; i < count; i++) {
     let category = spec.categories[rng.weighted(spec.cumulativeWeights)] ?? m.grocery
     if (credit && category === m.atm) category = m.grocery // cash comes from the debit card

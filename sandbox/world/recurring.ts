@@ -2,7 +2,6 @@
 // subscriptions, the monthly savings transfer, the credit card payment and savings
 // interest. Transfers have two legs with the same booking time, one per account.
 import type { CalendarDay } from './calendar.ts'
-import { homeCityOf } from './traits.ts'
 import type { Draft, Target } from './draft.ts'
 import { draft } from './draft.ts'
 import * as m from './merchants.ts'
@@ -26,7 +25,7 @@ const incomeLabel: Record<Profile['income']['kind'], string> = {
 
 /** Subscriptions are card-on-file charges: they carry the card and settle next morning. */
 export function subscriptionCharges(profile: Profile, target: Target, cal: CalendarDay, out: Draft[]): void {
-  const city = homeCityOf(profile.traits).name
+  const city = profile.home.name
   profile.subscriptions.forEach((sub, i) => {
     if (sub.dayOfMonth !== cal.dayOfMonth) return
     const booked = atHour(cal.day, 8) + i * 7 * 60_000
@@ -46,9 +45,9 @@ export function bankItems(
   statement: () => number,
   out: Draft[],
 ): void {
-  const city = homeCityOf(profile.traits).name
+  const city = profile.home.name
   const dom = cal.dayOfMonth
-  const item = (amount: number, hour: number, entry: m.MerchantEntry, description: string) => {
+  function item(amount: number, hour: number, entry: m.MerchantEntry, description: string): void {
     const at = atHour(cal.day, hour)
     out.push(draft(target, amount, at, at, entry, 'online', city, null, description))
   }

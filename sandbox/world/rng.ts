@@ -58,12 +58,12 @@ export class Rng {
   private d: number
 
   constructor(seed: number) {
-    this.a = 0x9e3779b9
-    this.b = 0x243f6a88
-    this.c = 0xb7e15162
-    this.d = seed | 0
-    // Warm up so nearby seeds diverge before the first value is used.
-    for (let i = 0; i < 12; i++) this.uint32()
+    // The seed is already a hash; spread it over the state and warm up briefly.
+    this.a = seed | 0
+    this.b = Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) | 0
+    this.c = Math.imul(seed ^ 0x27d4eb2f, 0x85ebca77) | 0
+    this.d = 1
+    for (let i = 0; i < 6; i++) this.uint32()
   }
 
   uint32(): number {

@@ -107,7 +107,7 @@ export function accountRoutes(deps: Deps) {
     const now = deps.clock.now()
     const query = pageQuery(c.req.valid('query'), now)
     const offPlatform = offPlatformVisible(c.var.consent)
-    const { items, hasMore } = transactionPage(deps.world, account, query, now, (txn) => offPlatform || txn.channel === 'platform')
+    const { items, hasMore } = transactionPage(deps.book, account, query, now, (txn) => offPlatform || txn.channel === 'platform')
     const last = items.at(-1)
     return c.json(
       {

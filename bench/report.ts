@@ -1,0 +1,121 @@
+import type { GenerateFigures } from './generate-bench.ts'
+import type { HttpFigures } from './http-bench.ts'
+import type { ReadinessFigures } from './readiness.ts'
+import { formatNumber, formatRatio } from './stats.ts'
+import { type Row, verdict } from './table.ts'
+
+// Turns each section's figures into table rows and the notes that say how to read
+// them. Targets live here, next to the words that print them.
+
+const TARGETS = {
+  balancesRatio: 0.8,
+  pageRatio: 0.5,
+  readinessMs: 500,
+  transactionsPerSecond: 300_000,
+  peakRssBytes: 200e6,
+} as const
+
+const mb = (bytes: number) => (Number.isFinite(bytes) ? `${formatNumber(bytes / 1e6)} MB` : 'n/a')
+const ms = (value: number) => `${formatNumber(value, value < 10 ? 2 : 0)} ms`
+
+export function httpRows(figures: HttpFigures): Row[] {
+  return figures.endpoints.flatMap((endpoint, i) => {
+    const floor = i === 0 ? TARGETS.balancesRatio : TARGETS.pageRatio
+    const ratio = endpoint.sandbox.requestsPerSecond / endpoint.bare.requestsPerSecond
+    return [
+      {
+        measure: `HTTP ${endpoint.name}: req/s`,
+        sandbox: formatNumber(endpoint.sandbox.requestsPerSecond),
+        baseline: formatNumber(endpoint.bare.requestsPerSecond),
+        ratio: formatRatio(ratio),
+        target: `≥ ${floor}× bare`,
+        status: verdict(endpoint.failures > 0 ? false : ratio >= floor),
+      },
+      {
+        measure: `HTTP ${endpoint.name}: p99 latency`,
+        sandbox: ms(endpoint.sandbox.p99Ms),
+        baseline: ms(endpoint.bare.p99Ms),
+        ratio: formatRatio(endpoint.sandbox.p99Ms / endpoint.bare.p99Ms),
+        target: '',
+        status: '',
+      },
+    ]
+  })
+}
+
+export function httpNotes(figures: HttpFigures): string[] {
+  const { connections, warmupSeconds, seconds } = figures.load
+  const bodies = figures.endpoints.map((e) => `${e.name} ${formatNumber(e.bodyBytes)} B`).join(', ')
+  const failures = figures.endpoints.map((e) => `${e.name} ${e.failures}`).join(', ')
+  return [
+    `HTTP: baseline is a bare node:http child replaying the sandbox's recorded status, content-type and body (${bodies}). autocannon over 127.0.0.1, ${connections} connections, pipelining 1, ${warmupSeconds} s warm-up + ${seconds} s measured; median of ${figures.rounds} alternating rounds.`,
+    `HTTP: non-2xx/errors/timeouts across all runs: ${failures}.`,
+  ]
+}
+
+export function readinessRows(figures: ReadinessFigures): Row[] {
+  return [
+    {
+      measure: 'serve: spawn → first 200 /health',
+      sandbox: ms(figures.sandboxMs),
+      baseline: ms(figures.bareMs),
+      ratio: formatRatio(figures.sandboxMs / figures.bareMs),
+      target: `< ${TARGETS.readinessMs} ms`,
+      status: verdict(figures.sandboxMs < TARGETS.readinessMs),
+    },
+  ]
+}
+
+export function readinessNotes(figures: ReadinessFigures): string[] {
+  return [
+    `Readiness: median of ${figures.runs} spawns each, polling every 5 ms; baseline is \`node -e\` with a bare http server. The first sandbox spawn (not in the median, may pay a cold tsx cache) took ${ms(figures.firstSandboxMs)}.`,
+  ]
+}
+
+export function generateRows(figures: GenerateFigures): Row[] {
+  const { customers, smallCustomers, days } = figures.options
+  const rate = figures.transactions / (figures.generate.wallMs / 1000)
+  const bound = figures.transactions / (figures.rawWrite.wallMs / 1000)
+  const rssMet = (bytes: number) => (Number.isFinite(bytes) ? bytes < TARGETS.peakRssBytes : null)
+  return [
+    {
+      measure: `generate ${formatNumber(customers)} × ${days} d: transactions/s`,
+      sandbox: formatNumber(rate),
+      baseline: formatNumber(bound),
+      ratio: formatRatio(rate / bound),
+      target: `≥ ${formatNumber(TARGETS.transactionsPerSecond)}/s`,
+      status: verdict(rate >= TARGETS.transactionsPerSecond),
+    },
+    {
+      measure: `generate ${formatNumber(customers)} × ${days} d: wall time`,
+      sandbox: ms(figures.generate.wallMs),
+      baseline: ms(figures.rawWrite.wallMs),
+      ratio: formatRatio(figures.generate.wallMs / figures.rawWrite.wallMs),
+      target: '',
+      status: '',
+    },
+    {
+      measure: `generate ${formatNumber(customers)}: peak RSS`,
+      sandbox: mb(figures.generate.peakRss),
+      baseline: mb(figures.rawWrite.peakRss),
+      ratio: formatRatio(figures.generate.peakRss / figures.rawWrite.peakRss),
+      target: '< 200 MB',
+      status: verdict(rssMet(figures.generate.peakRss)),
+    },
+    {
+      measure: `generate ${formatNumber(smallCustomers)}: peak RSS`,
+      sandbox: mb(figures.smallPeakRss),
+      baseline: mb(figures.generate.peakRss),
+      ratio: formatRatio(figures.smallPeakRss / figures.generate.peakRss),
+      target: '< 200 MB, ≈ 1× (flat in N)',
+      status: verdict(rssMet(figures.smallPeakRss)),
+    },
+  ]
+}
+
+export function generateNotes(figures: GenerateFigures): string[] {
+  const { seed, customers, smallCustomers, days, runs } = figures.options
+  return [
+    `generate: \`generate --seed ${seed} --days ${days} --format ndjson\` > /dev/null, whole-process wall time (Node and tsx start-up included), median of ${runs}; ${formatNumber(figures.transactions)} transactions in ${mb(figures.bytes)} of NDJSON at ${formatNumber(customers)} customers. Baseline: a trivial Node loop writing the same bytes to the same stdout (the I/O bound; its transactions/s is what generate would reach if generating cost nothing). Peak RSS from GNU time %M, worst run; the ${formatNumber(smallCustomers)}-customer row compares against the ${formatNumber(customers)}-customer figure.`,
+  ]
+}

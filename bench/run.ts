@@ -1,0 +1,65 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { cpus } from 'node:os'
+import { benchGenerate } from './generate-bench.ts'
+import { benchHttp } from './http-bench.ts'
+import { createChildGroup } from './processes.ts'
+import { benchReadiness } from './readiness.ts'
+import { generateNotes, generateRows, httpNotes, httpRows, readinessNotes, readinessRows } from './report.ts'
+import { type Row, renderTable } from './table.ts'
+
+// `npm run bench`: measures, prints one table with baselines side by side, writes it to
+// bench/out/latest.md. It reports against the targets but never fails on them; it exits
+// non-zero only when a section could not be measured at all.
+
+const children = createChildGroup()
+process.on('exit', () => children.killAll())
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    children.killAll()
+    process.exit(signal === 'SIGINT' ? 130 : 143)
+  })
+}
+
+const rows: Row[] = []
+const notes: string[] = []
+const failures: string[] = []
+
+async function section<T>(
+  name: string,
+  measure: () => Promise<T>,
+  toRows: (f: T) => Row[],
+  toNotes: (f: T) => string[],
+) {
+  process.stderr.write(`bench: ${name}…\n`)
+  const started = Date.now()
+  try {
+    const figures = await measure()
+    rows.push(...toRows(figures))
+    notes.push(...toNotes(figures))
+  } catch (error) {
+    failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  process.stderr.write(`bench: ${name} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`)
+}
+
+await section('readiness', () => benchReadiness(children), readinessRows, readinessNotes)
+await section('http', () => benchHttp(children), httpRows, httpNotes)
+await section('generate', () => benchGenerate(children), generateRows, generateNotes)
+
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}`
+const report = [
+  `# Bank Sandbox bench — ${new Date().toISOString()}`,
+  '',
+  `Machine: ${machine}. Ratio is sandbox ÷ baseline.`,
+  '',
+  renderTable(rows),
+  '',
+  ...notes.map((note) => `- ${note}`),
+  ...failures.map((failure) => `- **Not measured** — ${failure}`),
+  '',
+].join('\n')
+
+process.stdout.write(report)
+await mkdir(new URL('./out/', import.meta.url), { recursive: true })
+await writeFile(new URL('./out/latest.md', import.meta.url), report)
+if (failures.length > 0) process.exitCode = 1

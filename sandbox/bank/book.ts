@@ -1,0 +1,40 @@
+import type { Account, Transaction, World } from '../world/types.ts'
+import { DAY_MS } from '../world/types.ts'
+
+// The bank's book of transactions: the world's computed ones plus those a scenario or
+// a person injected. Ledger, pages and the fraud engine all read through it, so an
+// injected charge moves the balance exactly like a generated one.
+
+export interface Book {
+  readonly startDay: number
+  /** Every transaction booked that UTC day, oldest first. */
+  transactionsOnDay(account: Account, day: number): readonly Transaction[]
+  /** Adds transactions (ids must be unique); they must not be booked before the clock's current day. */
+  inject(account: Account, transactions: readonly Transaction[]): void
+}
+
+export function createBook(world: World): Book {
+  // accountId → day → injected transactions, each day's list kept oldest first
+  const injected = new Map<string, Map<number, Transaction[]>>()
+  const byTime = (a: Transaction, b: Transaction) => a.bookedAtMs - b.bookedAtMs
+
+  return {
+    startDay: world.config.startDay,
+    transactionsOnDay(account, day) {
+      const generated = world.transactionsOnDay(account, day)
+      const extra = injected.get(account.id)?.get(day)
+      return extra ? [...generated, ...extra].sort(byTime) : generated
+    },
+    inject(account, transactions) {
+      let days = injected.get(account.id)
+      if (!days) injected.set(account.id, (days = new Map()))
+      for (const txn of transactions) {
+        const day = Math.floor(txn.bookedAtMs / DAY_MS)
+        const list = days.get(day) ?? []
+        list.push(txn)
+        list.sort(byTime)
+        days.set(day, list)
+      }
+    },
+  }
+}
