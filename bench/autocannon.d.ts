@@ -13,7 +13,7 @@ declare module 'autocannon' {
 
   export interface Stats {
     average: number
-    p50: number
+    /** Latency percentiles are whole milliseconds (the histogram's resolution). */
     p99: number
     total: number
   }
@@ -28,5 +28,13 @@ declare module 'autocannon' {
     latency: Stats
   }
 
-  export default function autocannon(options: Options): Promise<Result>
+  /** The running load: emits per response (responseTime in fractional ms) and resolves with the result. */
+  export interface Instance extends PromiseLike<Result> {
+    on(
+      event: 'response',
+      listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void,
+    ): this
+  }
+
+  export default function autocannon(options: Options): Instance
 }

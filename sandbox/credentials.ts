@@ -6,7 +6,8 @@ import { createHmac, randomBytes } from 'node:crypto'
 export interface Credentials {
   clientId: string
   clientSecret: string
-  banks: Record<string, { webhookSecret: string }>
+  /** previousWebhookSecret is set during a rotation: deliveries are signed with both. */
+  banks: Record<string, { webhookSecret: string; previousWebhookSecret?: string }>
   platform: { appSecret: string; pageToken: string; pageId: string }
   /** Signs opaque codes and tokens; never shown to anyone. */
   tokenKey: Buffer

@@ -3,8 +3,12 @@ import { createLedger, type Ledger } from './bank/ledger.ts'
 import { type Bank, DEFAULT_BANKS } from './bank/policy.ts'
 import type { Clock } from './clock.ts'
 import { type Credentials, createCredentials } from './credentials.ts'
+import { type Bus, createBus } from './events/bus.ts'
 import { createIdSource, type IdSource } from './store/ids.ts'
 import { createState, type SandboxState } from './store/state.ts'
+import { createSender, type Send } from './webhooks/deliver.ts'
+import { createOutbox, type Outbox } from './webhooks/outbox.ts'
+import { signWebhook } from './webhooks/sign.ts'
 import { DAY_MS, type World } from './world/types.ts'
 import { createWorld } from './world/world.ts'
 
@@ -20,25 +24,32 @@ export interface SandboxOptions {
   /** Required as X-Sandbox-Admin-Key on /sandbox/* when set (the server is not on loopback). */
   adminKey?: string | null
   integrationUrl?: string | null
+  /** How webhooks go out; tests may slow or break it. Default: real HTTP. */
+  send?: Send
 }
 
-/** Everything a route needs. `world` and `state` are replaced by a reset; the rest lives as long as the process. */
+/**
+ * Everything a route needs. `world`, `book`, `ledger`, `state` and `outbox` are replaced
+ * together by a reset; the rest (credentials, id counter, clock) lives as long as the process.
+ */
 export interface Deps {
   readonly banks: readonly Bank[]
   readonly clock: Clock
   readonly credentials: Credentials
   readonly ids: IdSource
+  readonly bus: Bus
   readonly customers: number
   readonly days: number
   readonly adminKey: string | null
   seed: number
   world: World
-  /** The world's transactions plus injected ones; replaced with the world. */
+  /** The world's transactions plus injected ones. */
   book: Book
-  /** Balances over `book`, memoized; replaced with it. */
+  /** Balances over `book`, memoized. */
   ledger: Ledger
   state: SandboxState
-  /** Base URL of the attached integration; redirect_uris must lie under it. */
+  outbox: Outbox
+  /** Base URL of the attached integration; redirect_uris must lie under it, webhooks go to it. */
   integrationUrl: string | null
   bank(bankId: string): Bank | undefined
   reset(seed?: number): void
@@ -47,22 +58,33 @@ export interface Deps {
 export function createDeps(options: SandboxOptions): Deps {
   const banks = options.banks ?? DEFAULT_BANKS
   const bankIds = banks.map((bank) => bank.id)
+  const { clock } = options
   const credentials = createCredentials(options.seed, bankIds, options.randomSecrets ?? false)
+  const bus = createBus()
+  const send = options.send ?? createSender(clock.wallNow)
+
   const buildWorld = (seed: number) =>
-    createWorld({
-      seed,
-      customers: options.customers,
-      bankIds,
-      startDay: Math.floor(options.clock.now() / DAY_MS) - options.days,
+    createWorld({ seed, customers: options.customers, bankIds, startDay: Math.floor(clock.now() / DAY_MS) - options.days })
+
+  const buildOutbox = () =>
+    createOutbox({
+      now: clock.now,
+      wallNow: clock.wallNow,
+      send,
+      target: (bankId) => (deps.integrationUrl === null ? null : `${deps.integrationUrl.replace(/\/$/, '')}/webhooks/bank/${bankId}`),
+      sign: (bankId, id, wallMs, body) => ({ ...signWebhook(webhookSecrets(credentials, bankId), id, wallMs, body) }),
+      onAttempt: (delivery, attempt) =>
+        bus.publish('webhook.attempt', attempt.at, { id: delivery.id, type: delivery.type, bankId: delivery.bankId, attempt }),
     })
 
   const world = buildWorld(options.seed)
   const book = createBook(world)
   const deps: Deps = {
     banks,
-    clock: options.clock,
+    clock,
     credentials,
     ids: createIdSource(credentials.tokenKey),
+    bus,
     customers: options.customers,
     days: options.days,
     adminKey: options.adminKey ?? null,
@@ -70,7 +92,8 @@ export function createDeps(options: SandboxOptions): Deps {
     world,
     book,
     ledger: createLedger(book),
-    state: createState(),
+    state: createState(clock.now()),
+    outbox: buildOutbox(),
     integrationUrl: options.integrationUrl ?? null,
     bank: (bankId) => banks.find((bank) => bank.id === bankId),
     reset(seed = deps.seed) {
@@ -78,8 +101,16 @@ export function createDeps(options: SandboxOptions): Deps {
       deps.world = buildWorld(seed)
       deps.book = createBook(deps.world)
       deps.ledger = createLedger(deps.book)
-      deps.state = createState()
+      deps.state = createState(clock.now())
+      deps.outbox = buildOutbox()
     },
   }
   return deps
+}
+
+/** The current secret first, then the previous one while a rotation is under way. */
+function webhookSecrets(credentials: Credentials, bankId: string): string[] {
+  const bank = credentials.banks[bankId]
+  if (!bank) return []
+  return bank.previousWebhookSecret ? [bank.webhookSecret, bank.previousWebhookSecret] : [bank.webhookSecret]
 }

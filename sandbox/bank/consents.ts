@@ -3,6 +3,8 @@ import type { Deps } from '../deps.ts'
 import { problems } from '../http/problem.ts'
 import type { ConsentRecord, RevokedBy } from '../store/state.ts'
 import { DAY_MS } from '../world/types.ts'
+import { consentEvent } from './events.ts'
+import { notify } from './notify.ts'
 import { type Bank, FORBIDDEN_PURPOSE, grantedScopes, PURPOSES, type Purpose, type Scope } from './policy.ts'
 import type { Consent } from './schemas.ts'
 
@@ -47,6 +49,7 @@ export function grantConsent(deps: Deps, bank: Bank, customerId: string, request
     expiresAtMs: now + CONSENT_LIFETIME_MS,
     revokedAtMs: null,
     revokedBy: null,
+    notified: { expiring: false, expired: false },
   }
   deps.state.consents.set(record.id, record)
   return record
@@ -68,10 +71,15 @@ export function consentStatus(record: ConsentRecord, nowMs: number): Consent['st
  * kept on purpose: every call checks the consent, so they answer consent_revoked
  * (not a vaguer invalid_token) from the very next call on.
  */
-export function revokeConsent(deps: Deps, record: ConsentRecord, by: RevokedBy): void {
+export function revokeConsent(deps: Deps, record: ConsentRecord, by: RevokedBy, options = { notify: true }): void {
   if (record.revokedAtMs !== null) return
-  record.revokedAtMs = deps.clock.now()
+  const now = deps.clock.now()
+  record.revokedAtMs = now
   record.revokedBy = by
+  deps.bus.publish('consent.revoked', toIso(now), { consentId: record.id, bankId: record.bankId, revokedBy: by })
+  if (options.notify) {
+    notify(deps, record.bankId, record.id, consentEvent('consent.revoked', record, presentConsent(record, now), now))
+  }
 }
 
 export function presentConsent(record: ConsentRecord, nowMs: number): Consent {

@@ -43,7 +43,8 @@ export async function generateWorld(
   const { seed, customers: total, days, nowMs, bankIds } = options
   const today = Math.floor(nowMs / DAY_MS)
   const startDay = today - days
-  const world = createWorld({ seed, customers: total, bankIds, startDay })
+  // A small cache: an export reads each day once (statements reread a month of charges).
+  const world = createWorld({ seed, customers: total, bankIds, startDay }, { cacheSize: 512 })
   const iso = createIsoFormatter()
   const encoder = encoders[options.format](nowMs, iso)
   const writer = new ChunkedWriter(out)

@@ -16,6 +16,8 @@ export interface ConsentRecord {
   expiresAtMs: number
   revokedAtMs: number | null
   revokedBy: RevokedBy | null
+  /** Lifecycle events already sent, so each goes out once. */
+  notified: { expiring: boolean; expired: boolean }
 }
 
 export interface CodeRecord {
@@ -34,14 +36,88 @@ export interface TokenRecord {
 
 export type CardStatus = 'active' | 'frozen' | 'replaced'
 
+export interface Partnership {
+  status: 'active' | 'terminating' | 'terminated'
+  effectiveAtMs: number | null
+}
+
+export interface Faults {
+  latencyMs?: number
+  errorRate?: number
+  status?: number
+  outageUntilMs?: number
+  /** Requests per second (wall clock). */
+  rateLimit?: number
+}
+
+export interface AlertRecord {
+  id: string
+  bankId: string
+  customerId: string
+  cardId: string
+  last4: string
+  status: 'open' | 'fraud' | 'legitimate'
+  /** Which rule fired first, in words a person can read. */
+  reason: string
+  transactionIds: string[]
+  /** Sum of the flagged transactions, minor units (negative for charges). */
+  total: number
+  createdAtMs: number
+  updatedAtMs: number
+}
+
+/** One line of a user's chat on the messaging platform. */
+export interface ChatMessage {
+  /** The platform's message id (`mid`), kept across retried deliveries. */
+  mid: string
+  userId: string
+  /** to_user: sent by the integration through the Send API; from_user: typed by the user. */
+  direction: 'to_user' | 'from_user'
+  text: string
+  at: string
+}
+
+export interface JournalEntry {
+  id: number
+  at: string
+  bankId: string | null
+  method: string
+  route: string
+  path: string
+  consentId: string | null
+  status: number
+  latencyMs: number
+}
+
 export interface SandboxState {
   consents: Map<string, ConsentRecord>
   codes: Map<string, CodeRecord>
   tokens: Map<string, TokenRecord>
   /** Only cards whose status changed; every other card is active. */
   cardStatus: Map<string, CardStatus>
+  /** Only banks that withdrew; every other bank is an active partner. */
+  partnerships: Map<string, Partnership>
+  faults: Map<string, Faults>
+  alerts: Map<string, AlertRecord>
+  /** platformUserId → the chat as that user sees it, oldest first. */
+  chats: Map<string, ChatMessage[]>
+  /** Every bank-API and Send-API call, oldest first (bounded). */
+  journal: JournalEntry[]
+  /** Up to when new transactions have been scanned for events and fraud. */
+  scannedThroughMs: number
 }
 
-export function createState(): SandboxState {
-  return { consents: new Map(), codes: new Map(), tokens: new Map(), cardStatus: new Map() }
+export function createState(nowMs: number): SandboxState {
+  return {
+    consents: new Map(),
+    codes: new Map(),
+    tokens: new Map(),
+    cardStatus: new Map(),
+    partnerships: new Map(),
+    faults: new Map(),
+    alerts: new Map(),
+    chats: new Map(),
+    journal: [],
+    scannedThroughMs: nowMs,
+  }
 }

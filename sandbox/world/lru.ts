@@ -27,7 +27,8 @@ export class Lru<K, V> {
 
 /** Memoize `make(key)` through a bounded cache. */
 export function cached<K, V>(cache: Lru<K, V>, key: K, make: () => V): V {
-  return cache.get(key) ?? cache.set(key, make())
+  const known = cache.get(key)
+  return known === undefined ? cache.set(key, make()) : known
 }
 
 /**

@@ -23,54 +23,75 @@ const incomeLabel: Record<Profile['income']['kind'], string> = {
   external: 'Transfer from',
 }
 
+const internalTransfer = m.entry(m.transfer, 0)
+const payment = m.entry(m.cardPayment, 0)
+const interestPaid = m.entry(m.interest, 0)
+
 /** Subscriptions are card-on-file charges: they carry the card and settle next morning. */
 export function subscriptionCharges(profile: Profile, target: Target, cal: CalendarDay, out: Draft[]): void {
-  const city = profile.home.name
-  profile.subscriptions.forEach((sub, i) => {
-    if (sub.dayOfMonth !== cal.dayOfMonth) return
+  const subs = profile.subscriptions
+  for (let i = 0; i < subs.length; i++) {
+    const sub = subs[i]
+    if (sub?.dayOfMonth !== cal.dayOfMonth) continue
     const booked = atHour(cal.day, 8) + i * 7 * 60_000
-    out.push(draft(target, -sub.amount, booked, atHour(cal.day + 1, 6), sub.entry, 'online', city))
-  })
+    out.push(draft(target, -sub.amount, booked, atHour(cal.day + 1, 6), sub.entry, 'online', profile.home.name))
+  }
+}
+
+/** A non-card item: it posts the moment it is booked. */
+function bankItem(
+  out: Draft[],
+  profile: Profile,
+  type: AccountType,
+  cal: CalendarDay,
+  hour: number,
+  amount: number,
+  entry: m.MerchantEntry,
+  description: string,
+): void {
+  const at = atHour(cal.day, hour)
+  out.push(draft(profile.bankTargets[type], amount, at, at, entry, 'online', profile.home.name, null, description))
 }
 
 /**
- * Non-card items on one account and day. `statement` is the credit card balance to
- * pay (a positive number of cents), asked for only on the payment day.
+ * Non-card items on one account and day. `statement` is what the credit card owes
+ * (a positive number of cents), asked for only on the payment day.
  */
 export function bankItems(
   profile: Profile,
   type: AccountType,
-  target: Target,
   cal: CalendarDay,
   statement: () => number,
   out: Draft[],
 ): void {
-  const city = profile.home.name
   const dom = cal.dayOfMonth
-  function item(amount: number, hour: number, entry: m.MerchantEntry, description: string): void {
-    const at = atHour(cal.day, hour)
-    out.push(draft(target, amount, at, at, entry, 'online', city, null, description))
-  }
   const transfer = profile.savingsTransfer
-  const paysCard = profile.hasCredit && dom === profile.paymentDayOfMonth
-  const owed = paysCard ? statement() : 0
+  const owed = profile.hasCredit && dom === profile.paymentDayOfMonth ? statement() : 0
   if (type === 'checking') {
     const { income, housing } = profile
     if (payDays[income.kind].includes(dom)) {
-      const label = income.kind === 'external' ? 'Transfer from external account' : `${incomeLabel[income.kind]} ${income.entry.merchant.name}`
-      item(income.amount, 10, income.entry, label)
+      const label =
+        income.kind === 'external'
+          ? 'Transfer from external account'
+          : `${incomeLabel[income.kind]} ${income.entry.merchant.name}`
+      bankItem(out, profile, type, cal, 10, income.amount, income.entry, label)
     }
     if (housing && dom === 1) {
       const label = housing.entry.merchant.category === 'rent' ? 'Rent' : 'Mortgage'
-      item(-housing.amount, 12, housing.entry, `${label} ${housing.entry.merchant.name}`)
+      bankItem(out, profile, type, cal, 12, -housing.amount, housing.entry, `${label} ${housing.entry.merchant.name}`)
     }
-    if (transfer && dom === transfer.dayOfMonth) item(-transfer.amount, 14, m.entry(m.transfer, 0), 'Transfer to Savings')
-    if (owed > 0) item(-owed, 15, m.entry(m.cardPayment, 0), 'Payment to Credit Card')
+    if (transfer && dom === transfer.dayOfMonth) {
+      bankItem(out, profile, type, cal, 14, -transfer.amount, internalTransfer, 'Transfer to Savings')
+    }
+    if (owed > 0) bankItem(out, profile, type, cal, 15, -owed, payment, 'Payment to Credit Card')
   } else if (type === 'savings') {
-    if (profile.savingsInterest > 0 && dom === 1) item(profile.savingsInterest, 4, m.entry(m.interest, 0), 'Interest Paid')
-    if (transfer && dom === transfer.dayOfMonth) item(transfer.amount, 14, m.entry(m.transfer, 0), 'Transfer from Checking')
+    if (profile.savingsInterest > 0 && dom === 1) {
+      bankItem(out, profile, type, cal, 4, profile.savingsInterest, interestPaid, 'Interest Paid')
+    }
+    if (transfer && dom === transfer.dayOfMonth) {
+      bankItem(out, profile, type, cal, 14, transfer.amount, internalTransfer, 'Transfer from Checking')
+    }
   } else if (owed > 0) {
-    item(owed, 15, m.entry(m.cardPayment, 0), 'Payment Received - Thank You')
+    bankItem(out, profile, type, cal, 15, owed, payment, 'Payment Received - Thank You')
   }
 }
-

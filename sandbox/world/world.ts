@@ -11,16 +11,28 @@ import { isMember } from './membership.ts'
 import { generatePerson } from './people.ts'
 import { customerProfile, type Profile } from './profile.ts'
 import { createTransactionSource } from './transactions.ts'
-import type { Account, Card, Customer, Person, Transaction, World, WorldConfig } from './types.ts'
+import type { Account, AccountType, Card, Customer, Person, Transaction, World, WorldConfig } from './types.ts'
 
-export function createWorld(config: WorldConfig): World {
+export interface WorldOptions {
+  /**
+   * How many account-days of transactions to keep memoized. Larger helps a server
+   * that rereads recent days; a one-pass export wants it small, because cached
+   * objects that outlive the young generation make the GC copy them.
+   */
+  cacheSize?: number
+}
+
+export function createWorld(config: WorldConfig, options: WorldOptions = {}): World {
   const ctx = createContext(config)
   const seed = config.seed
   let faker: Faker | undefined // built on first use: a world nobody reads costs nothing
   const people = new Lru<number, Person>(2048)
   const profiles = new Lru<string, Profile>(4096)
   const customers = new Lru<string, Customer>(2048)
-  const transactions = createTransactionSource(seed)
+  const transactions = createTransactionSource(seed, options.cacheSize ?? 4096)
+  // Account id → its owner's profile: transactionsOnDay is called per account-day, and
+  // an existing id string hashes for free where parsing it would not.
+  const owners = new Lru<string, { profile: Profile; type: AccountType } | null>(4096)
 
   function profileOf(bankId: string, index: number): Profile | undefined {
     const bankHash = ctx.bankHash.get(bankId)
@@ -89,11 +101,16 @@ export function createWorld(config: WorldConfig): World {
     return customerOfPerson(bankId, parsed.index)
   }
 
-  function transactionsOnDay(acct: Account, day: number): readonly Transaction[] {
-    const parsed = parseAccountId(acct.id)
+  function ownerOf(id: string): { profile: Profile; type: AccountType } | null {
+    const parsed = parseAccountId(id)
     const profile = parsed && profileOf(parsed.bankId, parsed.index)
-    if (!parsed || !profile || !hasAccount(profile, parsed.type) || !Number.isSafeInteger(day)) return []
-    return transactions.onDay(profile, parsed.type, day)
+    return parsed && profile && hasAccount(profile, parsed.type) ? { profile, type: parsed.type } : null
+  }
+
+  function transactionsOnDay(acct: Account, day: number): readonly Transaction[] {
+    if (typeof acct?.id !== 'string' || !Number.isSafeInteger(day)) return []
+    const owner = cached(owners, acct.id, () => ownerOf(acct.id))
+    return owner ? transactions.onDay(owner.profile, owner.type, day) : []
   }
 
   return { config, person, listCustomers, customer, customerOfPerson, account, card, transactionsOnDay }

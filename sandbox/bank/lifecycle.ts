@@ -1,0 +1,62 @@
+import type { Deps } from '../deps.ts'
+import { DAY_MS } from '../world/types.ts'
+import { consentStatus, presentConsent, revokeConsent } from './consents.ts'
+import { consentEvent, partnershipEvent } from './events.ts'
+import { notify } from './notify.ts'
+
+// Time-driven changes, run whenever the clock may have moved: consents nearing or
+// reaching their end, and partnerships whose notice period ran out.
+
+export const EXPIRY_NOTICE_MS = 7 * DAY_MS
+export const DEFAULT_NOTICE_MS = 30 * DAY_MS
+
+export function runConsentLifecycle(deps: Deps): void {
+  const now = deps.clock.now()
+  for (const consent of deps.state.consents.values()) {
+    if (consent.revokedAtMs !== null) continue
+    const status = consentStatus(consent, now)
+    if (!consent.notified.expiring && now >= consent.expiresAtMs - EXPIRY_NOTICE_MS && status === 'active') {
+      consent.notified.expiring = true
+      notify(deps, consent.bankId, consent.id, consentEvent('consent.expiring', consent, presentConsent(consent, now), now))
+    }
+    if (!consent.notified.expired && status === 'expired') {
+      consent.notified.expired = true
+      // An expired consent skips straight past "expiring" if the clock jumped over the notice.
+      consent.notified.expiring = true
+      notify(deps, consent.bankId, consent.id, consentEvent('consent.expired', consent, presentConsent(consent, now), now))
+    }
+  }
+}
+
+/** The bank withdraws: `terminating` refuses new links now; `terminated` ends everything. */
+export function withdraw(deps: Deps, bankId: string, status: 'terminating' | 'terminated', effectiveAtMs: number): void {
+  const now = deps.clock.now()
+  if (status === 'terminated' || effectiveAtMs <= now) {
+    terminate(deps, bankId, Math.min(effectiveAtMs, now))
+    return
+  }
+  deps.state.partnerships.set(bankId, { status: 'terminating', effectiveAtMs })
+  deps.bus.publish('partnership.changed', new Date(now).toISOString(), { bankId, status, effectiveAtMs })
+  notify(deps, bankId, `partnership:${bankId}`, partnershipEvent('terminating', bankId, effectiveAtMs, now))
+}
+
+export function runPartnerships(deps: Deps): void {
+  const now = deps.clock.now()
+  for (const [bankId, partnership] of deps.state.partnerships) {
+    if (partnership.status === 'terminating' && partnership.effectiveAtMs !== null && now >= partnership.effectiveAtMs) {
+      terminate(deps, bankId, partnership.effectiveAtMs)
+    }
+  }
+}
+
+function terminate(deps: Deps, bankId: string, effectiveAtMs: number): void {
+  if (deps.state.partnerships.get(bankId)?.status === 'terminated') return
+  const now = deps.clock.now()
+  deps.state.partnerships.set(bankId, { status: 'terminated', effectiveAtMs })
+  // Every consent ends with the partnership; one partnership.terminated tells the integration.
+  for (const consent of deps.state.consents.values()) {
+    if (consent.bankId === bankId) revokeConsent(deps, consent, 'bank', { notify: false })
+  }
+  deps.bus.publish('partnership.changed', new Date(now).toISOString(), { bankId, status: 'terminated', effectiveAtMs })
+  notify(deps, bankId, `partnership:${bankId}`, partnershipEvent('terminated', bankId, effectiveAtMs, now))
+}

@@ -1,0 +1,57 @@
+import type { Deps } from '../deps.ts'
+import type { Account, Customer, Transaction } from '../world/types.ts'
+import { DAY_MS } from '../world/types.ts'
+import { consentStatus } from './consents.ts'
+import { transactionsAvailableEvent } from './events.ts'
+import { consentsFor, notify } from './notify.ts'
+import { canReadTransactions, seesOffPlatform } from './policy.ts'
+
+// New transactions, as the clock moves or a scenario injects them, are shown to the
+// bank's observers (the fraud engine) and announced to integrations that may read them.
+// Only customers with a consent are scanned: a lazy world of millions stays lazy.
+
+export type TransactionObserver = (deps: Deps, customer: Customer, account: Account, fresh: readonly Transaction[]) => void
+
+/** Everything booked in (fromMs, toMs] for every linked customer, oldest first. */
+export function scanNewTransactions(deps: Deps, fromMs: number, toMs: number, observers: readonly TransactionObserver[]): void {
+  if (toMs <= fromMs) return
+  const linked = new Map<string, Customer>()
+  for (const consent of deps.state.consents.values()) {
+    if (consentStatus(consent, fromMs) !== 'active') continue
+    const customer = deps.world.customer(consent.bankId, consent.customerId)
+    if (customer) linked.set(`${consent.bankId}/${customer.id}`, customer)
+  }
+  for (const customer of linked.values()) {
+    for (const account of customer.accounts) {
+      const fresh: Transaction[] = []
+      for (let day = Math.floor(fromMs / DAY_MS); day <= Math.floor(toMs / DAY_MS); day++) {
+        for (const txn of deps.book.transactionsOnDay(account, day)) {
+          if (txn.bookedAtMs > fromMs && txn.bookedAtMs <= toMs) fresh.push(txn)
+        }
+      }
+      if (fresh.length > 0) observeTransactions(deps, customer, account, fresh, observers)
+    }
+  }
+}
+
+export function observeTransactions(
+  deps: Deps,
+  customer: Customer,
+  account: Account,
+  fresh: readonly Transaction[],
+  observers: readonly TransactionObserver[],
+): void {
+  for (const observer of observers) observer(deps, customer, account, fresh)
+}
+
+/** Observer: one transactions.available per consent that can see any of the new ones. */
+export const announceTransactions: TransactionObserver = (deps, customer, account, fresh) => {
+  const now = deps.clock.now()
+  for (const consent of consentsFor(deps, customer.bankId, customer.id)) {
+    if (!canReadTransactions(consent.scopes)) continue
+    const visible = seesOffPlatform(consent.scopes) ? fresh : fresh.filter((txn) => txn.channel === 'platform')
+    if (visible.length > 0) {
+      notify(deps, consent.bankId, consent.id, transactionsAvailableEvent(consent, account.id, visible.length, now))
+    }
+  }
+}
