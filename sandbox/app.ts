@@ -1,10 +1,15 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { accountRoutes } from './bank/routes/accounts.ts'
 import { authenticated } from './bank/routes/authenticated.ts'
+import { journal, partnershipGuard } from './bank/routes/bank-guards.ts'
 import { cardRoutes } from './bank/routes/cards.ts'
 import { consentRoutes } from './bank/routes/consent.ts'
+import { faultInjector } from './bank/routes/faults.ts'
 import { oauthRoutes } from './bank/routes/oauth.ts'
+import { bankStateRoutes } from './control/bank-state.ts'
 import { customerRoutes } from './control/customers.ts'
+import { integrationRoutes } from './control/integration.ts'
+import { observeRoutes } from './control/observe.ts'
 import { worldRoutes } from './control/world.ts'
 import type { Deps } from './deps.ts'
 import { docsRoutes } from './http/docs.ts'
@@ -20,6 +25,9 @@ export function createApp(deps: Deps) {
   app.notFound(notFound)
   app.use('*', limitBody())
   app.use('/sandbox/*', requireAdminKey(deps.adminKey))
+  // Order matters: the journal sees every answer; a withdrawn partnership wins over faults and auth.
+  app.use('/banks/:bankId/*', journal(deps), partnershipGuard(deps), faultInjector(deps))
+  app.use('/sandbox/banks/:bankId/customers/:customerId/consents', partnershipGuard(deps))
   app.use('/banks/:bankId/v1/*', authenticated(deps))
 
   app.get('/health', (c) =>
@@ -32,6 +40,9 @@ export function createApp(deps: Deps) {
   app.route('/', consentRoutes(deps))
   app.route('/', worldRoutes(deps))
   app.route('/', customerRoutes(deps))
+  app.route('/', bankStateRoutes(deps))
+  app.route('/', integrationRoutes(deps))
+  app.route('/', observeRoutes(deps))
   app.route('/', docsRoutes())
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' })

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { createApp } from './app.ts'
 import type { Deps } from './deps.ts'
+import { startTicking } from './runtime.ts'
 
 export interface RunningServer {
   url: string
@@ -14,9 +15,14 @@ export function startServer(deps: Deps, options: { port: number; host: string })
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, (info: AddressInfo) => {
       const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
+      const stopTicking = startTicking(deps)
       resolve({
         url: `http://${host}:${info.port}`,
-        close: () => new Promise((done) => server.close(() => done())),
+        close: () =>
+          new Promise((done) => {
+            stopTicking()
+            server.close(() => done())
+          }),
       })
     })
     server.once('error', reject)

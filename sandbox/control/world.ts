@@ -5,6 +5,7 @@ import type { Deps } from '../deps.ts'
 import { json, problemResponses } from '../http/openapi.ts'
 import { problems } from '../http/problem.ts'
 import { validationHook } from '../http/validate.ts'
+import { tick } from '../runtime.ts'
 import { DAY_MS } from '../world/types.ts'
 
 export const MAX_CLOCK_MOVE_MS = 400 * DAY_MS
@@ -73,6 +74,8 @@ export function worldRoutes(deps: Deps) {
     }
     if (move.advanceMs !== undefined) deps.clock.advance(move.advanceMs)
     if (move.mode !== undefined) deps.clock.setMode(move.mode)
+    tick(deps) // whatever fell due in the jump (transactions, expiries, retries) happens now
+    deps.bus.publish('clock.moved', toIso(deps.clock.now()), clockState())
     return c.json(clockState(), 200)
   })
 

@@ -45,7 +45,7 @@ export function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value
 }
 
-export function csvEncoder(nowMs: number, iso: (ms: number) => string): Encoder {
+export function csvEncoder(nowMs: number, iso: (ms: number) => string, bankIds: readonly string[]): Encoder {
   let seed = ''
   return {
     header(meta: ExportMeta) {

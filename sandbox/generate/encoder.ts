@@ -57,7 +57,8 @@ export function cardRecord(card: Card) {
  * Serializes transactions by template instead of JSON.stringify: the hot loop of an
  * export. Strings from the finite merchant/city tables are escaped once and memoized.
  */
-export function createTransactionJson(nowMs: number, iso: (ms: number) => string) {
+export function createTransactionJson(nowMs: number, iso: (ms: number) => string, bankIds: readonly string[]) {
+  const safeIds = bankIds.every((bankId) => JSON.stringify(bankId) === `"${bankId}"`)
   const quoted = new Map<string, string>()
   const merchants = new Map<Merchant, string>()
   const q = (text: string) => {
@@ -76,12 +77,14 @@ export function createTransactionJson(nowMs: number, iso: (ms: number) => string
     }
     return found
   }
+  // Ids are built from the bank id and [0-9a-z_], so they need escaping only if a bank id does.
+  const id = (text: string) => (safeIds ? `"${text}"` : JSON.stringify(text))
   return (t: Transaction, prefix: string): string =>
-    `{${prefix}"id":${JSON.stringify(t.id)},"accountId":${JSON.stringify(t.accountId)},"cardId":${
-      t.cardId === null ? 'null' : JSON.stringify(t.cardId)
-    },"amount":{"amount":${t.amount},"currency":"USD"},"status":"${t.postedAtMs > nowMs ? 'pending' : 'posted'}","bookedAt":"${iso(
-      t.bookedAtMs,
-    )}","postedAt":"${iso(t.postedAtMs)}","merchant":${merchantJson(t.merchant)},"channel":"${t.channel}","description":${q(
-      t.description,
-    )},"city":${q(t.city)},"fraud":${t.fraud === null ? 'null' : `"${t.fraud}"`}}`
+    `{${prefix}"id":${id(t.id)},"accountId":${id(t.accountId)},"cardId":${t.cardId === null ? 'null' : id(t.cardId)},"amount":{"amount":${
+      t.amount
+    },"currency":"USD"},"status":"${t.postedAtMs > nowMs ? 'pending' : 'posted'}","bookedAt":"${iso(t.bookedAtMs)}","postedAt":"${iso(
+      t.postedAtMs,
+    )}","merchant":${merchantJson(t.merchant)},"channel":"${t.channel}","description":${q(t.description)},"city":${q(
+      t.city,
+    )},"fraud":${t.fraud === null ? 'null' : `"${t.fraud}"`}}`
 }

@@ -29,7 +29,7 @@ export interface GenerateResult {
 
 const PROGRESS_EVERY = 1000
 
-const encoders: Record<GenerateFormat, (nowMs: number, iso: (ms: number) => string) => Encoder> = {
+const encoders: Record<GenerateFormat, (nowMs: number, iso: (ms: number) => string, bankIds: readonly string[]) => Encoder> = {
   ndjson: ndjsonEncoder,
   json: jsonEncoder,
   csv: csvEncoder,
@@ -46,7 +46,7 @@ export async function generateWorld(
   // A small cache: an export reads each day once (statements reread a month of charges).
   const world = createWorld({ seed, customers: total, bankIds, startDay }, { cacheSize: 512 })
   const iso = createIsoFormatter()
-  const encoder = encoders[options.format](nowMs, iso)
+  const encoder = encoders[options.format](nowMs, iso, bankIds)
   const writer = new ChunkedWriter(out)
   let transactions = 0
 

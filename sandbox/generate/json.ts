@@ -5,8 +5,8 @@ import { accountFields, cardRecord, createTransactionJson, customerRecord, type 
 /** JSON.stringify(record) minus its closing brace, so nested arrays can follow. */
 const open = (record: object) => JSON.stringify(record).slice(0, -1)
 
-export function jsonEncoder(nowMs: number, iso: (ms: number) => string): Encoder {
-  const transactionJson = createTransactionJson(nowMs, iso)
+export function jsonEncoder(nowMs: number, iso: (ms: number) => string, bankIds: readonly string[]): Encoder {
+  const transactionJson = createTransactionJson(nowMs, iso, bankIds)
   return {
     header: (meta) => `{"meta":${JSON.stringify(meta)},"people":[`,
     *person({ person, customers, days }, first) {

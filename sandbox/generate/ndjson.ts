@@ -4,8 +4,8 @@
 // `type` names the record.
 import { accountFields, cardRecord, createTransactionJson, customerRecord, type Encoder } from './encoder.ts'
 
-export function ndjsonEncoder(nowMs: number, iso: (ms: number) => string): Encoder {
-  const transactionJson = createTransactionJson(nowMs, iso)
+export function ndjsonEncoder(nowMs: number, iso: (ms: number) => string, bankIds: readonly string[]): Encoder {
+  const transactionJson = createTransactionJson(nowMs, iso, bankIds)
   const line = (type: string, record: object) => `${JSON.stringify({ type, ...record })}\n`
   return {
     header: (meta) => line('meta', meta),

@@ -8,6 +8,8 @@ export interface IdSource {
   next(prefix: string): string
   /** An unguessable opaque string (codes, tokens), derived from the process key. */
   secret(prefix: string): string
+  /** 32 fresh unguessable bytes (new webhook secrets). */
+  bytes(label: string): Buffer
 }
 
 export function createIdSource(key: Buffer): IdSource {
@@ -19,5 +21,6 @@ export function createIdSource(key: Buffer): IdSource {
         .update(`${prefix}:${++counter}`)
         .digest('base64url')
         .slice(0, 32)}`,
+    bytes: (label) => createHmac('sha256', key).update(`${label}:${++counter}`).digest(),
   }
 }

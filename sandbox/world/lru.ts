@@ -3,20 +3,24 @@
 
 export class Lru<K, V> {
   private readonly entries = new Map<K, V>()
+  /** The most recent key: re-reading it (the common case) needs no reordering. */
+  private last: K | undefined
 
   constructor(private readonly capacity: number) {}
 
   get(key: K): V | undefined {
     const value = this.entries.get(key)
-    if (value === undefined) return undefined
+    if (value === undefined || key === this.last) return value
     this.entries.delete(key)
     this.entries.set(key, value)
+    this.last = key
     return value
   }
 
   set(key: K, value: V): V {
     this.entries.delete(key)
     this.entries.set(key, value)
+    this.last = key
     if (this.entries.size > this.capacity) {
       const oldest = this.entries.keys().next()
       if (!oldest.done) this.entries.delete(oldest.value)

@@ -1,0 +1,66 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { toIso } from '../clock.ts'
+import type { Deps } from '../deps.ts'
+import { json, problemResponses } from '../http/openapi.ts'
+import { problems } from '../http/problem.ts'
+import { refuseTargetUrl } from '../http/url-guard.ts'
+import { validationHook } from '../http/validate.ts'
+import { tick } from '../runtime.ts'
+
+// Attaching the integration under test: webhooks and user messages go to its URL, and
+// OAuth redirect_uris must lie under it.
+
+const Integration = z.object({ url: z.string().max(2000).nullable() }).openapi('Integration')
+
+const attach = createRoute({
+  method: 'put',
+  path: '/sandbox/integration',
+  tags: ['Control: integration'],
+  summary: 'Attach an integration by its base URL (http or https; loopback allowed)',
+  request: { body: { content: { 'application/json': { schema: Integration } }, required: true } },
+  responses: { 200: json(Integration, 'The attached integration'), ...problemResponses(400) },
+})
+const read = createRoute({
+  method: 'get',
+  path: '/sandbox/integration',
+  tags: ['Control: integration'],
+  responses: { 200: json(Integration, 'The attached integration, or null') },
+})
+const rotate = createRoute({
+  method: 'post',
+  path: '/sandbox/banks/{bankId}/webhook-secret/rotate',
+  tags: ['Control: integration'],
+  summary: 'Rotate a bank’s webhook secret; deliveries are signed with the new and the previous one',
+  request: { params: z.object({ bankId: z.string() }) },
+  responses: {
+    200: json(z.object({ webhookSecret: z.string(), previousWebhookSecret: z.string() }), 'The new secret'),
+    ...problemResponses(404),
+  },
+})
+
+export function integrationRoutes(deps: Deps) {
+  const app = new OpenAPIHono({ defaultHook: validationHook })
+
+  app.openapi(read, (c) => c.json({ url: deps.integrationUrl }, 200))
+
+  app.openapi(attach, (c) => {
+    const { url } = c.req.valid('json')
+    const refusal = url === null ? null : refuseTargetUrl(url)
+    if (refusal) throw problems.invalidRequest('The integration URL is not allowed.', [{ path: 'url', message: refusal }])
+    deps.integrationUrl = url === null ? null : url.replace(/\/+$/, '')
+    deps.bus.publish('integration.attached', toIso(deps.clock.now()), { url: deps.integrationUrl })
+    tick(deps) // deliveries held while nothing was attached go out now
+    return c.json({ url: deps.integrationUrl }, 200)
+  })
+
+  app.openapi(rotate, (c) => {
+    const { bankId } = c.req.valid('param')
+    const bank = deps.credentials.banks[bankId]
+    if (!bank) throw problems.notFound('No such bank.')
+    bank.previousWebhookSecret = bank.webhookSecret
+    bank.webhookSecret = `whsec_${deps.ids.bytes('webhook-secret').toString('base64')}`
+    return c.json({ webhookSecret: bank.webhookSecret, previousWebhookSecret: bank.previousWebhookSecret }, 200)
+  })
+
+  return app
+}

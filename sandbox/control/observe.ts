@@ -1,0 +1,132 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { streamSSE } from 'hono/streaming'
+import { EVENT_TYPES } from '../bank/events.ts'
+import type { Deps } from '../deps.ts'
+import { json, problemResponses } from '../http/openapi.ts'
+import { validationHook } from '../http/validate.ts'
+
+// What happened, for scenarios, tests and the dashboard: the journal of calls, the
+// webhook deliveries, and a live feed of everything as server-sent events.
+
+const JournalEntry = z
+  .object({
+    id: z.number().int(),
+    at: z.string(),
+    bankId: z.string().nullable(),
+    method: z.string(),
+    route: z.string(),
+    path: z.string(),
+    consentId: z.string().nullable(),
+    status: z.number().int(),
+    latencyMs: z.number(),
+  })
+  .openapi('JournalEntry')
+const Attempt = z.object({
+  number: z.number().int(),
+  at: z.string(),
+  statusCode: z.number().int().nullable(),
+  latencyMs: z.number(),
+  error: z.string().nullable(),
+})
+const Delivery = z
+  .object({
+    id: z.string(),
+    bankId: z.string(),
+    type: z.string(),
+    url: z.string().nullable(),
+    createdAt: z.string(),
+    status: z.enum(['pending', 'delivered', 'failed']),
+    attempts: z.array(Attempt),
+    nextAttemptAt: z.string().nullable(),
+    payload: z.unknown(),
+  })
+  .openapi('WebhookDelivery')
+
+const tags = ['Control: observe']
+const journalRoute = createRoute({
+  method: 'get',
+  path: '/sandbox/journal',
+  tags,
+  summary: 'Every bank-API and Send-API call any client made',
+  request: {
+    query: z.object({
+      since: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Only calls after this simulation time' }),
+      bankId: z.string().optional(),
+      consentId: z.string().optional(),
+    }),
+  },
+  responses: { 200: json(z.object({ data: z.array(JournalEntry) }), 'Calls, oldest first'), ...problemResponses(400) },
+})
+const webhooksRoute = createRoute({
+  method: 'get',
+  path: '/sandbox/webhooks',
+  tags,
+  summary: 'Every webhook delivery: attempts, status codes, latency',
+  request: {
+    query: z.object({ type: z.enum(EVENT_TYPES).optional(), status: z.enum(['pending', 'delivered', 'failed']).optional() }),
+  },
+  responses: { 200: json(z.object({ data: z.array(Delivery) }), 'Deliveries, oldest first'), ...problemResponses(400) },
+})
+
+export function observeRoutes(deps: Deps) {
+  const app = new OpenAPIHono({ defaultHook: validationHook })
+
+  app.openapi(journalRoute, (c) => {
+    const { since, bankId, consentId } = c.req.valid('query')
+    const after = since ? Date.parse(since) : Number.NEGATIVE_INFINITY
+    const data = deps.state.journal.filter(
+      (entry) =>
+        Date.parse(entry.at) > after &&
+        (bankId === undefined || entry.bankId === bankId) &&
+        (consentId === undefined || entry.consentId === consentId),
+    )
+    return c.json({ data }, 200)
+  })
+
+  app.openapi(webhooksRoute, (c) => {
+    const { type, status } = c.req.valid('query')
+    const data = deps.outbox
+      .list()
+      .filter((d) => (type === undefined || d.type === type) && (status === undefined || d.status === status))
+      .map(({ body, nextAttemptAtMs, orderKey: _key, ...delivery }) => ({
+        ...delivery,
+        nextAttemptAt: nextAttemptAtMs === null ? null : new Date(nextAttemptAtMs).toISOString(),
+        payload: JSON.parse(body) as unknown,
+      }))
+    return c.json({ data }, 200)
+  })
+
+  app.get('/sandbox/events', (c) =>
+    streamSSE(c, async (stream) => {
+      let id = 0
+      const queue: string[] = []
+      let wake: (() => void) | null = null
+      const unsubscribe = deps.bus.subscribe((event) => {
+        queue.push(JSON.stringify(event))
+        wake?.()
+      })
+      stream.onAbort(() => {
+        unsubscribe()
+        wake?.()
+      })
+      await stream.writeSSE({ event: 'hello', data: JSON.stringify({ seed: deps.seed }), id: String(id++) })
+      while (!stream.aborted) {
+        const next = queue.shift()
+        if (next !== undefined) {
+          await stream.writeSSE({ event: 'sandbox', data: next, id: String(id++) })
+          continue
+        }
+        // Wait for the next event, or send a comment every 15 s so proxies keep the stream open.
+        await new Promise<void>((resolve) => {
+          wake = resolve
+          setTimeout(resolve, 15_000).unref()
+        })
+        wake = null
+        if (queue.length === 0 && !stream.aborted) await stream.write(': keep-alive\n\n')
+      }
+      unsubscribe()
+    }),
+  )
+
+  return app
+}
