@@ -16,7 +16,8 @@ export function hasAccount(profile: Profile, type: AccountType): boolean {
   return type === 'checking' || (type === 'savings' ? profile.hasSavings : profile.hasCredit)
 }
 
-export function generateAccount(seed: number, profile: Profile, type: AccountType): Account {
+/** `openingBalance` is the balance at the start of the world's first day. */
+export function generateAccount(seed: number, profile: Profile, type: AccountType, openingBalance: number): Account {
   const rng = new Rng(hash(seed, Kind.account, profile.bankHash, profile.index, accountTypeCode[type]))
   return {
     id: accountId(profile.bankId, profile.index, type),
@@ -26,12 +27,14 @@ export function generateAccount(seed: number, profile: Profile, type: AccountTyp
     name: rng.pick(names[type]),
     mask: String(rng.int(0, 9999)).padStart(4, '0'),
     currency: 'USD',
-    openingBalance: profile.opening[type],
+    openingBalance,
     creditLimit: type === 'credit' ? profile.creditLimit : null,
   }
 }
 
-export function accountsOf(seed: number, profile: Profile): Account[] {
+export function accountsOf(seed: number, profile: Profile, opening: (type: AccountType) => number): Account[] {
   const types: AccountType[] = ['checking', 'savings', 'credit']
-  return types.filter((type) => hasAccount(profile, type)).map((type) => generateAccount(seed, profile, type))
+  return types
+    .filter((type) => hasAccount(profile, type))
+    .map((type) => generateAccount(seed, profile, type, opening(type)))
 }

@@ -57,22 +57,22 @@ export const grocery = category('grocery', '5411', 45, 0.65, 'both', [
   'FRESHWAY MARKET',
   'GREENLEAF GROCERS',
   'VALLEY FOODS',
-  'HARVEST TABLE MARKET',
+  p('HARVEST TABLE MARKET'),
   'CORNERSTONE SUPERMARKET',
   sq('NORTHSIDE FOOD CO-OP'),
 ])
-export const restaurants = category('restaurants', '5812', 38, 0.55, 'store', [
+export const restaurants = category('restaurants', '5812', 38, 0.55, 'both', [
   tst('LUCIA TRATTORIA'),
   tst('EMBER & OAK'),
   'THE COPPER SPOON',
-  'SAKURA GARDEN',
+  p('SAKURA GARDEN'),
   tst('EL JARDIN TAQUERIA'),
   'HARBOR FISH HOUSE',
 ])
 export const fastFood = category('fast_food', '5814', 11, 0.5, 'both', [
   sq('CORNER BEAN COFFEE'),
   sq('DAILY GRIND CAFE'),
-  'BURGER BARN',
+  p('BURGER BARN'),
   'TACO RAPIDO',
   p('SLICE CITY PIZZA'),
   p('GOLDEN WOK EXPRESS'),

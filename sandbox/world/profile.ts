@@ -45,6 +45,11 @@ export interface Profile {
   savingsTransfer: { dayOfMonth: number; amount: number } | null
   paymentDayOfMonth: number
   savingsInterest: number
+  /**
+   * Balances that do not depend on the start day. For credit this is the revolving
+   * debt carried forever; the account's opening balance adds what is owed on the
+   * start day (see `creditOwedBefore`).
+   */
   opening: { checking: number; savings: number; credit: number }
   creditLimit: number
   /** The person's usual card charge in cents, the yardstick for amount anomalies. */
@@ -93,7 +98,11 @@ export function customerProfile(ctx: WorldContext, bankId: string, bankHash: num
         ? m.entry(m.transfer, 1)
         : rng.pick(m.income.merchants)
 
-  const creditLimit = hasCredit ? rng.pick(spec.creditLimitsDollars) * 100 : 0
+  // A limit comfortably above the charges of two statement cycles.
+  const creditSpend = perDay * creditShare * DAYS_PER_MONTH * WEEK_FACTOR * typicalCharge
+  const creditLimit = hasCredit
+    ? Math.max(rng.pick(spec.creditLimitsDollars) * 100, Math.ceil((3 * creditSpend) / 50_000) * 50_000)
+    : 0
   const savingsOpening = hasSavings
     ? Math.round(rng.logNormal(Math.log(spec.savingsMedianDollars * 100), 0.8) * traits.spendScale)
     : 0
@@ -137,9 +146,9 @@ export function customerProfile(ctx: WorldContext, bankId: string, bankHash: num
     paymentDayOfMonth: rng.int(18, 25),
     savingsInterest: Math.round((savingsOpening * rng.range(0.005, 0.045)) / 12),
     opening: {
-      checking: Math.round(monthlyIncome * rng.range(0.3, 1.5)),
+      checking: Math.round(monthlyIncome * rng.range(0.5, 1.5)),
       savings: savingsOpening,
-      credit: hasCredit ? -Math.round(rng.range(0, 0.3) * creditLimit) : 0,
+      credit: hasCredit ? -Math.round(rng.range(0, 0.25) * creditLimit) : 0,
     },
     creditLimit,
     typicalCharge,

@@ -18,9 +18,9 @@ const ATM_NOTES = [2000, 4000, 6000, 8000, 10000, 20000]
 export function pickChannel(rng: Rng, category: m.Category, entry: m.MerchantEntry): Channel {
   const r = rng.next()
   if (category.channels === 'store') return 'in_store'
-  if (category.channels === 'online') return entry.platform && r < 0.5 ? 'platform' : 'online'
-  if (entry.platform) return r < 0.35 ? 'platform' : r < 0.6 ? 'online' : 'in_store'
-  return r < 0.3 ? 'online' : 'in_store'
+  if (category.channels === 'online') return entry.platform && r < 0.6 ? 'platform' : 'online'
+  if (entry.platform) return r < 0.45 ? 'platform' : r < 0.7 ? 'online' : 'in_store'
+  return r < 0.35 ? 'online' : 'in_store'
 }
 
 export function pickMerchant(rng: Rng, profile: Profile, category: m.Category): m.MerchantEntry {

@@ -15,10 +15,13 @@ import type { AccountType, Transaction } from './types.ts'
 
 export interface TransactionSource {
   onDay(profile: Profile, type: AccountType, day: number): readonly Transaction[]
+  /** Card charges booked before `day` that a payment on or after `day` will settle (cents, ≥ 0). */
+  creditOwedBefore(profile: Profile, day: number): number
 }
 
 const byBookingTime = (a: Draft, b: Draft) => a.bookedAtMs - b.bookedAtMs
 const noDrafts: readonly Draft[] = Object.freeze([])
+const noTransactions: readonly Transaction[] = Object.freeze([])
 
 /** `cacheSize` bounds the number of cached account-days (and card-days). */
 export function createTransactionSource(seed: number, cacheSize = 4096): TransactionSource {
@@ -59,6 +62,7 @@ export function createTransactionSource(seed: number, cacheSize = 4096): Transac
     const cal = calendarDay(day)
     const out: Draft[] = type === 'savings' ? [] : cardCharges(profile, type === 'credit', cal).slice()
     bankItems(profile, type, cal, () => statement(profile, cal), out)
+    if (out.length === 0) return noTransactions // most savings days: nothing worth caching
     if (out.length > 1) out.sort(byBookingTime) // stable: equal times keep generation order
     const prefix = `txn_${profile.bankId}_${profile.p36}_${accountCodes[type]}_${day.toString(36)}_`
     const list: Transaction[] = new Array(out.length)
@@ -66,5 +70,15 @@ export function createTransactionSource(seed: number, cacheSize = 4096): Transac
     return days.set(key, day, Object.freeze(list))
   }
 
-  return { onDay }
+  function creditOwedBefore(profile: Profile, day: number): number {
+    if (!profile.hasCredit) return 0
+    const cal = calendarDay(day)
+    // Until this month's payment day, last month's statement is still open too.
+    const from = cal.dayOfMonth <= profile.paymentDayOfMonth ? previousMonth(cal).first : day - cal.dayOfMonth + 1
+    let owed = 0
+    for (let d = from; d < day; d++) for (const c of cardCharges(profile, true, calendarDay(d))) owed -= c.amount
+    return owed
+  }
+
+  return { onDay, creditOwedBefore }
 }

@@ -40,6 +40,11 @@ export function createWorld(config: WorldConfig, options: WorldOptions = {}): Wo
     return cached(profiles, `${bankId}:${index}`, () => customerProfile(ctx, bankId, bankHash, index))
   }
 
+  function openingBalance(profile: Profile, type: AccountType): number {
+    const base = profile.opening[type]
+    return type === 'credit' ? base - transactions.creditOwedBefore(profile, config.startDay) : base
+  }
+
   function person(index: number): Person | undefined {
     if (!isPersonIndex(ctx, index)) return undefined
     return cached(people, index, () => {
@@ -60,7 +65,7 @@ export function createWorld(config: WorldConfig, options: WorldOptions = {}): Wo
         id: profile.customerId,
         bankId,
         person: who,
-        accounts: Object.freeze(accountsOf(seed, profile).map((a) => Object.freeze(a))) as Account[],
+        accounts: Object.freeze(accountsOf(seed, profile, (type) => openingBalance(profile, type)).map((a) => Object.freeze(a))) as Account[],
         cards: Object.freeze(cardsOf(seed, profile).map((c) => Object.freeze(c))) as Card[],
       }),
     )
@@ -85,7 +90,7 @@ export function createWorld(config: WorldConfig, options: WorldOptions = {}): Wo
     const parsed = parseAccountId(id)
     const profile = parsed && profileOf(parsed.bankId, parsed.index)
     if (!parsed || !profile || !hasAccount(profile, parsed.type)) return undefined
-    return Object.freeze(generateAccount(seed, profile, parsed.type))
+    return Object.freeze(generateAccount(seed, profile, parsed.type, openingBalance(profile, parsed.type)))
   }
 
   function card(id: string): Card | undefined {
@@ -109,7 +114,8 @@ export function createWorld(config: WorldConfig, options: WorldOptions = {}): Wo
 
   function transactionsOnDay(acct: Account, day: number): readonly Transaction[] {
     if (typeof acct?.id !== 'string' || !Number.isSafeInteger(day)) return []
-    const owner = cached(owners, acct.id, () => ownerOf(acct.id))
+    let owner = owners.get(acct.id)
+    if (owner === undefined) owner = owners.set(acct.id, ownerOf(acct.id))
     return owner ? transactions.onDay(owner.profile, owner.type, day) : []
   }
 
