@@ -1,0 +1,24 @@
+import type { Deps } from '../deps.ts'
+import { toIso } from '../clock.ts'
+import type { ChatMessage } from '../store/state.ts'
+import { parseP36 } from '../world/ids.ts'
+import type { Person } from '../world/types.ts'
+
+// Platform users are the world's people, addressed by platformUserId (`usr_<base36>`).
+
+/** The person behind a platformUserId, or undefined when the world has no such user. */
+export function personOfUser(deps: Deps, userId: string): Person | undefined {
+  if (typeof userId !== 'string' || !userId.startsWith('usr_')) return undefined
+  const index = parseP36(userId.slice(4))
+  return index === undefined ? undefined : deps.world.person(index)
+}
+
+/** Appends a line to the user's chat and tells the dashboard. */
+export function recordChat(deps: Deps, line: Omit<ChatMessage, 'at'>): ChatMessage {
+  const message: ChatMessage = { ...line, at: toIso(deps.clock.now()) }
+  const chat = deps.state.chats.get(message.userId)
+  if (chat) chat.push(message)
+  else deps.state.chats.set(message.userId, [message])
+  deps.bus.publish('platform.message', message.at, message)
+  return message
+}

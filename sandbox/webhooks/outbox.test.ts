@@ -1,0 +1,94 @@
+import { describe, expect, test } from 'vitest'
+import type { AttemptResult } from './deliver.ts'
+import { createOutbox, RETRY_DELAYS_MS } from './outbox.ts'
+
+/** An outbox whose transport answers from a script, on a clock the test moves. */
+function scripted(answers: (url: string, id: string) => number | null) {
+  let now = 1_000_000
+  const sent: { id: string; at: number }[] = []
+  const outbox = createOutbox({
+    now: () => now,
+    wallNow: () => now,
+    send: async (url, headers): Promise<AttemptResult> => {
+      const id = headers['webhook-id'] ?? ''
+      sent.push({ id, at: now })
+      const statusCode = answers(url, id)
+      return { statusCode, latencyMs: 1, error: statusCode === null ? 'connection failed' : null }
+    },
+    target: () => 'http://127.0.0.1:1/webhooks/bank/harbor',
+    sign: (_bank, id) => ({ 'webhook-id': id }),
+    onAttempt: () => {},
+  })
+  const advance = async (ms: number) => {
+    now += ms
+    outbox.dispatchDue()
+    await outbox.idle()
+  }
+  return { outbox, sent, advance, start: now }
+}
+
+describe('outbox', () => {
+  test('retries follow the schedule on the injected clock, with the same id, until a 2xx', async () => {
+    let calls = 0
+    const { outbox, sent, advance, start } = scripted(() => (++calls < 4 ? 500 : 204))
+    outbox.enqueue({ id: 'evt_a', bankId: 'harbor', type: 'consent.revoked', orderKey: 'c1', body: '{}' })
+    await outbox.idle()
+    await advance(4_999)
+    expect(sent).toHaveLength(1) // 5 s not yet up
+    await advance(1)
+    await advance(300_000)
+    await advance(1_800_000)
+    expect(sent.map((s) => s.at - start)).toEqual([0, 5_000, 305_000, 2_105_000])
+    expect(new Set(sent.map((s) => s.id))).toEqual(new Set(['evt_a']))
+    expect(outbox.list()[0]).toMatchObject({ status: 'delivered', nextAttemptAtMs: null })
+    expect(outbox.list()[0]?.attempts.map((a) => a.statusCode)).toEqual([500, 500, 500, 204])
+  })
+
+  test('a 3xx is a failure and the delivery gives up after the last scheduled attempt', async () => {
+    const { outbox, advance } = scripted(() => 302)
+    outbox.enqueue({ id: 'evt_b', bankId: 'harbor', type: 'consent.revoked', orderKey: 'c1', body: '{}' })
+    await outbox.idle()
+    for (const delay of RETRY_DELAYS_MS.slice(1)) await advance(delay)
+    const delivery = outbox.list()[0]
+    expect(delivery?.attempts).toHaveLength(RETRY_DELAYS_MS.length)
+    expect(delivery?.status).toBe('failed')
+  })
+
+  test('events of one consent wait behind a failing one and arrive in order; other consents are not held', async () => {
+    let down = true
+    const { outbox, sent, advance } = scripted((_url, id) => (down && id !== 'evt_other' ? null : 200))
+    for (const id of ['evt_1', 'evt_2', 'evt_3']) {
+      outbox.enqueue({ id, bankId: 'harbor', type: 'transactions.available', orderKey: 'c1', body: '{}' })
+    }
+    outbox.enqueue({ id: 'evt_other', bankId: 'harbor', type: 'transactions.available', orderKey: 'c2', body: '{}' })
+    await outbox.idle()
+    expect(sent.map((s) => s.id)).toEqual(['evt_1', 'evt_other'])
+    down = false
+    await advance(5_000)
+    expect(sent.map((s) => s.id)).toEqual(['evt_1', 'evt_other', 'evt_1', 'evt_2', 'evt_3'])
+    expect(outbox.list().every((d) => d.status === 'delivered')).toBe(true)
+  })
+
+  test('with no integration attached deliveries are held, not attempted and not dropped', async () => {
+    const sent: string[] = []
+    let target: string | null = null
+    const outbox = createOutbox({
+      now: () => 0,
+      wallNow: () => 0,
+      send: async (_url, headers) => {
+        sent.push(headers['webhook-id'] ?? '')
+        return { statusCode: 200, latencyMs: 0, error: null }
+      },
+      target: () => target,
+      sign: (_bank, id) => ({ 'webhook-id': id }),
+      onAttempt: () => {},
+    })
+    outbox.enqueue({ id: 'evt_h', bankId: 'harbor', type: 'consent.revoked', orderKey: 'c', body: '{}' })
+    await outbox.idle()
+    expect(sent).toEqual([])
+    target = 'http://127.0.0.1:1/webhooks/bank/harbor'
+    outbox.dispatchDue()
+    await outbox.idle()
+    expect(sent).toEqual(['evt_h'])
+  })
+})
