@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { accountRoutes } from './bank/routes/accounts.ts'
+import { alertRoutes } from './bank/routes/alerts.ts'
 import { authenticated } from './bank/routes/authenticated.ts'
 import { journal, partnershipGuard } from './bank/routes/bank-guards.ts'
 import { cardRoutes } from './bank/routes/cards.ts'
@@ -10,11 +11,14 @@ import { bankStateRoutes } from './control/bank-state.ts'
 import { customerRoutes } from './control/customers.ts'
 import { integrationRoutes } from './control/integration.ts'
 import { observeRoutes } from './control/observe.ts'
+import { transactionRoutes } from './control/transactions.ts'
 import { worldRoutes } from './control/world.ts'
 import type { Deps } from './deps.ts'
 import { docsRoutes } from './http/docs.ts'
 import { notFound, onError } from './http/errors.ts'
 import { limitBody, requireAdminKey } from './http/guards.ts'
+import { platformControlRoutes } from './platform/control-routes.ts'
+import { sendApiRoutes } from './platform/send-routes.ts'
 
 export const API_VERSION = '0.1.0'
 
@@ -26,7 +30,9 @@ export function createApp(deps: Deps) {
   app.use('*', limitBody())
   app.use('/sandbox/*', requireAdminKey(deps.adminKey))
   // Order matters: the journal sees every answer; a withdrawn partnership wins over faults and auth.
-  app.use('/banks/:bankId/*', journal(deps), partnershipGuard(deps), faultInjector(deps))
+  const journalCalls = journal(deps)
+  app.use('/banks/:bankId/*', journalCalls, partnershipGuard(deps), faultInjector(deps))
+  app.use('/platform/v1/*', journalCalls)
   app.use('/sandbox/banks/:bankId/customers/:customerId/consents', partnershipGuard(deps))
   app.use('/banks/:bankId/v1/*', authenticated(deps))
 
@@ -37,12 +43,16 @@ export function createApp(deps: Deps) {
   app.route('/', oauthRoutes(deps))
   app.route('/', accountRoutes(deps))
   app.route('/', cardRoutes(deps))
+  app.route('/', alertRoutes(deps))
   app.route('/', consentRoutes(deps))
   app.route('/', worldRoutes(deps))
   app.route('/', customerRoutes(deps))
+  app.route('/', transactionRoutes(deps))
   app.route('/', bankStateRoutes(deps))
   app.route('/', integrationRoutes(deps))
   app.route('/', observeRoutes(deps))
+  app.route('/', sendApiRoutes(deps))
+  app.route('/', platformControlRoutes(deps))
   app.route('/', docsRoutes())
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' })

@@ -1,3 +1,4 @@
+import { detectFraud } from './bank/fraud-engine.ts'
 import { runConsentLifecycle, runPartnerships } from './bank/lifecycle.ts'
 import { announceTransactions, scanNewTransactions, type TransactionObserver } from './bank/scan.ts'
 import type { Deps } from './deps.ts'
@@ -6,7 +7,7 @@ import type { Deps } from './deps.ts'
 // The server calls it on a short wall-clock interval and after every clock move, so
 // advancing the clock by a month fires a month of events at once.
 
-export const TRANSACTION_OBSERVERS: readonly TransactionObserver[] = [announceTransactions]
+export const TRANSACTION_OBSERVERS: readonly TransactionObserver[] = [announceTransactions, detectFraud]
 
 export function tick(deps: Deps): void {
   const now = deps.clock.now()

@@ -56,6 +56,8 @@ export interface PlatformRecords {
   links: Map<string, LinkTap[]>
   /** userId → how they answer authorize links; absent means approve. */
   behaviour: Map<string, LinkBehaviour>
+  /** userId → the end of that user's delivery queue: one user's messages arrive in order. */
+  queues: Map<string, Promise<void>>
 }
 
 const records = new WeakMap<SandboxState, PlatformRecords>()
@@ -63,7 +65,7 @@ const records = new WeakMap<SandboxState, PlatformRecords>()
 export function platformRecords(state: SandboxState): PlatformRecords {
   let found = records.get(state)
   if (!found) {
-    found = { deliveries: new Map(), links: new Map(), behaviour: new Map() }
+    found = { deliveries: new Map(), links: new Map(), behaviour: new Map(), queues: new Map() }
     records.set(state, found)
   }
   return found

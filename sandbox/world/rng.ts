@@ -58,12 +58,19 @@ export class Rng {
   private d: number
 
   constructor(seed: number) {
+    this.a = this.b = this.c = this.d = 0
+    this.reseed(seed)
+  }
+
+  /** Restart from a new seed: hot loops reuse one generator instead of allocating. */
+  reseed(seed: number): this {
     // The seed is already a hash; spread it over the state and warm up briefly.
     this.a = seed | 0
     this.b = Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) | 0
     this.c = Math.imul(seed ^ 0x27d4eb2f, 0x85ebca77) | 0
     this.d = 1
     for (let i = 0; i < 6; i++) this.uint32()
+    return this
   }
 
   uint32(): number {

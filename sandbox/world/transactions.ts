@@ -29,18 +29,33 @@ export function createTransactionSource(seed: number, cacheSize = 4096): Transac
   const statements = new GroupedLru<number>(cacheSize)
   const days = new GroupedLru<readonly Transaction[]>(cacheSize)
 
+  const rng = new Rng(0) // reseeded per card-day; never held across calls
+  const calendar = new Map<number, CalendarDay>()
+
+  function calendarOf(day: number): CalendarDay {
+    let cal = calendar.get(day)
+    if (cal === undefined) {
+      if (calendar.size >= 4096) calendar.clear()
+      cal = calendarDay(day)
+      calendar.set(day, cal)
+    }
+    return cal
+  }
+
+  /** A card's charges on one day, sorted by booking time. */
   function cardCharges(profile: Profile, credit: boolean, cal: CalendarDay): readonly Draft[] {
     const target = credit ? profile.cards.credit : profile.cards.debit
     const key = target.cardId ?? ''
     const known = charges.get(key, cal.day)
     if (known) return known
     const out: Draft[] = []
-    const rng = new Rng(hash(seed, Kind.purchases, profile.bankHash, profile.index, credit ? 2 : 1, cal.day))
+    rng.reseed(hash(seed, Kind.purchases, profile.bankHash, profile.index, credit ? 2 : 1, cal.day))
     cardPurchases(rng, profile, target, credit, cal, out)
     // Subscriptions go on the credit card when there is one.
     if (credit === profile.hasCredit) subscriptionCharges(profile, target, cal, out)
     const fraud = fraudOn(seed, profile, credit, cal.day)
     if (fraud) injectFraud(fraud, profile, target, cal.day, out)
+    if (out.length > 1) out.sort(byBookingTime) // stable: equal times keep generation order
     return charges.set(key, cal.day, out.length === 0 ? noDrafts : out)
   }
 
@@ -51,7 +66,7 @@ export function createTransactionSource(seed: number, cacheSize = 4096): Transac
     const known = statements.get(key, first)
     if (known !== undefined) return known
     let owed = 0
-    for (let d = first; d <= last; d++) for (const c of cardCharges(profile, true, calendarDay(d))) owed -= c.amount
+    for (let d = first; d <= last; d++) for (const c of cardCharges(profile, true, calendarOf(d))) owed -= c.amount
     return statements.set(key, first, owed)
   }
 
@@ -59,11 +74,13 @@ export function createTransactionSource(seed: number, cacheSize = 4096): Transac
     const key = profile.accountIds[type]
     const known = days.get(key, day)
     if (known) return known
-    const cal = calendarDay(day)
-    const out: Draft[] = type === 'savings' ? [] : cardCharges(profile, type === 'credit', cal).slice()
-    bankItems(profile, type, cal, () => statement(profile, cal), out)
+    const cal = calendarOf(day)
+    const items: Draft[] = []
+    bankItems(profile, type, cal, () => statement(profile, cal), items)
+    const cardItems = type === 'savings' ? noDrafts : cardCharges(profile, type === 'credit', cal)
+    // Bank items are rare; when there are none the (sorted) card charges are the day.
+    const out = items.length === 0 ? cardItems : cardItems.concat(items).sort(byBookingTime)
     if (out.length === 0) return noTransactions // most savings days: nothing worth caching
-    if (out.length > 1) out.sort(byBookingTime) // stable: equal times keep generation order
     const prefix = `txn_${profile.bankId}_${profile.p36}_${accountCodes[type]}_${day.toString(36)}_`
     const list: Transaction[] = new Array(out.length)
     for (let n = 0; n < out.length; n++) list[n] = Object.freeze(finalize(out[n] as Draft, prefix + n.toString(36)))
@@ -72,11 +89,11 @@ export function createTransactionSource(seed: number, cacheSize = 4096): Transac
 
   function creditOwedBefore(profile: Profile, day: number): number {
     if (!profile.hasCredit) return 0
-    const cal = calendarDay(day)
+    const cal = calendarOf(day)
     // Until this month's payment day, last month's statement is still open too.
     const from = cal.dayOfMonth <= profile.paymentDayOfMonth ? previousMonth(cal).first : day - cal.dayOfMonth + 1
     let owed = 0
-    for (let d = from; d < day; d++) for (const c of cardCharges(profile, true, calendarDay(d))) owed -= c.amount
+    for (let d = from; d < day; d++) for (const c of cardCharges(profile, true, calendarOf(d))) owed -= c.amount
     return owed
   }
 

@@ -1,0 +1,131 @@
+import { toIso } from '../clock.ts'
+import type { Deps } from '../deps.ts'
+import { problems } from '../http/problem.ts'
+import type { AlertRecord, CardStatus } from '../store/state.ts'
+import type * as internal from '../world/types.ts'
+import { alertEvent, cardStatusEvent } from './events.ts'
+import { consentsFor, notify } from './notify.ts'
+import { money, presentCard } from './present.ts'
+import type { Alert } from './schemas.ts'
+
+// Fraud alerts: one per card that grows while it is open, so a burst of fifty flagged
+// charges is one alert the integration hears about once, then a few times as it grows.
+// The customer resolves it through the integration: `fraud` freezes the card.
+
+export type Outcome = 'fraud' | 'legitimate'
+
+export function presentAlert(record: AlertRecord): Alert {
+  return {
+    id: record.id,
+    cardId: record.cardId,
+    last4: record.last4,
+    status: record.status,
+    reason: record.reason,
+    transactionIds: [...record.transactionIds],
+    total: money(record.total),
+    createdAt: toIso(record.createdAtMs),
+    updatedAt: toIso(record.updatedAtMs),
+  }
+}
+
+/** A customer's alerts at one bank, newest first. */
+export function alertsOf(deps: Deps, bankId: string, customerId: string): AlertRecord[] {
+  return [...deps.state.alerts.values()]
+    .filter((alert) => alert.bankId === bankId && alert.customerId === customerId)
+    .sort((a, b) => b.createdAtMs - a.createdAtMs || (a.id < b.id ? 1 : -1))
+}
+
+export function openAlertOn(deps: Deps, cardId: string): AlertRecord | undefined {
+  for (const alert of deps.state.alerts.values()) if (alert.cardId === cardId && alert.status === 'open') return alert
+  return undefined
+}
+
+/**
+ * Flags charges on a card: the open alert on that card grows (fraud.alert.updated), or
+ * a new one opens (fraud.alert.created). Charges already on the alert are not added twice.
+ */
+export function raiseAlert(deps: Deps, card: internal.Card, reason: string, flagged: readonly internal.Transaction[]): AlertRecord | null {
+  const now = deps.clock.now()
+  const open = openAlertOn(deps, card.id)
+  const known = new Set(open?.transactionIds)
+  const added: internal.Transaction[] = []
+  for (const txn of flagged) {
+    if (known.has(txn.id)) continue
+    known.add(txn.id)
+    added.push(txn)
+  }
+  if (added.length === 0) return open ?? null
+  const sum = added.reduce((total, txn) => total + txn.amount, 0)
+  if (open) {
+    open.transactionIds.push(...added.map((txn) => txn.id))
+    open.total += sum
+    open.updatedAtMs = now
+    announce(deps, open, 'fraud.alert.updated')
+    return open
+  }
+  const record: AlertRecord = {
+    id: deps.ids.next('alt'),
+    bankId: card.bankId,
+    customerId: card.customerId,
+    cardId: card.id,
+    last4: card.last4,
+    status: 'open',
+    reason,
+    transactionIds: added.map((txn) => txn.id),
+    total: sum,
+    createdAtMs: now,
+    updatedAtMs: now,
+  }
+  deps.state.alerts.set(record.id, record)
+  announce(deps, record, 'fraud.alert.created')
+  return record
+}
+
+/**
+ * The customer's verdict. The same verdict twice is a no-op; a different one on a
+ * resolved alert is refused. `fraud` freezes the card; `legitimate` lifts a freeze
+ * unless another alert on the card was confirmed as fraud.
+ */
+export function resolveAlert(deps: Deps, record: AlertRecord, outcome: Outcome): AlertRecord {
+  if (record.status === outcome) return record
+  if (record.status !== 'open') {
+    throw problems.invalidRequest('This alert is already resolved.', [
+      { path: 'outcome', message: `Already resolved as ${record.status}` },
+    ])
+  }
+  record.status = outcome
+  record.updatedAtMs = deps.clock.now()
+  announce(deps, record, 'fraud.alert.updated')
+  const card = deps.world.card(record.cardId)
+  if (!card) return record
+  const current = deps.state.cardStatus.get(card.id) ?? 'active'
+  if (outcome === 'fraud' && current === 'active') setCardStatus(deps, card, 'frozen')
+  if (outcome === 'legitimate' && current === 'frozen' && !confirmedFraudOn(deps, card.id)) setCardStatus(deps, card, 'active')
+  return record
+}
+
+function confirmedFraudOn(deps: Deps, cardId: string): boolean {
+  for (const alert of deps.state.alerts.values()) if (alert.cardId === cardId && alert.status === 'fraud') return true
+  return false
+}
+
+/** Changes a card's status and tells every consent that can see cards or alerts. */
+function setCardStatus(deps: Deps, card: internal.Card, status: CardStatus): void {
+  if (status === 'active') deps.state.cardStatus.delete(card.id)
+  else deps.state.cardStatus.set(card.id, status)
+  const now = deps.clock.now()
+  const wire = presentCard(card, status)
+  for (const consent of consentsFor(deps, card.bankId, card.customerId, 'accounts:read', 'alerts')) {
+    notify(deps, consent.bankId, consent.id, cardStatusEvent(consent, wire, now))
+  }
+  deps.bus.publish('card.status.changed', toIso(now), { bankId: card.bankId, customerId: card.customerId, card: wire })
+}
+
+function announce(deps: Deps, record: AlertRecord, type: 'fraud.alert.created' | 'fraud.alert.updated'): void {
+  const now = deps.clock.now()
+  const wire = presentAlert(record)
+  for (const consent of consentsFor(deps, record.bankId, record.customerId, 'alerts')) {
+    notify(deps, consent.bankId, consent.id, alertEvent(type, consent, wire, now))
+  }
+  deps.bus.publish('fraud.alert', toIso(now), { type, bankId: record.bankId, customerId: record.customerId, alert: wire })
+}

@@ -1,0 +1,57 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import type { Deps } from '../../deps.ts'
+import { bearerSecurity, json, problemResponses } from '../../http/openapi.ts'
+import { problems } from '../../http/problem.ts'
+import { validationHook } from '../../http/validate.ts'
+import { alertsOf, presentAlert, resolveAlert } from '../alerts.ts'
+import { Alert, page } from '../schemas.ts'
+import { requireScope } from './authenticated.ts'
+import type { BankEnv } from './env.ts'
+
+const BankParams = z.object({ bankId: z.string().openapi({ example: 'harbor' }) })
+const AlertParams = BankParams.extend({ alertId: z.string().max(100).openapi({ example: 'alt_00002s' }) })
+const ResolutionBody = z
+  .object({ outcome: z.enum(['fraud', 'legitimate']).openapi({ description: '`fraud` freezes the card' }) })
+  .openapi('AlertResolution')
+
+const common = { security: bearerSecurity, tags: ['Fraud alerts'], description: 'Under the alerts scope.' }
+const errors = problemResponses(401, 403, 404)
+
+const listAlerts = createRoute({
+  ...common,
+  method: 'get',
+  path: '/banks/{bankId}/v1/alerts',
+  summary: 'The consenting customer’s fraud alerts, newest first',
+  request: { params: BankParams },
+  responses: { 200: json(page(Alert, 'AlertPage'), 'Alerts'), ...errors },
+})
+const resolve = createRoute({
+  ...common,
+  method: 'post',
+  path: '/banks/{bankId}/v1/alerts/{alertId}/resolution',
+  summary: 'The customer’s verdict: fraud (the card is frozen) or legitimate',
+  request: { params: AlertParams, body: { content: { 'application/json': { schema: ResolutionBody } }, required: true } },
+  responses: { 200: json(Alert, 'The updated alert'), ...problemResponses(400), ...errors },
+})
+
+export function alertRoutes(deps: Deps) {
+  const app = new OpenAPIHono<BankEnv>({ defaultHook: validationHook })
+
+  app.openapi(listAlerts, (c) => {
+    requireScope(c.var.consent, 'alerts')
+    const { bankId, customerId } = c.var.consent
+    return c.json({ data: alertsOf(deps, bankId, customerId).map(presentAlert), nextCursor: null }, 200)
+  })
+
+  app.openapi(resolve, (c) => {
+    requireScope(c.var.consent, 'alerts')
+    const alert = deps.state.alerts.get(c.req.valid('param').alertId)
+    const { bankId, customerId } = c.var.consent
+    if (!alert || alert.bankId !== bankId || alert.customerId !== customerId) {
+      throw problems.notFound('No such alert under this consent.')
+    }
+    return c.json(presentAlert(resolveAlert(deps, alert, c.req.valid('json').outcome)), 200)
+  })
+
+  return app
+}

@@ -1,0 +1,123 @@
+import { decide, parseAuthorize } from '../bank/authorize.ts'
+import { toIso } from '../clock.ts'
+import type { Deps } from '../deps.ts'
+import { Problem } from '../http/problem.ts'
+import type { ChatMessage } from '../store/state.ts'
+import { ATTEMPT_TIMEOUT_MS } from '../webhooks/deliver.ts'
+import { inBackground, type LinkTap, platformRecords } from './records.ts'
+import { personOfUser } from './users.ts'
+
+// The simulated user taps links (DESIGN §7): the first absolute URL in a message sent to
+// them whose path is /banks/{bankId}/oauth/authorize. The host does not matter. The
+// sandbox answers the consent page itself — approving as the user's own customer at that
+// bank, or denying — and then calls the redirect_uri as a browser would, without
+// following its redirects. Any 2xx or 3xx answer completes the link.
+
+const URL_PATTERN = /https?:\/\/[^\s<>"'`]+/gi
+const AUTHORIZE_PATH = /^\/banks\/([^/]+)\/oauth\/authorize\/?$/
+/** Chat apps leave trailing punctuation out of a link: "Tap https://…/authorize?…." */
+const TRAILING_PUNCTUATION = /[.,;:!?)\]}]+$/
+
+export interface AuthorizeLink {
+  bankId: string
+  query: Record<string, string>
+}
+
+/** The first authorize link in a text, or null. */
+export function findAuthorizeLink(text: string): AuthorizeLink | null {
+  for (const match of text.matchAll(URL_PATTERN)) {
+    let url: URL
+    try {
+      url = new URL(match[0].replace(TRAILING_PUNCTUATION, ''))
+    } catch {
+      continue
+    }
+    const path = AUTHORIZE_PATH.exec(url.pathname)
+    if (!path?.[1]) continue
+    const query: Record<string, string> = {}
+    for (const [key, value] of url.searchParams) if (!(key in query)) query[key] = value
+    return { bankId: decodeURIComponent(path[1]), query }
+  }
+  return null
+}
+
+/** Taps the message's authorize link, if any, once the current request has been answered. */
+export function tapLinkLater(deps: Deps, message: ChatMessage): void {
+  const link = findAuthorizeLink(message.text)
+  if (!link) return
+  const records = platformRecords(deps.state)
+  const behaviour = records.behaviour.get(message.userId) ?? 'approve'
+  if (behaviour === 'ignore') return
+  const record: LinkTap = {
+    mid: message.mid,
+    userId: message.userId,
+    bankId: link.bankId,
+    at: message.at,
+    outcome: 'pending',
+    error: null,
+    consentId: null,
+    status: null,
+    callbackError: null,
+  }
+  const taps = records.links.get(message.userId)
+  if (taps) taps.push(record)
+  else records.links.set(message.userId, [record])
+  inBackground(deps, async () => {
+    await new Promise((resolve) => setImmediate(resolve))
+    await completeTap(deps, link, record, behaviour === 'approve')
+    deps.bus.publish('platform.link', toIso(deps.clock.now()), record)
+  })
+}
+
+async function completeTap(deps: Deps, link: AuthorizeLink, tap: LinkTap, approve: boolean): Promise<void> {
+  const target = consentAnswer(deps, link, tap, approve)
+  if (target === null) return
+  const redirect = new URL(target)
+  tap.error = redirect.searchParams.get('error')
+  const code = redirect.searchParams.get('code')
+  tap.consentId = code === null ? null : (deps.state.codes.get(code)?.consentId ?? null)
+  const answer = await follow(target)
+  tap.status = answer.status
+  tap.callbackError = answer.error
+  const completed = answer.status !== null && answer.status >= 200 && answer.status < 400
+  tap.outcome = !completed ? 'callback_failed' : tap.error === null ? 'linked' : 'denied'
+}
+
+/** What the consent page would do: the redirect target, or null when the bank refused to redirect. */
+function consentAnswer(deps: Deps, link: AuthorizeLink, tap: LinkTap, approve: boolean): string | null {
+  const refuse = (code: string) => {
+    tap.outcome = 'refused'
+    tap.error = code
+    return null
+  }
+  const bank = deps.bank(link.bankId)
+  if (!bank) return refuse('not_found')
+  // As the partnership guard in front of the real page: no new links once a bank withdraws.
+  const partnership = deps.state.partnerships.get(bank.id)
+  if (partnership && partnership.status !== 'active') return refuse('partnership_terminated')
+  try {
+    const request = parseAuthorize(deps, bank, link.query)
+    const index = personOfUser(deps, tap.userId)?.index
+    const customer = index === undefined ? undefined : deps.world.customerOfPerson(bank.id, index)
+    return decide(deps, request, approve && customer ? customer.id : null)
+  } catch (error) {
+    if (error instanceof Problem) return refuse(error.code)
+    throw error
+  }
+}
+
+/** GET the redirect target like a browser would, once: no redirects followed, body discarded. */
+async function follow(url: string): Promise<{ status: number | null; error: string | null }> {
+  try {
+    const res = await fetch(url, {
+      redirect: 'manual',
+      headers: { 'User-Agent': 'bank-sandbox-user' },
+      signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
+    })
+    await res.arrayBuffer().catch(() => undefined)
+    return { status: res.status, error: null }
+  } catch (error) {
+    const timedOut = error instanceof DOMException && error.name === 'TimeoutError'
+    return { status: null, error: timedOut ? 'timeout' : 'connection failed' }
+  }
+}

@@ -1,0 +1,90 @@
+import { z } from '@hono/zod-openapi'
+
+// Wire shapes of the platform simulation: the Send API (Messenger-style, snake_case
+// answers) and the control API's view of a user's chat (camelCase, DESIGN §11).
+
+export const MAX_TEXT_CHARS = 2000
+
+/** Chat text: not blank, at most 2000 characters (code points, not UTF-16 units). */
+export const ChatText = z
+  .string()
+  .max(4 * MAX_TEXT_CHARS, { message: `At most ${MAX_TEXT_CHARS} characters`, abort: true })
+  .refine((text) => text.trim().length > 0, 'Must not be empty')
+  .refine((text) => [...text].length <= MAX_TEXT_CHARS, `At most ${MAX_TEXT_CHARS} characters`)
+
+const UserId = z.string().max(100).openapi({ example: 'usr_00000' })
+
+export const SendRequest = z
+  .object({
+    recipient: z.object({ id: UserId }),
+    message: z.object({ text: ChatText }),
+  })
+  .openapi('PlatformSendRequest')
+
+export const SendResponse = z
+  .object({ recipient_id: z.string(), message_id: z.string().openapi({ example: 'mid_00002a' }) })
+  .openapi('PlatformSendResponse')
+
+export const UserParams = z.object({ userId: UserId })
+
+export const ChatMessage = z
+  .object({
+    mid: z.string(),
+    userId: z.string(),
+    direction: z.enum(['to_user', 'from_user']),
+    text: z.string(),
+    at: z.string().openapi({ description: 'Simulation time, ISO 8601 UTC' }),
+  })
+  .openapi('ChatMessage')
+
+export const LinkTap = z
+  .object({
+    mid: z.string().openapi({ description: 'The message whose authorize link was tapped' }),
+    userId: z.string(),
+    bankId: z.string(),
+    at: z.string(),
+    outcome: z.enum(['pending', 'linked', 'denied', 'refused', 'callback_failed']),
+    error: z.string().nullable().openapi({ description: 'OAuth error sent to the redirect_uri, or why the bank refused' }),
+    consentId: z.string().nullable(),
+    status: z.number().int().nullable().openapi({ description: 'HTTP status the redirect_uri answered' }),
+    callbackError: z.string().nullable(),
+  })
+  .openapi('LinkTap')
+
+export const InboundDelivery = z
+  .object({
+    mid: z.string(),
+    userId: z.string(),
+    status: z.enum(['pending', 'delivered', 'failed', 'held']),
+    attempts: z.array(
+      z.object({
+        number: z.number().int(),
+        at: z.string(),
+        statusCode: z.number().int().nullable(),
+        latencyMs: z.number(),
+        error: z.string().nullable(),
+      }),
+    ),
+  })
+  .openapi('PlatformDelivery')
+
+export const UserChat = z
+  .object({
+    data: z.array(ChatMessage).openapi({ description: 'What the user saw and typed, oldest first' }),
+    links: z.array(LinkTap).openapi({ description: 'Authorize links the user tapped, oldest first' }),
+    deliveries: z.array(InboundDelivery).openapi({ description: 'How each typed message reached the integration' }),
+  })
+  .openapi('UserChat')
+
+export const UserSays = z.object({ text: ChatText }).openapi('UserSays')
+export const UserSaid = z
+  .object({ mid: z.string(), delivery: z.enum(['pending', 'held']) })
+  .openapi('UserSaid')
+
+export const LinkBehaviour = z
+  .object({
+    behaviour: z.enum(['approve', 'deny', 'ignore']).openapi({
+      description: 'approve as their own customer (default) · deny (error=access_denied) · ignore the link',
+    }),
+  })
+  .openapi('LinkBehaviour')

@@ -1,0 +1,35 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import type { Deps } from '../deps.ts'
+import { bearerSecurity, json, problemResponses } from '../http/openapi.ts'
+import { validationHook } from '../http/validate.ts'
+import { SendRequest, SendResponse } from './schemas.ts'
+import { checkPageToken, sendToUser } from './send.ts'
+
+// The messaging platform's Send API, as a Messenger-style bot calls it (DESIGN §5).
+
+const sendMessage = createRoute({
+  method: 'post',
+  path: '/platform/v1/messages',
+  tags: ['Platform'],
+  security: bearerSecurity,
+  summary: 'Send a text message to a user (Authorization: Bearer <pageToken>)',
+  description:
+    'A message containing an authorize link (path /banks/{bankId}/oauth/authorize) is tapped by the simulated user right after this call answers.',
+  request: { body: { content: { 'application/json': { schema: SendRequest } }, required: true } },
+  responses: { 200: json(SendResponse, 'Sent'), ...problemResponses(400, 401, 404, 413) },
+})
+
+export function sendApiRoutes(deps: Deps) {
+  const app = new OpenAPIHono({ defaultHook: validationHook })
+  // The token is checked before the body, so a caller without it learns nothing else.
+  app.use('/platform/v1/*', async (c, next) => {
+    checkPageToken(deps, c.req.header('Authorization'))
+    await next()
+  })
+  app.openapi(sendMessage, (c) => {
+    const { recipient, message } = c.req.valid('json')
+    const sent = sendToUser(deps, recipient.id, message.text)
+    return c.json({ recipient_id: sent.userId, message_id: sent.mid }, 200)
+  })
+  return app
+}
