@@ -17,7 +17,10 @@ export interface GenerateOptions {
   /** A second, smaller size whose peak RSS should match the big one's. */
   smallCustomers: number
   days: number
+  /** Timed runs wanted; fewer are made when they would overrun `budgetMs`. */
   runs: number
+  /** Wall time this section may spend, so a slow generator cannot stretch the bench without bound. */
+  budgetMs: number
 }
 
 export const DEFAULT_GENERATE: GenerateOptions = {
@@ -26,6 +29,7 @@ export const DEFAULT_GENERATE: GenerateOptions = {
   smallCustomers: 2_000,
   days: 90,
   runs: 3,
+  budgetMs: 120_000,
 }
 
 export interface TimedRun {
@@ -38,7 +42,9 @@ export interface GenerateFigures {
   options: GenerateOptions
   transactions: number
   bytes: number
-  generate: { wallMs: number; peakRss: number }
+  generate: { wallMs: number; peakRss: number; runs: number }
+  /** The counting run, whose stdout is a pipe into the bench rather than /dev/null. */
+  pipedWallMs: number
   smallPeakRss: number
   rawWrite: { wallMs: number; peakRss: number }
 }
@@ -59,20 +65,26 @@ export async function benchGenerate(
     '--format',
     'ndjson',
   ]
+  const started = performance.now()
+  const small = await timedRun(children, args(options.smallCustomers))
   // Counted once through a pipe (the output is a pure function of the seed); timed runs go to /dev/null.
+  const countStarted = performance.now()
   const { bytes, transactions } = await countOutput(children, args(options.customers))
+  const pipedWallMs = performance.now() - countStarted
   const generateRuns: TimedRun[] = []
   const rawRuns: TimedRun[] = []
   for (let i = 0; i < options.runs; i++) {
+    const last = generateRuns.at(-1)?.wallMs ?? pipedWallMs
+    if (i > 0 && performance.now() - started + last > options.budgetMs) break
     generateRuns.push(await timedRun(children, args(options.customers)))
     rawRuns.push(await timedRun(children, [...benchScript('./raw-write.ts'), String(bytes)]))
   }
-  const small = await timedRun(children, args(options.smallCustomers))
   return {
     options,
     transactions,
     bytes,
-    generate: summarize(generateRuns),
+    generate: { ...summarize(generateRuns), runs: generateRuns.length },
+    pipedWallMs,
     smallPeakRss: small.peakRss,
     rawWrite: summarize(rawRuns),
   }

@@ -58,33 +58,33 @@ async function measure(
   rounds: number,
   options: LoadOptions,
 ) {
-  const endpoints = [
-    { name: 'balances', response: fixtures.balances },
-    { name: `${fixtures.pageSize}-transaction page`, response: fixtures.transactions },
-  ]
   const headers = { Authorization: `Bearer ${fixtures.token}` }
-  const runs = endpoints.map(() => ({ sandbox: [] as LoadResult[], bare: [] as LoadResult[] }))
+  const endpoints = [
+    { name: 'balances', response: fixtures.balances, sandbox: [] as LoadResult[], bare: [] as LoadResult[] },
+    {
+      name: `${fixtures.pageSize}-transaction page`,
+      response: fixtures.transactions,
+      sandbox: [] as LoadResult[],
+      bare: [] as LoadResult[],
+    },
+  ]
   for (let round = 0; round < rounds; round++) {
-    for (const [i, { response }] of endpoints.entries()) {
-      const targets = round % 2 === 0 ? (['sandbox', 'bare'] as const) : (['bare', 'sandbox'] as const)
+    const targets = round % 2 === 0 ? (['sandbox', 'bare'] as const) : (['bare', 'sandbox'] as const)
+    for (const endpoint of endpoints) {
       for (const target of targets) {
         const base = target === 'sandbox' ? sandboxUrl : bareUrl
-        runs[i]?.[target].push(await load(`${base}${response.path}`, headers, options))
+        endpoint[target].push(await load(`${base}${endpoint.response.path}`, headers, options))
       }
     }
   }
-
   return {
-    endpoints: endpoints.map(({ name, response }, i) => {
-      const { sandbox = [], bare = [] } = runs[i] ?? {}
-      return {
-        name,
-        sandbox: summarize(sandbox),
-        bare: summarize(bare),
-        failures: [...sandbox, ...bare].reduce((sum, r) => sum + r.failures, 0),
-        bodyBytes: Buffer.byteLength(response.body),
-      }
-    }),
+    endpoints: endpoints.map(({ name, response, sandbox, bare }) => ({
+      name,
+      sandbox: summarize(sandbox),
+      bare: summarize(bare),
+      failures: [...sandbox, ...bare].reduce((sum, r) => sum + r.failures, 0),
+      bodyBytes: Buffer.byteLength(response.body),
+    })),
     pageSize: fixtures.pageSize,
     rounds,
     load: options,

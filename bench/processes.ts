@@ -71,27 +71,28 @@ export function waitForOutput(
     errors = (errors + chunk.toString()).slice(-4000)
   })
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => fail(new Error(`no ${pattern} within ${timeoutMs} ms: ${errors}`)),
-      timeoutMs,
-    )
+    const settle = () => {
+      clearTimeout(timer)
+      stdout.off('data', onData)
+      child.off('exit', onExit)
+      // Keep draining: a full pipe would block the child's later writes.
+      stdout.resume()
+    }
     const onData = (chunk: Buffer) => {
       seen += chunk.toString()
       const match = seen.match(pattern)
       if (!match) return
-      clearTimeout(timer)
-      // Keep draining: a full pipe would block the child's later writes.
-      stdout.off('data', onData)
-      stdout.resume()
+      settle()
       resolve(match)
     }
-    const onExit = (code: number | null) =>
-      fail(new Error(`exited (${code}) before printing ${pattern}: ${errors}`))
-    const fail = (error: Error) => {
-      clearTimeout(timer)
-      stdout.off('data', onData)
-      reject(error)
+    const onExit = (code: number | null) => {
+      settle()
+      reject(new Error(`exited (${code}) before printing ${pattern}: ${errors}`))
     }
+    const timer = setTimeout(() => {
+      settle()
+      reject(new Error(`no ${pattern} within ${timeoutMs} ms: ${errors}`))
+    }, timeoutMs)
     stdout.on('data', onData)
     child.once('exit', onExit)
   })

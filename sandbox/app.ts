@@ -11,6 +11,7 @@ import { bankStateRoutes } from './control/bank-state.ts'
 import { customerRoutes } from './control/customers.ts'
 import { integrationRoutes } from './control/integration.ts'
 import { observeRoutes } from './control/observe.ts'
+import { scenarioSupportRoutes } from './control/scenario-support.ts'
 import { transactionRoutes } from './control/transactions.ts'
 import { worldRoutes } from './control/world.ts'
 import type { Deps } from './deps.ts'
@@ -37,7 +38,11 @@ export function createApp(deps: Deps) {
   app.use('/banks/:bankId/v1/*', authenticated(deps))
 
   app.get('/health', (c) =>
-    c.json({ status: 'ok', seed: deps.seed, banks: deps.banks.map(({ id, name, policy }) => ({ id, name, policy })) }),
+    c.json({
+      status: 'ok',
+      seed: deps.seed,
+      banks: deps.banks.map(({ id, name, policy }) => ({ id, name, policy })),
+    }),
   )
 
   app.route('/', oauthRoutes(deps))
@@ -51,6 +56,7 @@ export function createApp(deps: Deps) {
   app.route('/', bankStateRoutes(deps))
   app.route('/', integrationRoutes(deps))
   app.route('/', observeRoutes(deps))
+  app.route('/', scenarioSupportRoutes(deps))
   app.route('/', sendApiRoutes(deps))
   app.route('/', platformControlRoutes(deps))
   app.route('/', docsRoutes())

@@ -41,6 +41,8 @@ export interface Deps {
   readonly customers: number
   readonly days: number
   readonly adminKey: string | null
+  /** Person indices handed to scenario runs; never reused within the process (DESIGN §7). */
+  readonly claimedPeople: Set<number>
   seed: number
   world: World
   /** The world's transactions plus injected ones. */
@@ -88,6 +90,7 @@ export function createDeps(options: SandboxOptions): Deps {
     customers: options.customers,
     days: options.days,
     adminKey: options.adminKey ?? null,
+    claimedPeople: new Set(),
     seed: options.seed,
     world,
     book,

@@ -35,19 +35,25 @@ export function alertsOf(deps: Deps, bankId: string, customerId: string): AlertR
     .sort((a, b) => b.createdAtMs - a.createdAtMs || (a.id < b.id ? 1 : -1))
 }
 
-export function openAlertOn(deps: Deps, cardId: string): AlertRecord | undefined {
-  for (const alert of deps.state.alerts.values()) if (alert.cardId === cardId && alert.status === 'open') return alert
-  return undefined
+function alertsOn(deps: Deps, cardId: string): AlertRecord[] {
+  return [...deps.state.alerts.values()].filter((alert) => alert.cardId === cardId)
 }
 
 /**
  * Flags charges on a card: the open alert on that card grows (fraud.alert.updated), or
- * a new one opens (fraud.alert.created). Charges already on the alert are not added twice.
+ * a new one opens (fraud.alert.created). A charge already on any alert of the card (open
+ * or resolved) is not flagged again: the customer has judged it, or will.
  */
-export function raiseAlert(deps: Deps, card: internal.Card, reason: string, flagged: readonly internal.Transaction[]): AlertRecord | null {
+export function raiseAlert(
+  deps: Deps,
+  card: internal.Card,
+  reason: string,
+  flagged: readonly internal.Transaction[],
+): AlertRecord | null {
   const now = deps.clock.now()
-  const open = openAlertOn(deps, card.id)
-  const known = new Set(open?.transactionIds)
+  const onCard = alertsOn(deps, card.id)
+  const open = onCard.find((alert) => alert.status === 'open')
+  const known = new Set(onCard.flatMap((alert) => alert.transactionIds))
   const added: internal.Transaction[] = []
   for (const txn of flagged) {
     if (known.has(txn.id)) continue
@@ -100,13 +106,9 @@ export function resolveAlert(deps: Deps, record: AlertRecord, outcome: Outcome):
   if (!card) return record
   const current = deps.state.cardStatus.get(card.id) ?? 'active'
   if (outcome === 'fraud' && current === 'active') setCardStatus(deps, card, 'frozen')
-  if (outcome === 'legitimate' && current === 'frozen' && !confirmedFraudOn(deps, card.id)) setCardStatus(deps, card, 'active')
+  const confirmed = alertsOn(deps, card.id).some((alert) => alert.status === 'fraud')
+  if (outcome === 'legitimate' && current === 'frozen' && !confirmed) setCardStatus(deps, card, 'active')
   return record
-}
-
-function confirmedFraudOn(deps: Deps, cardId: string): boolean {
-  for (const alert of deps.state.alerts.values()) if (alert.cardId === cardId && alert.status === 'fraud') return true
-  return false
 }
 
 /** Changes a card's status and tells every consent that can see cards or alerts. */
@@ -118,14 +120,27 @@ function setCardStatus(deps: Deps, card: internal.Card, status: CardStatus): voi
   for (const consent of consentsFor(deps, card.bankId, card.customerId, 'accounts:read', 'alerts')) {
     notify(deps, consent.bankId, consent.id, cardStatusEvent(consent, wire, now))
   }
-  deps.bus.publish('card.status.changed', toIso(now), { bankId: card.bankId, customerId: card.customerId, card: wire })
+  deps.bus.publish('card.status.changed', toIso(now), {
+    bankId: card.bankId,
+    customerId: card.customerId,
+    card: wire,
+  })
 }
 
-function announce(deps: Deps, record: AlertRecord, type: 'fraud.alert.created' | 'fraud.alert.updated'): void {
+function announce(
+  deps: Deps,
+  record: AlertRecord,
+  type: 'fraud.alert.created' | 'fraud.alert.updated',
+): void {
   const now = deps.clock.now()
   const wire = presentAlert(record)
   for (const consent of consentsFor(deps, record.bankId, record.customerId, 'alerts')) {
     notify(deps, consent.bankId, consent.id, alertEvent(type, consent, wire, now))
   }
-  deps.bus.publish('fraud.alert', toIso(now), { type, bankId: record.bankId, customerId: record.customerId, alert: wire })
+  deps.bus.publish('fraud.alert', toIso(now), {
+    type,
+    bankId: record.bankId,
+    customerId: record.customerId,
+    alert: wire,
+  })
 }

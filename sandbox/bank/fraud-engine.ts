@@ -19,11 +19,18 @@ const MAX_CHARGES_PER_CARD = 200
 const MAX_CARDS = 50_000
 const MAX_BASELINES = 20_000
 
+/** One day of an account's card charges, as the baseline needs them. */
+interface DaySummary {
+  /** Sizes in cents (positive). */
+  sizes: number[]
+  /** Cities of the in-store ones. */
+  stores: string[]
+}
+
 interface AccountBaseline {
   /** The day the value is for: it covers the BASELINE_DAYS before it. */
   day: number
-  /** Day → the sizes (cents) of that day's card charges. */
-  days: Map<number, number[]>
+  days: Map<number, DaySummary>
   value: Baseline
 }
 
@@ -36,8 +43,10 @@ interface EngineMemory {
 const memories = new WeakMap<SandboxState, EngineMemory>()
 
 function memoryOf(deps: Deps): EngineMemory {
-  let memory = memories.get(deps.state)
-  if (!memory) memories.set(deps.state, (memory = { cards: new Map(), baselines: new Map() }))
+  const known = memories.get(deps.state)
+  if (known) return known
+  const memory: EngineMemory = { cards: new Map(), baselines: new Map() }
+  memories.set(deps.state, memory)
   return memory
 }
 
@@ -51,7 +60,11 @@ export const detectFraud: TransactionObserver = (deps, customer, account, fresh)
     const history = memory.cards.get(cardId) ?? []
     if (history.some((seen) => seen.id === txn.id)) continue
     const recent = history.filter((t) => t.bookedAtMs <= txn.bookedAtMs)
-    const findings = evaluate(txn, recent, baselineFor(deps, memory, account, Math.floor(txn.bookedAtMs / DAY_MS)))
+    const findings = evaluate(
+      txn,
+      recent,
+      baselineFor(deps, memory, account, Math.floor(txn.bookedAtMs / DAY_MS)),
+    )
     remember(memory, cardId, history, txn)
     const first = findings[0]
     if (!first) continue
@@ -80,19 +93,49 @@ function remember(memory: EngineMemory, cardId: string, history: Transaction[], 
   }
 }
 
-/** The account's median card charge over the BASELINE_DAYS before `day`, cached per account and day. */
+/** What the account's card charges of the BASELINE_DAYS before `day` say, cached per account and day. */
 function baselineFor(deps: Deps, memory: EngineMemory, account: Account, day: number): Baseline {
   const cached = memory.baselines.get(account.id)
   if (cached?.day === day) return cached.value
   const from = Math.max(deps.book.startDay, day - BASELINE_DAYS)
-  const days = cached?.days ?? new Map<number, number[]>()
+  const days = cached?.days ?? new Map<number, DaySummary>()
   for (const d of days.keys()) if (d < from || d >= day) days.delete(d)
-  for (let d = from; d < day; d++) {
-    if (!days.has(d)) days.set(d, deps.book.transactionsOnDay(account, d).filter(isCharge).map((t) => -t.amount))
+  for (let d = from; d < day; d++)
+    if (!days.has(d)) days.set(d, summarize(deps.book.transactionsOnDay(account, d)))
+  const entry = { day, days, value: summarizeBaseline([...days.values()]) }
+  if (!cached && memory.baselines.size >= MAX_BASELINES) {
+    memory.baselines.delete(memory.baselines.keys().next().value ?? '')
   }
-  const sizes = [...days.values()].flat()
-  const entry = { day, days, value: { medianCharge: median(sizes), charges: sizes.length } }
-  if (!cached && memory.baselines.size >= MAX_BASELINES) memory.baselines.delete(memory.baselines.keys().next().value ?? '')
   memory.baselines.set(account.id, entry)
   return entry.value
+}
+
+function summarize(transactions: readonly Transaction[]): DaySummary {
+  const summary: DaySummary = { sizes: [], stores: [] }
+  for (const txn of transactions) {
+    if (!isCharge(txn)) continue
+    summary.sizes.push(-txn.amount)
+    if (txn.channel === 'in_store') summary.stores.push(txn.city)
+  }
+  return summary
+}
+
+function summarizeBaseline(days: readonly DaySummary[]): Baseline {
+  const sizes = days.flatMap((d) => d.sizes)
+  const visits = new Map<string, number>()
+  for (const d of days) for (const city of d.stores) visits.set(city, (visits.get(city) ?? 0) + 1)
+  let homeCity: string | null = null
+  let home = 0
+  let stores = 0
+  for (const [city, count] of visits) {
+    stores += count
+    if (count > home) [homeCity, home] = [city, count]
+  }
+  return {
+    charges: sizes.length,
+    medianCharge: median(sizes),
+    largestCharge: Math.max(0, ...sizes),
+    homeCity,
+    awayShare: stores === 0 ? 0 : 1 - home / stores,
+  }
 }

@@ -6,13 +6,19 @@ import type { Transaction } from '../world/types.ts'
 // They read only what a real bank sees (amount, merchant, channel, time, where the
 // card was used), never the world's hidden ground truth.
 
-export type RuleName = 'card_testing' | 'velocity' | 'amount_anomaly' | 'impossible_travel'
+export type RuleName = 'card_testing' | 'velocity' | 'spend_velocity' | 'amount_anomaly' | 'impossible_travel'
 
+/** What the bank knows of an account's usual spending over the previous 90 days. */
 export interface Baseline {
-  /** Median card charge over the previous 90 days, in cents (positive). */
-  medianCharge: number
-  /** How many charges the median is over. */
+  /** How many card charges. */
   charges: number
+  /** Median and largest charge, in cents (positive). */
+  medianCharge: number
+  largestCharge: number
+  /** Where the card is used in store most often, or null if it never was. */
+  homeCity: string | null
+  /** Share of in-store charges made elsewhere (0–1): how much the customer travels. */
+  awayShare: number
 }
 
 export interface Finding {
@@ -23,7 +29,11 @@ export interface Finding {
   transactions: readonly Transaction[]
 }
 
-export type Rule = (txn: Transaction, recent: readonly Transaction[], baseline: Baseline | null) => Finding | null
+export type Rule = (
+  txn: Transaction,
+  recent: readonly Transaction[],
+  baseline: Baseline | null,
+) => Finding | null
 
 const MINUTE_MS = 60_000
 const HOUR_MS = 60 * MINUTE_MS
@@ -37,24 +47,38 @@ export const LIMITS = {
   /** Velocity: this many charges on one card within the window. */
   velocityCount: 6,
   velocityWindowMs: HOUR_MS,
-  /** Amount anomaly: more than this many times the median and more than the floor (cents). */
-  anomalyRatio: 8,
+  /** Spend velocity: this many large card-not-present charges (cents) within the window. */
+  spendCount: 2,
+  largeCents: 20_000,
+  spendWindowMs: 3 * HOUR_MS,
+  /**
+   * Amount anomaly: more than this many times the median, above the largest charge of
+   * the baseline, and above the floor (cents).
+   */
+  anomalyRatio: 25,
   anomalyFloorCents: 30_000,
   /** Fewer charges than this in the baseline and the anomaly rule does not judge. */
   anomalyMinHistory: 10,
-  /** Impossible travel: two in-store charges this far apart (km) faster than a plane flies. */
-  travelWindowMs: 2 * HOUR_MS,
-  travelMinKm: 500,
-  travelMaxKmh: 800,
+  /** Impossible travel: in-store charges this far apart (km) within the window; no flight does that. */
+  travelWindowMs: HOUR_MS,
+  travelMinKm: 1_500,
+  /** Customers who shop away from home this often travel too much for the rule to judge. */
+  travellerAwayShare: 0.15,
 } as const
 
 /** How far back the engine must remember a card's charges for every rule. */
-export const HISTORY_WINDOW_MS = Math.max(LIMITS.testingWindowMs, LIMITS.velocityWindowMs, LIMITS.travelWindowMs)
+export const HISTORY_WINDOW_MS = Math.max(
+  LIMITS.testingWindowMs,
+  LIMITS.velocityWindowMs,
+  LIMITS.spendWindowMs,
+  LIMITS.travelWindowMs,
+)
 
 export const isCharge = (txn: Transaction): boolean => txn.amount < 0 && txn.cardId !== null
 const cardNotPresent = (txn: Transaction): boolean => txn.channel !== 'in_store'
 const tiny = (txn: Transaction): boolean => -txn.amount < LIMITS.tinyCents
-const within = (txn: Transaction, windowMs: number) => (other: Transaction) => txn.bookedAtMs - other.bookedAtMs <= windowMs
+const within = (txn: Transaction, windowMs: number) => (other: Transaction) =>
+  txn.bookedAtMs - other.bookedAtMs <= windowMs
 
 /** Several tiny online charges in a few minutes: someone checking a stolen number works. */
 export const cardTesting: Rule = (txn, recent) => {
@@ -79,44 +103,69 @@ export const velocity: Rule = (txn, recent) => {
   }
 }
 
+/** Several large online charges in a few hours: someone emptying a taken-over account. */
+export const spendVelocity: Rule = (txn, recent) => {
+  const large = (t: Transaction) => cardNotPresent(t) && -t.amount >= LIMITS.largeCents
+  if (!large(txn)) return null
+  const burst = recent.filter(large).filter(within(txn, LIMITS.spendWindowMs))
+  if (burst.length + 1 < LIMITS.spendCount) return null
+  const dollars = Math.round([...burst, txn].reduce((sum, t) => sum - t.amount, 0) / 100)
+  return {
+    rule: 'spend_velocity',
+    reason: `Spend velocity: ${burst.length + 1} large online charges totalling $${dollars} within ${LIMITS.spendWindowMs / HOUR_MS} hours`,
+    transactions: [...burst, txn],
+  }
+}
+
 /** Far larger than anything this customer usually spends. */
 export const amountAnomaly: Rule = (txn, _recent, baseline) => {
   if (!baseline || baseline.charges < LIMITS.anomalyMinHistory) return null
   const size = -txn.amount
-  if (size <= LIMITS.anomalyFloorCents || size <= LIMITS.anomalyRatio * baseline.medianCharge) return null
+  if (size <= LIMITS.anomalyFloorCents || size <= baseline.largestCharge) return null
+  if (size <= LIMITS.anomalyRatio * baseline.medianCharge) return null
   const ratio = Math.floor(size / Math.max(1, baseline.medianCharge))
-  return { rule: 'amount_anomaly', reason: `Amount anomaly: ${ratio}× the customer’s usual charge`, transactions: [txn] }
+  return {
+    rule: 'amount_anomaly',
+    reason: `Amount anomaly: ${ratio}× the customer’s usual charge, more than any in 90 days`,
+    transactions: [txn],
+  }
 }
 
-/** Two in-store charges further apart than anyone could travel in the time between them. */
-export const impossibleTravel: Rule = (txn, recent) => {
-  if (txn.channel !== 'in_store') return null
+/**
+ * An in-store charge away from where the card is usually used, shortly after one in a
+ * city too far away to have got here since. The later, unfamiliar one is flagged.
+ */
+export const impossibleTravel: Rule = (txn, recent, baseline) => {
+  if (txn.channel !== 'in_store' || txn.city === baseline?.homeCity) return null
+  if (baseline && baseline.awayShare > LIMITS.travellerAwayShare) return null
   const here = cityNamed(txn.city)
   if (!here) return null
   for (let i = recent.length - 1; i >= 0; i--) {
     const before = recent[i]
     if (!before || txn.bookedAtMs - before.bookedAtMs > LIMITS.travelWindowMs) break
-    if (before.channel !== 'in_store' || before.city === txn.city) continue
-    const there = cityNamed(before.city)
-    if (!there) continue
-    const km = distanceKm(there, here)
-    const hours = Math.max(txn.bookedAtMs - before.bookedAtMs, MINUTE_MS) / HOUR_MS
-    if (km >= LIMITS.travelMinKm && km / hours > LIMITS.travelMaxKmh) {
-      return {
-        rule: 'impossible_travel',
-        reason: `Impossible travel: in-store charges in ${before.city} and ${txn.city} ${Math.round(km)} km apart within ${Math.round(hours * 60)} minutes`,
-        transactions: [txn],
-      }
+    const there =
+      before.channel === 'in_store' && before.city !== txn.city ? cityNamed(before.city) : undefined
+    const km = there ? distanceKm(there, here) : 0
+    if (km < LIMITS.travelMinKm) continue
+    const minutes = Math.round((txn.bookedAtMs - before.bookedAtMs) / MINUTE_MS)
+    return {
+      rule: 'impossible_travel',
+      reason: `Impossible travel: in store in ${before.city}, then ${Math.round(km)} km away in ${txn.city} ${minutes} minutes later`,
+      transactions: [txn],
     }
   }
   return null
 }
 
 /** In order of precedence: the first that fires names the alert. */
-export const RULES: readonly Rule[] = [cardTesting, velocity, impossibleTravel, amountAnomaly]
+export const RULES: readonly Rule[] = [cardTesting, velocity, spendVelocity, impossibleTravel, amountAnomaly]
 
 /** Every rule's finding on one charge. */
-export function evaluate(txn: Transaction, recent: readonly Transaction[], baseline: Baseline | null): Finding[] {
+export function evaluate(
+  txn: Transaction,
+  recent: readonly Transaction[],
+  baseline: Baseline | null,
+): Finding[] {
   if (!isCharge(txn)) return []
   const findings: Finding[] = []
   for (const rule of RULES) {

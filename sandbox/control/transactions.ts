@@ -22,7 +22,11 @@ export const MAX_SPREAD_MS = 86_400_000
 const MAX_AMOUNT = 1_000_000_000 // $10M in cents
 
 const Mcc = z.string().regex(/^\d{4}$/, 'Expected an ISO 18245 code of four digits')
-const MerchantBody = z.object({ name: z.string().min(1).max(100), mcc: Mcc, category: z.string().min(1).max(50) })
+const MerchantBody = z.object({
+  name: z.string().min(1).max(100),
+  mcc: Mcc,
+  category: z.string().min(1).max(50),
+})
 const cityNames = cities.map((city) => city.name) as [string, ...string[]]
 const InjectBody = z
   .object({
@@ -40,14 +44,23 @@ const InjectBody = z
       .union([MerchantBody, z.string().min(1).max(100)])
       .optional()
       .openapi({ description: 'A merchant, or just its name; default: a plausible merchant for `mcc`' }),
-    mcc: Mcc.optional().openapi({ description: 'Used when `merchant` is absent or a name; default 5999', example: '5816' }),
+    mcc: Mcc.optional().openapi({
+      description: 'Used when `merchant` is absent or a name; default 5999',
+      example: '5816',
+    }),
     channel: z.enum(['in_store', 'online', 'platform']).default('online'),
-    city: z
-      .enum(cityNames)
-      .optional()
-      .openapi({ description: 'Sandbox only: where the charge happened (hidden from the API); default the customer’s home' }),
+    city: z.enum(cityNames).optional().openapi({
+      description:
+        'Sandbox only: where the charge happened (hidden from the API); default the customer’s home',
+    }),
     count: z.number().int().min(1).max(MAX_BURST).default(1),
-    spreadMs: z.number().int().min(0).max(MAX_SPREAD_MS).default(0).openapi({ description: 'The burst ends now' }),
+    spreadMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_SPREAD_MS)
+      .default(0)
+      .openapi({ description: 'The burst ends now' }),
   })
   .openapi('TransactionInjection')
 type InjectBody = z.infer<typeof InjectBody>
@@ -62,9 +75,15 @@ const inject = createRoute({
   path: '/sandbox/banks/{bankId}/cards/{cardId}/transactions',
   tags: ['Control: people'],
   summary: 'Inject one card transaction or a burst spread evenly over spreadMs ending now',
-  request: { params: CardParams, body: { content: { 'application/json': { schema: InjectBody } }, required: true } },
+  request: {
+    params: CardParams,
+    body: { content: { 'application/json': { schema: InjectBody } }, required: true },
+  },
   responses: {
-    201: json(z.object({ data: z.array(Transaction) }).openapi('InjectedTransactions'), 'The booked transactions'),
+    201: json(
+      z.object({ data: z.array(Transaction) }).openapi('InjectedTransactions'),
+      'The booked transactions',
+    ),
     ...problemResponses(400, 403, 404),
   },
 })
@@ -83,14 +102,21 @@ export function transactionRoutes(deps: Deps) {
 }
 
 /** Books the transactions on the card's account and runs the bank's observers on exactly them. */
-export function injectTransactions(deps: Deps, bankId: string, cardId: string, body: InjectBody): internal.Transaction[] {
+export function injectTransactions(
+  deps: Deps,
+  bankId: string,
+  cardId: string,
+  body: InjectBody,
+): internal.Transaction[] {
   const bank = deps.bank(bankId)
   const card = bank && deps.world.card(cardId)
   const account = card && deps.world.account(card.accountId)
   const customer = card && deps.world.customer(card.bankId, card.customerId)
-  if (!bank || !card || card.bankId !== bank.id || !account || !customer) throw problems.notFound('No such card at this bank.')
+  if (!bank || !card || card.bankId !== bank.id || !account || !customer)
+    throw problems.notFound('No such card at this bank.')
   const status = deps.state.cardStatus.get(card.id) ?? 'active'
-  if (status !== 'active') throw problems.forbidden(`The card is ${status}: the bank declines every charge on it.`)
+  if (status !== 'active')
+    throw problems.forbidden(`The card is ${status}: the bank declines every charge on it.`)
 
   // Catch up first, so the next scan starts after these and never sees them twice.
   tick(deps)
@@ -99,7 +125,8 @@ export function injectTransactions(deps: Deps, bankId: string, cardId: string, b
   const city = body.city ?? customer.person.address.city
   const txns: internal.Transaction[] = []
   for (let i = 0; i < body.count; i++) {
-    const bookedAtMs = body.count === 1 ? now : now - body.spreadMs + Math.round((i * body.spreadMs) / (body.count - 1))
+    const bookedAtMs =
+      body.count === 1 ? now : now - body.spreadMs + Math.round((i * body.spreadMs) / (body.count - 1))
     txns.push({
       id: deps.ids.next('txn_inj'),
       accountId: account.id,
@@ -115,7 +142,11 @@ export function injectTransactions(deps: Deps, bankId: string, cardId: string, b
     })
   }
   deps.book.inject(account, txns)
-  deps.bus.publish('transactions.injected', toIso(now), { bankId: bank.id, cardId: card.id, count: txns.length })
+  deps.bus.publish('transactions.injected', toIso(now), {
+    bankId: bank.id,
+    cardId: card.id,
+    count: txns.length,
+  })
   observeTransactions(deps, customer, account, txns, TRANSACTION_OBSERVERS)
   deps.outbox.dispatchDue()
   return txns

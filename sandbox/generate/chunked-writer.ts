@@ -1,30 +1,46 @@
 // Collects output into ~64 KB chunks and writes them with backpressure, so an export
-// of any size holds at most one chunk (plus what the stream buffers) in memory.
+// of any size holds at most a chunk or two (plus what the stream buffers) in memory.
+// Text is encoded straight into the chunk's buffer as it arrives: joining thousands of
+// small strings first would copy every byte twice.
 import { once } from 'node:events'
 
-export const CHUNK_CHARS = 64 * 1024
+export const CHUNK_BYTES = 64 * 1024
 
 export class ChunkedWriter {
-  private parts: string[] = []
-  private size = 0
+  private buffer = Buffer.allocUnsafe(CHUNK_BYTES)
+  private used = 0
+  private readonly ready: Buffer[] = []
 
   constructor(private readonly out: NodeJS.WritableStream) {}
 
   push(text: string): void {
-    this.parts.push(text)
-    this.size += text.length
+    // A UTF-8 character takes at most 3 bytes per UTF-16 code unit.
+    if (this.used + text.length * 3 > this.buffer.length) {
+      this.seal()
+      if (text.length * 3 > this.buffer.length) {
+        this.ready.push(Buffer.from(text, 'utf8')) // an outsized piece goes out on its own
+        return
+      }
+    }
+    this.used += this.buffer.write(text, this.used, 'utf8')
   }
 
   get full(): boolean {
-    return this.size >= CHUNK_CHARS
+    return this.ready.length > 0
   }
 
   /** Writes what is buffered; resolves once the stream can take more. */
   async flush(): Promise<void> {
-    if (this.size === 0) return
-    const chunk = this.parts.join('')
-    this.parts = []
-    this.size = 0
-    if (!this.out.write(chunk)) await once(this.out, 'drain')
+    this.seal()
+    for (const chunk of this.ready.splice(0)) {
+      if (!this.out.write(chunk)) await once(this.out, 'drain')
+    }
+  }
+
+  private seal(): void {
+    if (this.used === 0) return
+    this.ready.push(this.buffer.subarray(0, this.used))
+    this.buffer = Buffer.allocUnsafe(CHUNK_BYTES)
+    this.used = 0
   }
 }

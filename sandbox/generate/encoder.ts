@@ -55,10 +55,13 @@ export function cardRecord(card: Card) {
 
 /**
  * Serializes transactions by template instead of JSON.stringify: the hot loop of an
- * export. Strings from the finite merchant/city tables are escaped once and memoized.
+ * export. Strings from the finite merchant/city tables are escaped once and memoized,
+ * and constant runs (status, fraud label) are whole strings, to keep allocation low.
  */
 export function createTransactionJson(nowMs: number, iso: (ms: number) => string, bankIds: readonly string[]) {
+  // Ids are built from the bank id and [0-9a-z_], so they need escaping only if a bank id does.
   const safeIds = bankIds.every((bankId) => JSON.stringify(bankId) === `"${bankId}"`)
+  const raw = (text: string) => (safeIds ? text : JSON.stringify(text).slice(1, -1))
   const quoted = new Map<string, string>()
   const merchants = new Map<Merchant, string>()
   const q = (text: string) => {
@@ -72,19 +75,31 @@ export function createTransactionJson(nowMs: number, iso: (ms: number) => string
   const merchantJson = (merchant: Merchant) => {
     let found = merchants.get(merchant)
     if (found === undefined) {
-      found = JSON.stringify({ name: merchant.name, mcc: merchant.mcc, category: merchant.category })
+      found = `,"merchant":${JSON.stringify({ name: merchant.name, mcc: merchant.mcc, category: merchant.category })},"channel":"`
       merchants.set(merchant, found)
     }
     return found
   }
-  // Ids are built from the bank id and [0-9a-z_], so they need escaping only if a bank id does.
-  const id = (text: string) => (safeIds ? `"${text}"` : JSON.stringify(text))
-  return (t: Transaction, prefix: string): string =>
-    `{${prefix}"id":${id(t.id)},"accountId":${id(t.accountId)},"cardId":${t.cardId === null ? 'null' : id(t.cardId)},"amount":{"amount":${
-      t.amount
-    },"currency":"USD"},"status":"${t.postedAtMs > nowMs ? 'pending' : 'posted'}","bookedAt":"${iso(t.bookedAtMs)}","postedAt":"${iso(
+  const fraudJson: Record<string, string> = {}
+  const fraudOf = (fraud: string | null) => {
+    const key = fraud ?? ''
+    fraudJson[key] ??= `,"fraud":${fraud === null ? 'null' : JSON.stringify(fraud)}}`
+    return fraudJson[key]
+  }
+  // Consecutive transactions share their account: reuse its fragments.
+  let lastAccount = ''
+  let withCard = ''
+  let withoutCard = ''
+  return (t: Transaction, prefix: string): string => {
+    if (t.accountId !== lastAccount) {
+      lastAccount = t.accountId
+      withoutCard = `","accountId":"${raw(t.accountId)}","cardId":null,"amount":{"amount":`
+      withCard = `","accountId":"${raw(t.accountId)}","cardId":"`
+    }
+    const owner = t.cardId === null ? withoutCard : `${withCard}${raw(t.cardId)}","amount":{"amount":`
+    const status = t.postedAtMs > nowMs ? ',"currency":"USD"},"status":"pending","bookedAt":"' : ',"currency":"USD"},"status":"posted","bookedAt":"'
+    return `{${prefix}"id":"${raw(t.id)}${owner}${t.amount}${status}${iso(t.bookedAtMs)}","postedAt":"${iso(
       t.postedAtMs,
-    )}","merchant":${merchantJson(t.merchant)},"channel":"${t.channel}","description":${q(t.description)},"city":${q(
-      t.city,
-    )},"fraud":${t.fraud === null ? 'null' : `"${t.fraud}"`}}`
+    )}"${merchantJson(t.merchant)}${t.channel}","description":${q(t.description)},"city":${q(t.city)}${fraudOf(t.fraud)}`
+  }
 }

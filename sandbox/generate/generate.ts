@@ -43,8 +43,9 @@ export async function generateWorld(
   const { seed, customers: total, days, nowMs, bankIds } = options
   const today = Math.floor(nowMs / DAY_MS)
   const startDay = today - days
-  // A small cache: an export reads each day once (statements reread a month of charges).
-  const world = createWorld({ seed, customers: total, bankIds, startDay }, { cacheSize: 512 })
+  // Small caches: an export reads each day once (card payments reread a month of
+  // charges) and each person once.
+  const world = createWorld({ seed, customers: total, bankIds, startDay }, { cacheSize: 512, entityCacheSize: 4 })
   const iso = createIsoFormatter()
   const encoder = encoders[options.format](nowMs, iso, bankIds)
   const writer = new ChunkedWriter(out)

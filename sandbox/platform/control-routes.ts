@@ -18,8 +18,14 @@ const say = createRoute({
   path: `${path}/messages`,
   tags,
   summary: 'Type as a user; the message is delivered to the integration in the background',
-  request: { params: UserParams, body: { content: { 'application/json': { schema: UserSays } }, required: true } },
-  responses: { 202: json(UserSaid, 'Stored; delivery under way (or held: no integration)'), ...problemResponses(400, 404) },
+  request: {
+    params: UserParams,
+    body: { content: { 'application/json': { schema: UserSays } }, required: true },
+  },
+  responses: {
+    202: json(UserSaid, 'Stored; delivery under way (or held: no integration)'),
+    ...problemResponses(400, 404),
+  },
 })
 const read = createRoute({
   method: 'get',
@@ -34,7 +40,10 @@ const setBehaviour = createRoute({
   path: `${path}/link-behaviour`,
   tags,
   summary: 'How the user answers authorize links from now on (default approve)',
-  request: { params: UserParams, body: { content: { 'application/json': { schema: LinkBehaviour } }, required: true } },
+  request: {
+    params: UserParams,
+    body: { content: { 'application/json': { schema: LinkBehaviour } }, required: true },
+  },
   responses: { 200: json(LinkBehaviour, 'The behaviour now in force'), ...problemResponses(400, 404) },
 })
 const getBehaviour = createRoute({
@@ -55,14 +64,20 @@ export function platformControlRoutes(deps: Deps) {
   app.openapi(say, (c) => {
     const userId = userOf(c.req.valid('param').userId)
     const delivery = userSays(deps, userId, c.req.valid('json').text)
-    return c.json({ mid: delivery.mid, delivery: delivery.status === 'held' ? 'held' : 'pending' } as const, 202)
+    return c.json(
+      { mid: delivery.mid, delivery: delivery.status === 'held' ? 'held' : 'pending' } as const,
+      202,
+    )
   })
 
   app.openapi(read, (c) => {
     const userId = userOf(c.req.valid('param').userId)
     const records = platformRecords(deps.state)
     const deliveries = [...records.deliveries.values()].filter((d) => d.userId === userId)
-    return c.json({ data: deps.state.chats.get(userId) ?? [], links: records.links.get(userId) ?? [], deliveries }, 200)
+    return c.json(
+      { data: deps.state.chats.get(userId) ?? [], links: records.links.get(userId) ?? [], deliveries },
+      200,
+    )
   })
 
   app.openapi(setBehaviour, (c) => {

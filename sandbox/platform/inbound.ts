@@ -34,7 +34,14 @@ export function userSays(deps: Deps, userId: string, text: string): InboundDeliv
       {
         id: pageId,
         time: nowMs,
-        messaging: [{ sender: { id: userId }, recipient: { id: pageId }, timestamp: nowMs, message: { mid: delivery.mid, text } }],
+        messaging: [
+          {
+            sender: { id: userId },
+            recipient: { id: pageId },
+            timestamp: nowMs,
+            message: { mid: delivery.mid, text },
+          },
+        ],
       },
     ],
   })
@@ -67,7 +74,12 @@ async function deliver(deps: Deps, delivery: InboundDelivery, body: string): Pro
     const delay = PLATFORM_RETRY_DELAYS_MS[attempt]
     if (succeeded(result)) delivery.status = 'delivered'
     else if (delay === undefined) delivery.status = 'failed'
-    deps.bus.publish('platform.delivery', at, { mid: delivery.mid, userId: delivery.userId, status: delivery.status, attempt: record })
+    deps.bus.publish('platform.delivery', at, {
+      mid: delivery.mid,
+      userId: delivery.userId,
+      status: delivery.status,
+      attempt: record,
+    })
     if (delivery.status !== 'pending' || delay === undefined) return
     await new Promise((resolve) => setTimeout(resolve, delay))
   }

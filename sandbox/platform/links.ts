@@ -32,13 +32,22 @@ export function findAuthorizeLink(text: string): AuthorizeLink | null {
     } catch {
       continue
     }
-    const path = AUTHORIZE_PATH.exec(url.pathname)
-    if (!path?.[1]) continue
+    const bankId = decodedSegment(AUTHORIZE_PATH.exec(url.pathname)?.[1])
+    if (!bankId) continue
     const query: Record<string, string> = {}
     for (const [key, value] of url.searchParams) if (!(key in query)) query[key] = value
-    return { bankId: decodeURIComponent(path[1]), query }
+    return { bankId, query }
   }
   return null
+}
+
+function decodedSegment(segment: string | undefined): string | null {
+  if (!segment) return null
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return null // malformed percent-encoding: no bank page would open
+  }
 }
 
 /** Taps the message's authorize link, if any, once the current request has been answered. */
@@ -64,8 +73,15 @@ export function tapLinkLater(deps: Deps, message: ChatMessage): void {
   else records.links.set(message.userId, [record])
   inBackground(deps, async () => {
     await new Promise((resolve) => setImmediate(resolve))
-    await completeTap(deps, link, record, behaviour === 'approve')
-    deps.bus.publish('platform.link', toIso(deps.clock.now()), record)
+    try {
+      await completeTap(deps, link, record, behaviour === 'approve')
+    } catch (error) {
+      record.outcome = 'refused'
+      record.error = 'internal'
+      throw error // logged by inBackground
+    } finally {
+      deps.bus.publish('platform.link', toIso(deps.clock.now()), record)
+    }
   })
 }
 

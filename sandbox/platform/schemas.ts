@@ -11,6 +11,11 @@ export const ChatText = z
   .max(4 * MAX_TEXT_CHARS, { message: `At most ${MAX_TEXT_CHARS} characters`, abort: true })
   .refine((text) => text.trim().length > 0, 'Must not be empty')
   .refine((text) => [...text].length <= MAX_TEXT_CHARS, `At most ${MAX_TEXT_CHARS} characters`)
+  .openapi({
+    description: `Not blank; at most ${MAX_TEXT_CHARS} characters`,
+    minLength: 1,
+    maxLength: MAX_TEXT_CHARS,
+  })
 
 const UserId = z.string().max(100).openapi({ example: 'usr_00000' })
 
@@ -44,7 +49,10 @@ export const LinkTap = z
     bankId: z.string(),
     at: z.string(),
     outcome: z.enum(['pending', 'linked', 'denied', 'refused', 'callback_failed']),
-    error: z.string().nullable().openapi({ description: 'OAuth error sent to the redirect_uri, or why the bank refused' }),
+    error: z
+      .string()
+      .nullable()
+      .openapi({ description: 'OAuth error sent to the redirect_uri, or why the bank refused' }),
     consentId: z.string().nullable(),
     status: z.number().int().nullable().openapi({ description: 'HTTP status the redirect_uri answered' }),
     callbackError: z.string().nullable(),
@@ -72,7 +80,9 @@ export const UserChat = z
   .object({
     data: z.array(ChatMessage).openapi({ description: 'What the user saw and typed, oldest first' }),
     links: z.array(LinkTap).openapi({ description: 'Authorize links the user tapped, oldest first' }),
-    deliveries: z.array(InboundDelivery).openapi({ description: 'How each typed message reached the integration' }),
+    deliveries: z
+      .array(InboundDelivery)
+      .openapi({ description: 'How each typed message reached the integration' }),
   })
   .openapi('UserChat')
 

@@ -20,7 +20,12 @@ export function checkPageToken(deps: Deps, authorization: string | undefined): v
 
 export function sendToUser(deps: Deps, recipientId: string, text: string): ChatMessage {
   if (!personOfUser(deps, recipientId)) throw problems.notFound('No such user on the platform.')
-  const message = recordChat(deps, { mid: deps.ids.next('mid'), userId: recipientId, direction: 'to_user', text })
+  const message = recordChat(deps, {
+    mid: deps.ids.next('mid'),
+    userId: recipientId,
+    direction: 'to_user',
+    text,
+  })
   tapLinkLater(deps, message)
   return message
 }

@@ -10,7 +10,11 @@ export function hubSignature(appSecret: string, rawBody: string): string {
 }
 
 /** What an integration does with the header; the sandbox uses it in its own checks. */
-export function verifyHubSignature(appSecret: string, rawBody: string, header: string | null | undefined): boolean {
+export function verifyHubSignature(
+  appSecret: string,
+  rawBody: string,
+  header: string | null | undefined,
+): boolean {
   if (!header) return false
   const expected = Buffer.from(hubSignature(appSecret, rawBody))
   const given = Buffer.from(header)

@@ -1,5 +1,5 @@
-import type { Deps } from '../deps.ts'
 import { toIso } from '../clock.ts'
+import type { Deps } from '../deps.ts'
 import type { ChatMessage } from '../store/state.ts'
 import { parseP36 } from '../world/ids.ts'
 import type { Person } from '../world/types.ts'

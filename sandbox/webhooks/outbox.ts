@@ -44,6 +44,8 @@ export interface Outbox {
   enqueue(entry: { id: string; bankId: string; type: string; orderKey: string; body: string }): Delivery
   /** Starts every attempt that is due; returns at once. */
   dispatchDue(): void
+  /** One more attempt with the same webhook-id, whatever the status (tests an integration's dedupe). */
+  redeliver(id: string): Promise<Attempt | null>
   /** Resolves when no attempt is in flight and nothing due is waiting. */
   idle(): Promise<void>
   list(): readonly Delivery[]
@@ -55,27 +57,30 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   const inFlight = new Set<Promise<void>>()
   const busyKeys = new Set<string>()
 
-  async function attempt(delivery: Delivery, url: string): Promise<void> {
+  /** One signed POST, recorded on the delivery; the caller decides what the result means. */
+  async function attemptOnce(delivery: Delivery, url: string): Promise<{ record: Attempt; ok: boolean }> {
     const wallMs = deps.wallNow()
     const result: AttemptResult = await deps.send(url, deps.sign(delivery.bankId, delivery.id, wallMs, delivery.body), delivery.body)
     const record: Attempt = { number: delivery.attempts.length + 1, at: toIso(wallMs), ...result }
     delivery.attempts.push(record)
     delivery.url = url
-    if (succeeded(result)) {
-      finish(delivery, 'delivered')
-    } else {
-      const delay = RETRY_DELAYS_MS[delivery.attempts.length]
-      if (delay === undefined) finish(delivery, 'failed')
-      else delivery.nextAttemptAtMs = deps.now() + delay
-    }
     deps.onAttempt(delivery, record)
+    return { record, ok: succeeded(result) }
+  }
+
+  async function attempt(delivery: Delivery, url: string): Promise<void> {
+    const { ok } = await attemptOnce(delivery, url)
+    if (ok) return finish(delivery, 'delivered')
+    const delay = RETRY_DELAYS_MS[delivery.attempts.length]
+    if (delay === undefined) finish(delivery, 'failed')
+    else delivery.nextAttemptAtMs = deps.now() + delay
   }
 
   function finish(delivery: Delivery, status: 'delivered' | 'failed') {
     delivery.status = status
     delivery.nextAttemptAtMs = null
     const queue = queues.get(delivery.orderKey)
-    queue?.shift()
+    if (queue?.[0] === delivery) queue.shift()
     if (queue?.length === 0) queues.delete(delivery.orderKey)
   }
 
@@ -114,6 +119,17 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       return delivery
     },
     dispatchDue,
+    async redeliver(id) {
+      const delivery = deliveries.find((d) => d.id === id)
+      const url = delivery && deps.target(delivery.bankId)
+      if (!delivery || !url) return null
+      // An extra attempt: it neither completes nor reschedules the delivery itself.
+      const running = attemptOnce(delivery, url)
+      const settled = running.then(() => undefined)
+      inFlight.add(settled)
+      const { record } = await running.finally(() => inFlight.delete(settled))
+      return record
+    },
     async idle() {
       while (inFlight.size > 0) await Promise.all([...inFlight])
     },

@@ -1,9 +1,11 @@
 // A transaction before its id is known: ids number a day's transactions in booking
 // order, so they are assigned only once the whole day is assembled and sorted.
+// The draft object itself becomes the transaction (one allocation per transaction on
+// the hot path); it is frozen once it has its id.
 import type { MerchantEntry } from './merchants.ts'
 import type { Channel, FraudPattern, Transaction } from './types.ts'
 
-export type Draft = Omit<Transaction, 'id'>
+export type Draft = Transaction
 
 export interface Target {
   accountId: string
@@ -22,6 +24,7 @@ export function draft(
   description: string = entry.descriptor,
 ): Draft {
   return {
+    id: '',
     accountId: target.accountId,
     cardId: target.cardId,
     amount,
@@ -35,18 +38,13 @@ export function draft(
   }
 }
 
+/**
+ * Gives a draft its id and freezes it. A cached card charge can come through here
+ * again when its day is rebuilt; it then already holds the same id, because a day's
+ * order is itself a pure function of the day.
+ */
 export function finalize(d: Draft, id: string): Transaction {
-  return {
-    id,
-    accountId: d.accountId,
-    cardId: d.cardId,
-    amount: d.amount,
-    bookedAtMs: d.bookedAtMs,
-    postedAtMs: d.postedAtMs,
-    merchant: d.merchant,
-    channel: d.channel,
-    description: d.description,
-    city: d.city,
-    fraud: d.fraud,
-  }
+  if (Object.isFrozen(d)) return d
+  d.id = id
+  return Object.freeze(d)
 }

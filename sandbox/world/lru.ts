@@ -84,6 +84,9 @@ export class GroupedLru<V> {
     for (const [name, entries] of this.groups) {
       this.groups.delete(name)
       this.total -= entries.size
+      // If the group was promoted to the old generation it may linger there as
+      // garbage; emptied, it cannot keep young entries alive through scavenges.
+      entries.clear()
       return
     }
   }

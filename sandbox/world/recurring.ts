@@ -53,20 +53,18 @@ function bankItem(
   out.push(draft(profile.bankTargets[type], amount, at, at, entry, 'online', profile.home.name, null, description))
 }
 
+/** Whether the credit card is paid on this day (both legs of the payment then need its statement). */
+export function isPaymentDay(profile: Profile, type: AccountType, cal: CalendarDay): boolean {
+  return profile.hasCredit && type !== 'savings' && cal.dayOfMonth === profile.paymentDayOfMonth
+}
+
 /**
- * Non-card items on one account and day. `statement` is what the credit card owes
- * (a positive number of cents), asked for only on the payment day.
+ * Non-card items on one account and day. `owed` is the credit card statement paid
+ * today (a positive number of cents; 0 on other days).
  */
-export function bankItems(
-  profile: Profile,
-  type: AccountType,
-  cal: CalendarDay,
-  statement: () => number,
-  out: Draft[],
-): void {
+export function bankItems(profile: Profile, type: AccountType, cal: CalendarDay, owed: number, out: Draft[]): void {
   const dom = cal.dayOfMonth
   const transfer = profile.savingsTransfer
-  const owed = profile.hasCredit && dom === profile.paymentDayOfMonth ? statement() : 0
   if (type === 'checking') {
     const { income, housing } = profile
     if (payDays[income.kind].includes(dom)) {

@@ -9,7 +9,7 @@ import { accountCodes } from './ids.ts'
 import { GroupedLru } from './lru.ts'
 import type { Profile } from './profile.ts'
 import { cardPurchases } from './purchases.ts'
-import { bankItems, subscriptionCharges } from './recurring.ts'
+import { bankItems, isPaymentDay, subscriptionCharges } from './recurring.ts'
 import { hash, Kind, Rng } from './rng.ts'
 import type { AccountType, Transaction } from './types.ts'
 
@@ -76,15 +76,14 @@ export function createTransactionSource(seed: number, cacheSize = 4096): Transac
     if (known) return known
     const cal = calendarOf(day)
     const items: Draft[] = []
-    bankItems(profile, type, cal, () => statement(profile, cal), items)
+    bankItems(profile, type, cal, isPaymentDay(profile, type, cal) ? statement(profile, cal) : 0, items)
     const cardItems = type === 'savings' ? noDrafts : cardCharges(profile, type === 'credit', cal)
     // Bank items are rare; when there are none the (sorted) card charges are the day.
     const out = items.length === 0 ? cardItems : cardItems.concat(items).sort(byBookingTime)
     if (out.length === 0) return noTransactions // most savings days: nothing worth caching
     const prefix = `txn_${profile.bankId}_${profile.p36}_${accountCodes[type]}_${day.toString(36)}_`
-    const list: Transaction[] = new Array(out.length)
-    for (let n = 0; n < out.length; n++) list[n] = Object.freeze(finalize(out[n] as Draft, prefix + n.toString(36)))
-    return days.set(key, day, Object.freeze(list))
+    for (let n = 0; n < out.length; n++) finalize(out[n] as Draft, prefix + n.toString(36))
+    return days.set(key, day, Object.freeze(out))
   }
 
   function creditOwedBefore(profile: Profile, day: number): number {

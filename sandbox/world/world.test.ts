@@ -56,7 +56,10 @@ describe('createWorld', () => {
       const bankId = bankIds[index % 3] ?? 'harbor'
       const a = early.customerOfPerson(bankId, index)
       const b = late.customerOfPerson(bankId, index)
-      expect(a).toEqual(b)
+      // Only what a credit card owes at the start depends on where the history starts.
+      const stable = (c: typeof a) =>
+        c && { ...c, accounts: c.accounts.map((x) => (x.type === 'credit' ? { ...x, openingBalance: 0 } : x)) }
+      expect(stable(a)).toEqual(stable(b))
       for (const account of a?.accounts ?? []) {
         for (const day of [20410, 20415, 20431]) {
           expect(early.transactionsOnDay(account, day)).toEqual(late.transactionsOnDay(account, day))

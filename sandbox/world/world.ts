@@ -1,38 +1,41 @@
 // createWorld: the lazy, deterministic synthetic world. Creating one does O(1) work;
 // every record is computed on demand from (seed, kind, index) and memoized only in
 // small bounded caches, so a world of ten million people costs what one of ten does.
-import { base, en, en_US, Faker } from '@faker-js/faker'
+import type { Faker } from '@faker-js/faker'
 import { accountsOf, generateAccount, hasAccount } from './accounts.ts'
 import { cardsOf, generateCard } from './cards.ts'
 import { createContext, isPersonIndex } from './context.ts'
 import { parseAccountId, parseCardId, parseCustomerId } from './ids.ts'
 import { cached, Lru } from './lru.ts'
 import { isMember } from './membership.ts'
-import { generatePerson } from './people.ts'
+import { createFaker, generatePerson } from './people.ts'
 import { customerProfile, type Profile } from './profile.ts'
 import { createTransactionSource } from './transactions.ts'
 import type { Account, AccountType, Card, Customer, Person, Transaction, World, WorldConfig } from './types.ts'
 
 export interface WorldOptions {
-  /**
-   * How many account-days of transactions to keep memoized. Larger helps a server
-   * that rereads recent days; a one-pass export wants it small, because cached
-   * objects that outlive the young generation make the GC copy them.
-   */
+  /** How many account-days (and card-days) of transactions to keep memoized. */
   cacheSize?: number
+  /** How many people, customers and profiles to keep memoized. */
+  entityCacheSize?: number
 }
 
+// A server rereads recent days of a few customers, so it wants roomy caches. A one-pass
+// export wants small ones: cached objects that outlive a young-generation GC cycle get
+// promoted to the old generation, which is what makes an export's heap grow.
 export function createWorld(config: WorldConfig, options: WorldOptions = {}): World {
   const ctx = createContext(config)
   const seed = config.seed
+  const cacheSize = Math.max(16, options.cacheSize ?? 4096)
+  const entities = Math.max(1, options.entityCacheSize ?? 512)
   let faker: Faker | undefined // built on first use: a world nobody reads costs nothing
-  const people = new Lru<number, Person>(2048)
-  const profiles = new Lru<string, Profile>(4096)
-  const customers = new Lru<string, Customer>(2048)
-  const transactions = createTransactionSource(seed, options.cacheSize ?? 4096)
+  const people = new Lru<number, Person>(entities)
+  const profiles = new Lru<string, Profile>(entities)
+  const customers = new Lru<string, Customer>(entities)
+  const transactions = createTransactionSource(seed, cacheSize)
   // Account id → its owner's profile: transactionsOnDay is called per account-day, and
   // an existing id string hashes for free where parsing it would not.
-  const owners = new Lru<string, { profile: Profile; type: AccountType } | null>(4096)
+  const owners = new Lru<string, { profile: Profile; type: AccountType } | null>(entities)
 
   function profileOf(bankId: string, index: number): Profile | undefined {
     const bankHash = ctx.bankHash.get(bankId)
@@ -48,7 +51,7 @@ export function createWorld(config: WorldConfig, options: WorldOptions = {}): Wo
   function person(index: number): Person | undefined {
     if (!isPersonIndex(ctx, index)) return undefined
     return cached(people, index, () => {
-      faker ??= new Faker({ locale: [en_US, en, base] })
+      faker ??= createFaker()
       const made = generatePerson(faker, ctx, index)
       Object.freeze(made.address)
       Object.freeze(made.bankIds)

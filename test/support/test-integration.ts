@@ -29,7 +29,9 @@ export interface ScriptedResponse {
 }
 
 /** Custom behaviour for a path: return a Response to answer with it, or undefined for the scripted answer. */
-export type RequestHandler = (request: RecordedRequest) => Response | undefined | Promise<Response | undefined>
+export type RequestHandler = (
+  request: RecordedRequest,
+) => Response | undefined | Promise<Response | undefined>
 
 export interface TestIntegration {
   /** Base URL without a trailing slash, e.g. http://127.0.0.1:43123 */
@@ -86,7 +88,9 @@ export async function startTestIntegration(): Promise<TestIntegration> {
   })
 
   const server = await new Promise<Server>((resolve) => {
-    const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started as Server))
+    const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
+      resolve(started as Server),
+    )
   })
   const { port } = server.address() as AddressInfo
 
@@ -103,7 +107,8 @@ export async function startTestIntegration(): Promise<TestIntegration> {
     async waitFor(prefix, count = 1, timeoutMs = 5_000) {
       const deadline = Date.now() + timeoutMs
       while (received(prefix).length < count) {
-        if (Date.now() > deadline) throw new Error(`expected ${count} request(s) to ${prefix}, got ${received(prefix).length}`)
+        if (Date.now() > deadline)
+          throw new Error(`expected ${count} request(s) to ${prefix}, got ${received(prefix).length}`)
         await new Promise((resolve) => setTimeout(resolve, 10))
       }
       return received(prefix)

@@ -30,7 +30,10 @@ const resolve = createRoute({
   method: 'post',
   path: '/banks/{bankId}/v1/alerts/{alertId}/resolution',
   summary: 'The customer’s verdict: fraud (the card is frozen) or legitimate',
-  request: { params: AlertParams, body: { content: { 'application/json': { schema: ResolutionBody } }, required: true } },
+  request: {
+    params: AlertParams,
+    body: { content: { 'application/json': { schema: ResolutionBody } }, required: true },
+  },
   responses: { 200: json(Alert, 'The updated alert'), ...problemResponses(400), ...errors },
 })
 

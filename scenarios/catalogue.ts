@@ -1,0 +1,23 @@
+import { bankOutage } from './library/bank-outage.ts'
+import { bankWithdraws } from './library/bank-withdraws.ts'
+import { consentExpiry } from './library/consent-expiry.ts'
+import { consentRevoked } from './library/consent-revoked.ts'
+import { forgedCallback } from './library/forged-callback.ts'
+import { forgedWebhook } from './library/forged-webhook.ts'
+import { fraudBurst } from './library/fraud-burst.ts'
+import type { Scenario } from './schema.ts'
+
+/** Every built-in scenario, in the order they are listed and run. */
+export const SCENARIOS: readonly Scenario[] = [
+  fraudBurst,
+  consentRevoked,
+  bankWithdraws,
+  forgedWebhook,
+  forgedCallback,
+  bankOutage,
+  consentExpiry,
+]
+
+export function scenarioNamed(name: string): Scenario | undefined {
+  return SCENARIOS.find((s) => s.name === name)
+}

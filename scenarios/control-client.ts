@@ -1,0 +1,93 @@
+// The runner drives the sandbox only through its HTTP surface, so the same code runs
+// against an in-process sandbox and one an external integration is configured for.
+
+export interface ClaimedPerson {
+  platformUserId: string
+  name: string
+  banks: Record<string, { customerId: string; cardId: string; last4: string }>
+}
+
+export interface ChatLine {
+  mid: string
+  direction: 'to_user' | 'from_user'
+  text: string
+  at: string
+}
+
+export interface JournalEntry {
+  id: number
+  bankId: string | null
+  method: string
+  route: string
+  path: string
+  consentId: string | null
+  status: number
+}
+
+export interface DeliveryAttempt {
+  number: number
+  at: string
+  statusCode: number | null
+  latencyMs: number
+  error: string | null
+}
+
+export interface Delivery {
+  id: string
+  bankId: string
+  type: string
+  status: string
+  attempts: DeliveryAttempt[]
+  payload: { data?: Record<string, unknown> }
+}
+
+export interface ConsentView {
+  id: string
+  customerId: string
+  status: string
+  revokedBy: string | null
+}
+
+export class ControlError extends Error {}
+
+export function createControlClient(sandboxUrl: string, adminKey?: string) {
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {}
+    if (body !== undefined) headers['Content-Type'] = 'application/json'
+    if (adminKey) headers['X-Sandbox-Admin-Key'] = adminKey
+    const res = await fetch(`${sandboxUrl}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    })
+    if (!res.ok) {
+      const problem = (await res.json().catch(() => ({}))) as { detail?: string; code?: string }
+      throw new ControlError(`${method} ${path.split('?')[0]} answered ${res.status} ${problem.code ?? ''}: ${problem.detail ?? ''}`)
+    }
+    return (res.status === 204 ? undefined : await res.json()) as T
+  }
+
+  return {
+    call,
+    credentials: () =>
+      call<{
+        clientId: string
+        clientSecret: string
+        banks: Record<string, { webhookSecret: string }>
+        platform: { appSecret: string; pageToken: string }
+      }>('GET', '/sandbox/credentials'),
+    claim: (banks: string[], notAt: string[]) => call<ClaimedPerson>('POST', '/sandbox/people/claim', { banks, notAt }),
+    say: (userId: string, text: string) => call<{ mid: string }>('POST', `/sandbox/platform/users/${userId}/messages`, { text }),
+    chat: async (userId: string) =>
+      (await call<{ data: ChatLine[] }>('GET', `/sandbox/platform/users/${userId}/messages`)).data,
+    journal: async () => (await call<{ data: JournalEntry[] }>('GET', '/sandbox/journal')).data,
+    deliveries: async () => (await call<{ data: Delivery[] }>('GET', '/sandbox/webhooks')).data,
+    consents: async (bankId: string, customerId: string) =>
+      (await call<{ data: ConsentView[] }>('GET', `/sandbox/banks/${bankId}/consents?customerId=${customerId}`)).data,
+    customer: (bankId: string, customerId: string) =>
+      call<{ cards: { id: string; status: string }[] }>('GET', `/sandbox/banks/${bankId}/customers/${customerId}`),
+    settle: () => call<{ settled: boolean }>('POST', '/sandbox/settle'),
+  }
+}
+
+export type ControlClient = ReturnType<typeof createControlClient>

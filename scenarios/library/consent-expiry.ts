@@ -1,0 +1,44 @@
+import { DAY, scenario } from '../builder.ts'
+
+export const consentExpiry = scenario('consent-expiry', {
+  title: 'Consent expiry and re-consent',
+  summary:
+    'A year after linking, the consent nears its end and expires. The integration warns the user with a "link harbor" hint, shows no data once it has expired, and works again after the user links anew.',
+  catches: 'silent expiry, stale data after expiry, broken re-consent',
+})
+  .person('ana', { banks: ['harbor'], linked: ['harbor'] })
+  .mark('year')
+  .advance(359 * DAY)
+  .mark('expired')
+  .advance(7 * DAY)
+  .say('ana', 'balance')
+  .mark('relink')
+  .say('ana', 'link harbor')
+  .say('ana', 'balance')
+  .expect({
+    kind: 'messages',
+    id: 'expiry-warned',
+    says: 'Before the end the user is told how to renew: "link harbor"',
+    role: 'ana',
+    after: 'year',
+    before: 'expired',
+    contains: 'link harbor',
+  })
+  .expect({
+    kind: 'messages',
+    id: 'no-data-after-expiry',
+    says: 'Once expired, no money amount reaches the user',
+    role: 'ana',
+    after: 'expired',
+    before: 'relink',
+    money: false,
+  })
+  .expect({
+    kind: 'messages',
+    id: 're-consent-works',
+    says: 'After linking again the balance shows a money amount',
+    role: 'ana',
+    after: 'relink',
+    money: true,
+  })
+  .build()

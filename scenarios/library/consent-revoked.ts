@@ -1,0 +1,71 @@
+import { scenario } from '../builder.ts'
+
+export const consentRevoked = scenario('consent-revoked', {
+  title: 'Consent revoked',
+  summary:
+    'Ana revokes at her bank; Ben says "disconnect harbor" in the chat. On consent.revoked the integration stops all data calls for that consent, drops what it read (no stale balance), and tells the user how to reconnect; "disconnect" revokes at the bank.',
+  catches: 'stale data, calls after revocation',
+})
+  .person('ana', { banks: ['harbor'], linked: ['harbor'] })
+  .person('ben', { banks: ['harbor'], linked: ['harbor'] })
+  .say('ana', 'balance')
+  .mark('revoked')
+  .revokeAtBank('ana', 'harbor')
+  .say('ana', 'balance')
+  .say('ana', 'spending')
+  .mark('disconnect')
+  .say('ben', 'disconnect harbor')
+  .say('ben', 'balance')
+  .expect({
+    kind: 'messages',
+    id: 'balance-before',
+    says: 'Before the revocation the balance shows a money amount',
+    role: 'ana',
+    before: 'revoked',
+    money: true,
+  })
+  .expect({
+    kind: 'messages',
+    id: 'no-data-after-revocation',
+    says: 'After the revocation no money amount reaches the user',
+    role: 'ana',
+    after: 'revoked',
+    money: false,
+  })
+  .expect({
+    kind: 'messages',
+    id: 'reconnect-hint',
+    says: 'The user is told how to reconnect: "link harbor"',
+    role: 'ana',
+    after: 'revoked',
+    contains: 'link harbor',
+  })
+  .expect({
+    kind: 'calls',
+    id: 'no-calls-after-revocation',
+    says: 'No data call uses the revoked consent',
+    bankId: 'harbor',
+    role: 'ana',
+    after: 'revoked',
+    route: '/banks/:bankId/v1/*',
+    max: 0,
+  })
+  .expect({
+    kind: 'consent',
+    id: 'disconnect-revokes',
+    says: '"disconnect harbor" revokes the consent at the bank',
+    role: 'ben',
+    bankId: 'harbor',
+    status: 'revoked',
+    revokedBy: 'platform',
+  })
+  .expect({
+    kind: 'messages',
+    id: 'disconnect-no-data',
+    says: 'After disconnecting, no money amount reaches the user',
+    role: 'ben',
+    after: 'disconnect',
+    money: false,
+    contains: 'link harbor',
+  })
+  .build()

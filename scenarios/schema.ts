@@ -1,0 +1,125 @@
+import { z } from 'zod'
+
+// A scenario is data: who takes part, what happens, and what a correct integration
+// must have done, observed on the wires (DESIGN §7). The builder writes it; the runner
+// validates it with these schemas before running anything.
+
+const Name = z.string().regex(/^[a-z][a-z0-9-]*$/, 'lowercase words joined by dashes')
+const BankId = z.string().min(1)
+const Role = z.string().regex(/^[a-z]+$/, 'a short lowercase name, like ana')
+
+export const Person = z.object({
+  role: Role,
+  /** Banks the person must be a customer of. */
+  banks: z.array(BankId).min(1),
+  /** Banks the person must not be a customer of. */
+  notAt: z.array(BankId).default([]),
+  /** Banks linked through the chat before the timeline starts. */
+  linked: z.array(BankId).default([]),
+})
+
+export const Step = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('mark'), name: Name }),
+  z.object({ kind: z.literal('say'), role: Role, text: z.string().min(1) }),
+  z.object({
+    kind: z.literal('spend'),
+    role: Role,
+    bankId: BankId,
+    /** Minor units, negative for a charge; one charge per count. */
+    amount: z.number().int(),
+    count: z.number().int().min(1).max(1000).default(1),
+    spreadMs: z.number().int().min(0).default(0),
+    mcc: z.string().optional(),
+    channel: z.enum(['in_store', 'online', 'platform']).default('online'),
+  }),
+  z.object({ kind: z.literal('revokeAtBank'), role: Role, bankId: BankId }),
+  z.object({
+    kind: z.literal('withdraw'),
+    bankId: BankId,
+    status: z.enum(['terminating', 'terminated']),
+    noticeMs: z.number().int().min(0).default(0),
+  }),
+  z.object({ kind: z.literal('faults'), bankId: BankId, faults: z.record(z.string(), z.unknown()) }),
+  z.object({ kind: z.literal('clearFaults'), bankId: BankId }),
+  z.object({ kind: z.literal('advance'), ms: z.number().int().min(1) }),
+  z.object({ kind: z.literal('redeliver'), type: z.string(), times: z.number().int().min(1).max(10) }),
+  z.object({
+    kind: z.literal('forgeWebhook'),
+    role: Role,
+    bankId: BankId,
+    type: z.string(),
+    forgery: z.enum(['bad-signature', 'stale-timestamp', 'unsigned']),
+  }),
+  z.object({ kind: z.literal('forgeCallback'), role: Role, bankId: BankId }),
+])
+export type Step = z.infer<typeof Step>
+
+const Window = z.object({ after: Name.optional(), before: Name.optional() })
+
+export const Expectation = z.discriminatedUnion('kind', [
+  /** Every delivery attempt in the window answered 2xx within `withinMs`. */
+  z.object({ kind: z.literal('acksInTime'), id: Name, says: z.string(), withinMs: z.number().int(), ...Window.shape }),
+  /** Facts about the messages a person received in the window. */
+  z.object({
+    kind: z.literal('messages'),
+    id: Name,
+    says: z.string(),
+    role: Role,
+    ...Window.shape,
+    min: z.number().int().min(0).optional(),
+    max: z.number().int().min(0).optional(),
+    /** Some message names this bank's card last4. */
+    namesLast4Of: BankId.optional(),
+    /** A money amount must appear in some message (true) or in none (false). */
+    money: z.boolean().optional(),
+    /** Some message contains this literal; `{bankId}` is not expanded: write it out. */
+    contains: z.string().optional(),
+    /** No message contains this literal. */
+    lacks: z.string().optional(),
+  }),
+  /** No run of 12+ digits in any message to anyone. */
+  z.object({ kind: z.literal('noCardNumbers'), id: Name, says: z.string() }),
+  /** How many calls the integration made to a bank in the window (optionally only data calls for a person). */
+  z.object({
+    kind: z.literal('calls'),
+    id: Name,
+    says: z.string(),
+    bankId: BankId,
+    ...Window.shape,
+    role: Role.optional(),
+    route: z.string().optional(),
+    method: z.string().optional(),
+    min: z.number().int().min(0).optional(),
+    max: z.number().int().min(0).optional(),
+  }),
+  /** The state of a person's consent at a bank at the end. */
+  z.object({
+    kind: z.literal('consent'),
+    id: Name,
+    says: z.string(),
+    role: Role,
+    bankId: BankId,
+    status: z.enum(['active', 'revoked', 'none']),
+    revokedBy: z.enum(['customer', 'platform', 'bank']).optional(),
+  }),
+  /** A person's card at a bank has this status at the end. */
+  z.object({ kind: z.literal('card'), id: Name, says: z.string(), role: Role, bankId: BankId, status: z.enum(['active', 'frozen']) }),
+  /** Every forged request was refused (a 4xx, or no 2xx/3xx for callbacks). */
+  z.object({ kind: z.literal('forgeriesRefused'), id: Name, says: z.string() }),
+])
+export type Expectation = z.infer<typeof Expectation>
+
+export const Scenario = z.object({
+  name: Name,
+  title: z.string(),
+  /** What a correct integration does. */
+  summary: z.string(),
+  /** The misbehaviour this scenario catches. */
+  catches: z.string(),
+  seed: z.number().int().default(42),
+  people: z.array(Person).min(1),
+  steps: z.array(Step),
+  expectations: z.array(Expectation).min(1),
+})
+export type Scenario = z.infer<typeof Scenario>
+export type ScenarioInput = z.input<typeof Scenario>

@@ -1,0 +1,90 @@
+import { member, type RunContext, takeMark } from './context.ts'
+import { forgeCallback, forgeWebhook } from './forge.ts'
+import type { Step } from './schema.ts'
+
+// Each step acts through the control API, then waits until the sandbox and the
+// integration have finished reacting, so the next step sees a settled world.
+
+const MAX_CLOCK_MOVE_MS = 400 * 86_400_000
+
+export async function runStep(context: RunContext, step: Step): Promise<void> {
+  const { control } = context.target
+  switch (step.kind) {
+    case 'mark':
+      context.marks.set(step.name, await takeMark(context))
+      return
+    case 'say':
+      await control.say(member(context, step.role).platformUserId, step.text)
+      break
+    case 'spend': {
+      const card = member(context, step.role).banks[step.bankId]
+      await control.call('POST', `/sandbox/banks/${step.bankId}/cards/${card?.cardId}/transactions`, {
+        amount: { amount: step.amount, currency: 'USD' },
+        count: step.count,
+        spreadMs: step.spreadMs,
+        channel: step.channel,
+        ...(step.mcc ? { mcc: step.mcc } : {}),
+      })
+      break
+    }
+    case 'revokeAtBank': {
+      const consentId = member(context, step.role).consents[step.bankId]
+      await control.call('POST', `/sandbox/banks/${step.bankId}/consents/${consentId}/revoke`)
+      break
+    }
+    case 'withdraw': {
+      const { now } = await control.call<{ now: string }>('GET', '/sandbox/clock')
+      const effectiveAt = new Date(Date.parse(now) + step.noticeMs).toISOString()
+      await control.call('POST', `/sandbox/banks/${step.bankId}/partnership`, { status: step.status, effectiveAt })
+      break
+    }
+    case 'faults':
+      await control.call('PUT', `/sandbox/banks/${step.bankId}/faults`, step.faults)
+      break
+    case 'clearFaults':
+      await control.call('DELETE', `/sandbox/banks/${step.bankId}/faults`)
+      break
+    case 'advance':
+      for (let left = step.ms; left > 0; left -= MAX_CLOCK_MOVE_MS) {
+        await control.call('POST', '/sandbox/clock', { advanceMs: Math.min(left, MAX_CLOCK_MOVE_MS) })
+        await context.target.settle()
+      }
+      break
+    case 'redeliver': {
+      const deliveries = await control.deliveries()
+      const latest = deliveries.filter((d) => d.type === step.type && d.attempts.length > 0).at(-1)
+      if (!latest) throw new Error(`No ${step.type} delivery to send again.`)
+      for (let i = 0; i < step.times; i++) await control.call('POST', `/sandbox/webhooks/${latest.id}/redeliver`)
+      break
+    }
+    case 'forgeWebhook':
+      await forgeWebhook(context, step)
+      break
+    case 'forgeCallback':
+      await forgeCallback(context, step)
+      break
+  }
+  await context.target.settle()
+}
+
+/** Casts every role and links what the scenario says is linked, through the chat, as a user would. */
+export async function setUp(context: RunContext): Promise<void> {
+  const { control } = context.target
+  for (const person of context.scenario.people) {
+    const claimed = await control.claim(person.banks, person.notAt)
+    context.cast.set(person.role, { ...claimed, role: person.role, consents: {} })
+  }
+  for (const person of context.scenario.people) {
+    const cast = member(context, person.role)
+    for (const bankId of person.linked) {
+      await control.say(cast.platformUserId, `link ${bankId}`)
+      await context.target.settle()
+      const customerId = cast.banks[bankId]?.customerId ?? ''
+      const active = (await control.consents(bankId, customerId)).filter((c) => c.status === 'active').at(-1)
+      if (!active) throw new SetupError(`Could not link ${person.role} at ${bankId} through the chat ("link ${bankId}").`)
+      cast.consents[bankId] = active.id
+    }
+  }
+}
+
+export class SetupError extends Error {}
