@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
+import { integrationsCommand, ScenarioUsageError, scenarioCommand } from '../scenarios/cli.ts'
 import { createApp, openApiDocument } from './app.ts'
 import { DEFAULT_BANKS } from './bank/policy.ts'
 import { type Clock, createClock } from './clock.ts'
@@ -27,6 +28,10 @@ Usage:
   bank-sandbox serve [--port 4545] [--host 127.0.0.1] [--seed 42] [--customers 1000] [--days 90]
                      [--integration URL] [--random-secrets] [--admin-key KEY]
   bank-sandbox generate --seed S --customers N --days D [--format ndjson|json|csv] [--out FILE] [--now ISO]
+  bank-sandbox scenario list
+  bank-sandbox scenario run NAME…|--all [--integration URL|reference|faulty/<name>] [--report FILE.xml|FILE.json]
+                            [--sandbox URL] [--admin-key KEY]
+  bank-sandbox integrations
   bank-sandbox openapi
   bank-sandbox help
 `
@@ -42,6 +47,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | null> 
       case 'generate':
         await generateCommand(rest, io)
         return 0
+      case 'scenario':
+        return await scenarioCommand(rest, io)
+      case 'integrations':
+        return integrationsCommand(io)
       case 'openapi':
         io.stdout.write(`${JSON.stringify(openapiDocument(), null, 2)}\n`)
         return 0
@@ -54,7 +63,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | null> 
         throw new UsageError(`Unknown command "${command}".`)
     }
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
+    if (
+      error instanceof UsageError ||
+      error instanceof ScenarioUsageError ||
+      (error instanceof TypeError && 'code' in error)
+    ) {
       io.stderr.write(`bank-sandbox: ${error.message}\nRun "bank-sandbox help" for usage.\n`)
       return 2
     }
@@ -62,10 +75,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | null> 
   }
 }
 
-function integer(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+function integer(
+  value: string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (value === undefined) return fallback
   const n = Number(value)
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}.`)
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}.`)
   return n
 }
 
@@ -92,7 +112,10 @@ async function serveCommand(args: string[], io: CliIo): Promise<void> {
     const refusal = refuseTargetUrl(values.integration)
     if (refusal) throw new UsageError(`--integration: ${refusal}`)
   }
-  const adminKey = values['admin-key'] ?? io.env.SANDBOX_ADMIN_KEY ?? (isLoopback(host) ? null : randomBytes(16).toString('hex'))
+  const adminKey =
+    values['admin-key'] ??
+    io.env.SANDBOX_ADMIN_KEY ??
+    (isLoopback(host) ? null : randomBytes(16).toString('hex'))
   const clock: Clock = createClock({ startMs: io.wallNow(), mode: 'real', wallNow: io.wallNow })
   const deps = createDeps({
     seed,
@@ -107,7 +130,13 @@ async function serveCommand(args: string[], io: CliIo): Promise<void> {
   io.stdout.write(banner(server.url, deps.seed, customers, publicCredentials(deps.credentials), adminKey))
 }
 
-function banner(url: string, seed: number, customers: number, credentials: ReturnType<typeof publicCredentials>, adminKey: string | null) {
+function banner(
+  url: string,
+  seed: number,
+  customers: number,
+  credentials: ReturnType<typeof publicCredentials>,
+  adminKey: string | null,
+) {
   const banks = Object.entries(credentials.banks)
     .map(([id, { webhookSecret }]) => `    ${id.padEnd(10)} webhook secret ${webhookSecret}`)
     .join('\n')
@@ -136,7 +165,8 @@ async function generateCommand(args: string[], io: CliIo): Promise<void> {
     },
   })
   const format = values.format ?? 'ndjson'
-  if (format !== 'ndjson' && format !== 'json' && format !== 'csv') throw new UsageError('--format must be ndjson, json or csv.')
+  if (format !== 'ndjson' && format !== 'json' && format !== 'csv')
+    throw new UsageError('--format must be ndjson, json or csv.')
   const nowMs = values.now === undefined ? GENERATE_DEFAULT_NOW : Date.parse(values.now)
   if (Number.isNaN(nowMs)) throw new UsageError('--now must be an ISO 8601 date-time.')
   const options = {
@@ -152,7 +182,10 @@ async function generateCommand(args: string[], io: CliIo): Promise<void> {
   const progress = io.stderr.isTTY ? progressLine(io) : undefined
   const result = await generateWorld(options, out, progress?.update)
   progress?.done(result)
-  if (values.out) await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())))
+  if (values.out)
+    await new Promise<void>((resolve, reject) =>
+      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    )
 }
 
 /**
@@ -174,7 +207,9 @@ function progressLine(io: CliIo) {
     },
     done(result: { people: number; transactions: number }) {
       const seconds = (io.wallNow() - started) / 1000
-      io.stderr.write(`\rgenerated ${result.people} people, ${result.transactions} transactions in ${seconds.toFixed(1)} s\n`)
+      io.stderr.write(
+        `\rgenerated ${result.people} people, ${result.transactions} transactions in ${seconds.toFixed(1)} s\n`,
+      )
     },
   }
 }
@@ -184,7 +219,11 @@ function openapiDocument() {
     seed: 42,
     customers: 1,
     days: 1,
-    clock: createClock({ startMs: GENERATE_DEFAULT_NOW, mode: 'frozen', wallNow: () => GENERATE_DEFAULT_NOW }),
+    clock: createClock({
+      startMs: GENERATE_DEFAULT_NOW,
+      mode: 'frozen',
+      wallNow: () => GENERATE_DEFAULT_NOW,
+    }),
   })
   return openApiDocument(createApp(deps))
 }

@@ -24,16 +24,30 @@ export function scenario(name: string, meta: Meta) {
     },
     mark: (name: string) => step({ kind: 'mark', name }),
     say: (role: string, text: string) => step({ kind: 'say', role, text }),
-    spend: (role: string, bankId: string, charge: { amount: number; count?: number; spreadMs?: number; mcc?: string; channel?: 'in_store' | 'online' | 'platform' }) =>
-      step({ kind: 'spend', role, bankId, ...charge }),
+    spend: (
+      role: string,
+      bankId: string,
+      charge: {
+        amount: number
+        count?: number
+        spreadMs?: number
+        mcc?: string
+        channel?: 'in_store' | 'online' | 'platform'
+      },
+    ) => step({ kind: 'spend', role, bankId, ...charge }),
     revokeAtBank: (role: string, bankId: string) => step({ kind: 'revokeAtBank', role, bankId }),
-    withdraw: (bankId: string, status: 'terminating' | 'terminated', noticeMs = 0) => step({ kind: 'withdraw', bankId, status, noticeMs }),
+    withdraw: (bankId: string, status: 'terminating' | 'terminated', noticeMs = 0) =>
+      step({ kind: 'withdraw', bankId, status, noticeMs }),
     faults: (bankId: string, faults: Record<string, unknown>) => step({ kind: 'faults', bankId, faults }),
     clearFaults: (bankId: string) => step({ kind: 'clearFaults', bankId }),
     advance: (ms: number) => step({ kind: 'advance', ms }),
     redeliver: (type: string, times: number) => step({ kind: 'redeliver', type, times }),
-    forgeWebhook: (role: string, bankId: string, type: string, forgery: 'bad-signature' | 'stale-timestamp' | 'unsigned') =>
-      step({ kind: 'forgeWebhook', role, bankId, type, forgery }),
+    forgeWebhook: (
+      role: string,
+      bankId: string,
+      type: string,
+      forgery: 'bad-signature' | 'stale-timestamp' | 'unsigned',
+    ) => step({ kind: 'forgeWebhook', role, bankId, type, forgery }),
     forgeCallback: (role: string, bankId: string) => step({ kind: 'forgeCallback', role, bankId }),
     expect(expectation: ExpectationInput) {
       input.expectations.push(expectation)
@@ -48,4 +62,5 @@ export function scenario(name: string, meta: Meta) {
 }
 
 type z_StepInput = ScenarioInput['steps'][number]
+
 export type { Expectation, Step }

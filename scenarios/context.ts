@@ -42,6 +42,7 @@ export async function takeMark(context: RunContext): Promise<Mark> {
   const { control } = context.target
   const journal = await control.journal()
   const chat: Record<string, number> = {}
-  for (const person of context.cast.values()) chat[person.role] = (await control.chat(person.platformUserId)).length
+  for (const person of context.cast.values())
+    chat[person.role] = (await control.chat(person.platformUserId)).length
   return { journalId: journal.at(-1)?.id ?? 0, chat, wallMs: Date.now() }
 }

@@ -62,7 +62,9 @@ export function createControlClient(sandboxUrl: string, adminKey?: string) {
     })
     if (!res.ok) {
       const problem = (await res.json().catch(() => ({}))) as { detail?: string; code?: string }
-      throw new ControlError(`${method} ${path.split('?')[0]} answered ${res.status} ${problem.code ?? ''}: ${problem.detail ?? ''}`)
+      throw new ControlError(
+        `${method} ${path.split('?')[0]} answered ${res.status} ${problem.code ?? ''}: ${problem.detail ?? ''}`,
+      )
     }
     return (res.status === 204 ? undefined : await res.json()) as T
   }
@@ -76,16 +78,26 @@ export function createControlClient(sandboxUrl: string, adminKey?: string) {
         banks: Record<string, { webhookSecret: string }>
         platform: { appSecret: string; pageToken: string }
       }>('GET', '/sandbox/credentials'),
-    claim: (banks: string[], notAt: string[]) => call<ClaimedPerson>('POST', '/sandbox/people/claim', { banks, notAt }),
-    say: (userId: string, text: string) => call<{ mid: string }>('POST', `/sandbox/platform/users/${userId}/messages`, { text }),
+    claim: (banks: string[], notAt: string[]) =>
+      call<ClaimedPerson>('POST', '/sandbox/people/claim', { banks, notAt }),
+    say: (userId: string, text: string) =>
+      call<{ mid: string }>('POST', `/sandbox/platform/users/${userId}/messages`, { text }),
     chat: async (userId: string) =>
       (await call<{ data: ChatLine[] }>('GET', `/sandbox/platform/users/${userId}/messages`)).data,
     journal: async () => (await call<{ data: JournalEntry[] }>('GET', '/sandbox/journal')).data,
     deliveries: async () => (await call<{ data: Delivery[] }>('GET', '/sandbox/webhooks')).data,
     consents: async (bankId: string, customerId: string) =>
-      (await call<{ data: ConsentView[] }>('GET', `/sandbox/banks/${bankId}/consents?customerId=${customerId}`)).data,
+      (
+        await call<{ data: ConsentView[] }>(
+          'GET',
+          `/sandbox/banks/${bankId}/consents?customerId=${customerId}`,
+        )
+      ).data,
     customer: (bankId: string, customerId: string) =>
-      call<{ cards: { id: string; status: string }[] }>('GET', `/sandbox/banks/${bankId}/customers/${customerId}`),
+      call<{ cards: { id: string; status: string }[] }>(
+        'GET',
+        `/sandbox/banks/${bankId}/customers/${customerId}`,
+      ),
     settle: () => call<{ settled: boolean }>('POST', '/sandbox/settle'),
   }
 }

@@ -15,12 +15,17 @@ export interface Verdict {
 }
 
 /** A money amount as a person would write it: $1,234.56, USD 12.00, 12.34 USD, -$5. */
-export const MONEY = /(?:[$€£]\s?-?\d[\d,]*(?:\.\d{2})?)|(?:\b(?:USD|EUR|GBP)\s?-?\d[\d,]*(?:\.\d{2})?)|(?:\b\d[\d,]*\.\d{2}\s?(?:USD|dollars)\b)/i
+export const MONEY =
+  /(?:[$€£]\s?-?\d[\d,]*(?:\.\d{2})?)|(?:\b(?:USD|EUR|GBP)\s?-?\d[\d,]*(?:\.\d{2})?)|(?:\b\d[\d,]*\.\d{2}\s?(?:USD|dollars)\b)/i
 export const CARD_NUMBER_RUN = /\d{12,}/
 
 const quote = (text: string) => `"${text.length > 140 ? `${text.slice(0, 137)}…` : text}"`
 
-export async function evaluate(context: RunContext, seen: Observations, expectation: Expectation): Promise<Verdict> {
+export async function evaluate(
+  context: RunContext,
+  seen: Observations,
+  expectation: Expectation,
+): Promise<Verdict> {
   const verdict = (passed: boolean, message: string, evidence: string[] = []): Verdict => ({
     id: expectation.id,
     says: expectation.says,
@@ -33,7 +38,11 @@ export async function evaluate(context: RunContext, seen: Observations, expectat
     case 'acksInTime': {
       const attempts = attemptsIn(context, seen, expectation)
       const late = attempts.filter(
-        ({ attempt }) => attempt.statusCode === null || attempt.statusCode >= 300 || attempt.statusCode < 200 || attempt.latencyMs > expectation.withinMs,
+        ({ attempt }) =>
+          attempt.statusCode === null ||
+          attempt.statusCode >= 300 ||
+          attempt.statusCode < 200 ||
+          attempt.latencyMs > expectation.withinMs,
       )
       const evidence = late.map(
         ({ delivery, attempt }) =>
@@ -41,8 +50,15 @@ export async function evaluate(context: RunContext, seen: Observations, expectat
       )
       if (attempts.length === 0) return verdict(false, 'No webhook was delivered in this part of the run.')
       return late.length === 0
-        ? verdict(true, `All ${attempts.length} deliveries were acknowledged with a 2xx within ${expectation.withinMs} ms.`)
-        : verdict(false, `${late.length} of ${attempts.length} deliveries were not acknowledged with a 2xx within ${expectation.withinMs} ms.`, evidence)
+        ? verdict(
+            true,
+            `All ${attempts.length} deliveries were acknowledged with a 2xx within ${expectation.withinMs} ms.`,
+          )
+        : verdict(
+            false,
+            `${late.length} of ${attempts.length} deliveries were not acknowledged with a 2xx within ${expectation.withinMs} ms.`,
+            evidence,
+          )
     }
 
     case 'messages': {
@@ -58,36 +74,58 @@ export async function evaluate(context: RunContext, seen: Observations, expectat
       }
       if (expectation.namesLast4Of !== undefined) {
         const last4 = person.banks[expectation.namesLast4Of]?.last4 ?? '????'
-        if (!lines.some((line) => line.text.includes(last4))) return verdict(false, `No message names the card ending ${last4}.`, evidence)
+        if (!lines.some((line) => line.text.includes(last4)))
+          return verdict(false, `No message names the card ending ${last4}.`, evidence)
       }
       if (expectation.money === true && !lines.some((line) => MONEY.test(line.text))) {
         return verdict(false, `${who}, none with a money amount.`, evidence)
       }
       if (expectation.money === false) {
         const leaks = lines.filter((line) => MONEY.test(line.text))
-        if (leaks.length > 0) return verdict(false, `${leaks.length} message(s) showed a money amount.`, leaks.map((l) => quote(l.text)))
+        if (leaks.length > 0)
+          return verdict(
+            false,
+            `${leaks.length} message(s) showed a money amount.`,
+            leaks.map((l) => quote(l.text)),
+          )
       }
-      if (expectation.contains !== undefined && !lines.some((line) => line.text.includes(expectation.contains ?? ''))) {
+      if (
+        expectation.contains !== undefined &&
+        !lines.some((line) => line.text.includes(expectation.contains ?? ''))
+      ) {
         return verdict(false, `No message contains "${expectation.contains}".`, evidence)
       }
       if (expectation.lacks !== undefined) {
         const found = lines.filter((line) => line.text.includes(expectation.lacks ?? ''))
-        if (found.length > 0) return verdict(false, `A message contains "${expectation.lacks}".`, found.map((l) => quote(l.text)))
+        if (found.length > 0)
+          return verdict(
+            false,
+            `A message contains "${expectation.lacks}".`,
+            found.map((l) => quote(l.text)),
+          )
       }
       return verdict(true, `${who}, as expected.`, evidence)
     }
 
     case 'noCardNumbers': {
       const leaks = [...seen.chats.entries()].flatMap(([role, lines]) =>
-        lines.filter((line) => line.direction === 'to_user' && CARD_NUMBER_RUN.test(line.text)).map((line) => `${role}: ${quote(line.text)}`),
+        lines
+          .filter((line) => line.direction === 'to_user' && CARD_NUMBER_RUN.test(line.text))
+          .map((line) => `${role}: ${quote(line.text)}`),
       )
       return leaks.length === 0
         ? verdict(true, 'No message carries a run of 12 or more digits.')
-        : verdict(false, `${leaks.length} message(s) carry a run of 12 or more digits (a card number?).`, leaks)
+        : verdict(
+            false,
+            `${leaks.length} message(s) carry a run of 12 or more digits (a card number?).`,
+            leaks,
+          )
     }
 
     case 'calls': {
-      const consentId = expectation.role ? member(context, expectation.role).consents[expectation.bankId] : undefined
+      const consentId = expectation.role
+        ? member(context, expectation.role).consents[expectation.bankId]
+        : undefined
       const calls = callsIn(context, seen, expectation).filter(
         (entry) =>
           entry.bankId === expectation.bankId &&
@@ -97,8 +135,10 @@ export async function evaluate(context: RunContext, seen: Observations, expectat
       )
       const evidence = calls.map((entry) => `${entry.method} ${entry.path} → ${entry.status}`)
       const what = `${calls.length} call${calls.length === 1 ? '' : 's'} to ${expectation.bankId}${expectation.route ? ` (${expectation.route})` : ''}`
-      if (expectation.min !== undefined && calls.length < expectation.min) return verdict(false, `${what}; expected at least ${expectation.min}.`, evidence)
-      if (expectation.max !== undefined && calls.length > expectation.max) return verdict(false, `${what}; expected at most ${expectation.max}.`, evidence)
+      if (expectation.min !== undefined && calls.length < expectation.min)
+        return verdict(false, `${what}; expected at least ${expectation.min}.`, evidence)
+      if (expectation.max !== undefined && calls.length > expectation.max)
+        return verdict(false, `${what}; expected at most ${expectation.max}.`, evidence)
       return verdict(true, `${what}, as expected.`, evidence)
     }
 
@@ -112,11 +152,21 @@ export async function evaluate(context: RunContext, seen: Observations, expectat
         const active = consents.filter((c) => c.status === 'active')
         return active.length === 0
           ? verdict(true, `${expectation.role} holds no active consent at ${expectation.bankId}.`, evidence)
-          : verdict(false, `${expectation.role} holds ${active.length} active consent(s) at ${expectation.bankId}.`, evidence)
+          : verdict(
+              false,
+              `${expectation.role} holds ${active.length} active consent(s) at ${expectation.bankId}.`,
+              evidence,
+            )
       }
       if (!linked) return verdict(false, `The consent linked at setup is gone.`, evidence)
-      const ok = linked.status === expectation.status && (expectation.revokedBy === undefined || linked.revokedBy === expectation.revokedBy)
-      return verdict(ok, `The consent is ${linked.status}${linked.revokedBy ? ` (revoked by ${linked.revokedBy})` : ''}.`, evidence)
+      const ok =
+        linked.status === expectation.status &&
+        (expectation.revokedBy === undefined || linked.revokedBy === expectation.revokedBy)
+      return verdict(
+        ok,
+        `The consent is ${linked.status}${linked.revokedBy ? ` (revoked by ${linked.revokedBy})` : ''}.`,
+        evidence,
+      )
     }
 
     case 'card': {
@@ -124,7 +174,10 @@ export async function evaluate(context: RunContext, seen: Observations, expectat
       const bank = person.banks[expectation.bankId]
       const customer = await context.target.control.customer(expectation.bankId, bank?.customerId ?? '')
       const card = customer.cards.find((c) => c.id === bank?.cardId)
-      return verdict(card?.status === expectation.status, `Card ••${bank?.last4} is ${card?.status ?? 'missing'}.`)
+      return verdict(
+        card?.status === expectation.status,
+        `Card ••${bank?.last4} is ${card?.status ?? 'missing'}.`,
+      )
     }
 
     case 'forgeriesRefused': {
@@ -133,7 +186,11 @@ export async function evaluate(context: RunContext, seen: Observations, expectat
       if (context.forgeries.length === 0) return verdict(false, 'No forged request was sent.')
       return accepted.length === 0
         ? verdict(true, `All ${context.forgeries.length} forged requests were refused.`, evidence)
-        : verdict(false, `${accepted.length} of ${context.forgeries.length} forged requests were accepted.`, evidence)
+        : verdict(
+            false,
+            `${accepted.length} of ${context.forgeries.length} forged requests were accepted.`,
+            evidence,
+          )
     }
   }
 }

@@ -9,7 +9,12 @@ const STALE_MS = 10 * 60_000
 
 export async function forgeWebhook(
   context: RunContext,
-  step: { role: string; bankId: string; type: string; forgery: 'bad-signature' | 'stale-timestamp' | 'unsigned' },
+  step: {
+    role: string
+    bankId: string
+    type: string
+    forgery: 'bad-signature' | 'stale-timestamp' | 'unsigned'
+  },
 ): Promise<void> {
   const person = member(context, step.role)
   const body = JSON.stringify(forgedEvent(person, step.bankId, step.type))
@@ -17,7 +22,15 @@ export async function forgeWebhook(
   const secret = context.credentials.banks[step.bankId]?.webhookSecret ?? ''
   const headers: Record<string, string> = { 'Content-Type': 'application/json' }
   if (step.forgery === 'bad-signature') {
-    Object.assign(headers, signWebhook([`whsec_${Buffer.from('not the bank secret, 32 bytes!!!').toString('base64')}`], id, Date.now(), body))
+    Object.assign(
+      headers,
+      signWebhook(
+        [`whsec_${Buffer.from('not the bank secret, 32 bytes!!!').toString('base64')}`],
+        id,
+        Date.now(),
+        body,
+      ),
+    )
   } else if (step.forgery === 'stale-timestamp') {
     Object.assign(headers, signWebhook([secret], id, Date.now() - STALE_MS, body))
   } else {
@@ -27,7 +40,10 @@ export async function forgeWebhook(
   context.forgeries.push({ what: `${step.type} webhook with ${step.forgery}`, status })
 }
 
-export async function forgeCallback(context: RunContext, step: { role: string; bankId: string }): Promise<void> {
+export async function forgeCallback(
+  context: RunContext,
+  step: { role: string; bankId: string },
+): Promise<void> {
   const person = member(context, step.role)
   const customerId = person.banks[step.bankId]?.customerId ?? ''
   // A real, unused code for the victim: only the state is forged.
@@ -73,7 +89,15 @@ function forgedEvent(person: CastMember, bankId: string, type: string) {
 
 async function post(url: string, headers: Record<string, string>, body: string): Promise<number | null> {
   try {
-    return (await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(10_000) })).status
+    return (
+      await fetch(url, {
+        method: 'POST',
+        headers,
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(10_000),
+      })
+    ).status
   } catch {
     return null
   }

@@ -1,5 +1,5 @@
-import type { ChatLine, Delivery, JournalEntry } from './control-client.ts'
 import { type Mark, member, type RunContext } from './context.ts'
+import type { ChatLine, Delivery, JournalEntry } from './control-client.ts'
 
 // Everything the wires showed by the end of a run, and the slicing by marks that
 // expectations use.
@@ -14,7 +14,8 @@ export interface Observations {
 export async function observe(context: RunContext): Promise<Observations> {
   const { control } = context.target
   const chats = new Map<string, ChatLine[]>()
-  for (const person of context.cast.values()) chats.set(person.role, await control.chat(person.platformUserId))
+  for (const person of context.cast.values())
+    chats.set(person.role, await control.chat(person.platformUserId))
   const start = context.marks.get('start')
   if (!start) throw new Error('The run has no start mark.')
   const [journal, deliveries] = await Promise.all([control.journal(), control.deliveries()])
@@ -34,7 +35,12 @@ function markOf(context: RunContext, name: string | undefined, fallback: Mark | 
 }
 
 /** Messages the person received inside the window. */
-export function messagesIn(context: RunContext, seen: Observations, role: string, window: Window): ChatLine[] {
+export function messagesIn(
+  context: RunContext,
+  seen: Observations,
+  role: string,
+  window: Window,
+): ChatLine[] {
   member(context, role)
   const from = markOf(context, window.after, seen.start)?.chat[role] ?? 0
   const until = markOf(context, window.before, null)?.chat[role] ?? Number.POSITIVE_INFINITY

@@ -4,7 +4,7 @@ import { evaluate, type Verdict } from './expectations.ts'
 import { observe } from './observations.ts'
 import type { Scenario } from './schema.ts'
 import { runStep, SetupError, setUp } from './steps.ts'
-import { startBuiltInTarget, type Target } from './target.ts'
+import type { Target } from './target.ts'
 
 export interface ScenarioResult {
   scenario: string
@@ -22,7 +22,11 @@ export interface RunHooks {
 }
 
 /** Runs one scenario against a target: set up, play the timeline, then judge. */
-export async function runScenario(scenario: Scenario, target: Target, hooks: RunHooks = {}): Promise<ScenarioResult> {
+export async function runScenario(
+  scenario: Scenario,
+  target: Target,
+  hooks: RunHooks = {},
+): Promise<ScenarioResult> {
   const started = performance.now()
   const result = (passed: boolean, verdicts: Verdict[], error?: string): ScenarioResult => ({
     scenario: scenario.name,
@@ -55,42 +59,27 @@ export async function runScenario(scenario: Scenario, target: Target, hooks: Run
       verdicts.push(verdict)
       hooks.onVerdict?.(verdict)
     }
-    return result(verdicts.every((v) => v.passed), verdicts)
+    return result(
+      verdicts.every((v) => v.passed),
+      verdicts,
+    )
   } catch (error) {
-    const why = error instanceof SetupError ? `Setup failed: ${error.message}` : `The run stopped: ${(error as Error).message}`
+    const why =
+      error instanceof SetupError
+        ? `Setup failed: ${error.message}`
+        : `The run stopped: ${(error as Error).message}`
     return result(false, [], why)
   } finally {
     await target.control.call('POST', '/sandbox/clock', { mode }).catch(() => undefined)
   }
 }
 
-/** Runs scenarios against a built-in integration, each in its own sandbox, a few at a time. */
-export async function runBuiltIn(
-  scenarios: readonly Scenario[],
-  integration: string,
-  options: { concurrency?: number; hooks?: RunHooks } = {},
-): Promise<ScenarioResult[]> {
-  const results: ScenarioResult[] = new Array(scenarios.length)
-  let next = 0
-  const worker = async () => {
-    while (next < scenarios.length) {
-      const index = next++
-      const scenario = scenarios[index]
-      if (!scenario) continue
-      const target = await startBuiltInTarget(integration, scenario.seed)
-      try {
-        results[index] = await runScenario(scenario, target, options.hooks)
-      } finally {
-        await target.close()
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, scenarios.length) }, worker))
-  return results
-}
-
 /** Runs scenarios one after another on a shared target (an external integration). */
-export async function runSerially(scenarios: readonly Scenario[], target: Target, hooks: RunHooks = {}): Promise<ScenarioResult[]> {
+export async function runSerially(
+  scenarios: readonly Scenario[],
+  target: Target,
+  hooks: RunHooks = {},
+): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = []
   for (const scenario of scenarios) results.push(await runScenario(scenario, target, hooks))
   return results

@@ -58,7 +58,13 @@ const Window = z.object({ after: Name.optional(), before: Name.optional() })
 
 export const Expectation = z.discriminatedUnion('kind', [
   /** Every delivery attempt in the window answered 2xx within `withinMs`. */
-  z.object({ kind: z.literal('acksInTime'), id: Name, says: z.string(), withinMs: z.number().int(), ...Window.shape }),
+  z.object({
+    kind: z.literal('acksInTime'),
+    id: Name,
+    says: z.string(),
+    withinMs: z.number().int(),
+    ...Window.shape,
+  }),
   /** Facts about the messages a person received in the window. */
   z.object({
     kind: z.literal('messages'),
@@ -103,7 +109,14 @@ export const Expectation = z.discriminatedUnion('kind', [
     revokedBy: z.enum(['customer', 'platform', 'bank']).optional(),
   }),
   /** A person's card at a bank has this status at the end. */
-  z.object({ kind: z.literal('card'), id: Name, says: z.string(), role: Role, bankId: BankId, status: z.enum(['active', 'frozen']) }),
+  z.object({
+    kind: z.literal('card'),
+    id: Name,
+    says: z.string(),
+    role: Role,
+    bankId: BankId,
+    status: z.enum(['active', 'frozen']),
+  }),
   /** Every forged request was refused (a 4xx, or no 2xx/3xx for callbacks). */
   z.object({ kind: z.literal('forgeriesRefused'), id: Name, says: z.string() }),
 ])

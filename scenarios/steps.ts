@@ -35,7 +35,10 @@ export async function runStep(context: RunContext, step: Step): Promise<void> {
     case 'withdraw': {
       const { now } = await control.call<{ now: string }>('GET', '/sandbox/clock')
       const effectiveAt = new Date(Date.parse(now) + step.noticeMs).toISOString()
-      await control.call('POST', `/sandbox/banks/${step.bankId}/partnership`, { status: step.status, effectiveAt })
+      await control.call('POST', `/sandbox/banks/${step.bankId}/partnership`, {
+        status: step.status,
+        effectiveAt,
+      })
       break
     }
     case 'faults':
@@ -54,7 +57,8 @@ export async function runStep(context: RunContext, step: Step): Promise<void> {
       const deliveries = await control.deliveries()
       const latest = deliveries.filter((d) => d.type === step.type && d.attempts.length > 0).at(-1)
       if (!latest) throw new Error(`No ${step.type} delivery to send again.`)
-      for (let i = 0; i < step.times; i++) await control.call('POST', `/sandbox/webhooks/${latest.id}/redeliver`)
+      for (let i = 0; i < step.times; i++)
+        await control.call('POST', `/sandbox/webhooks/${latest.id}/redeliver`)
       break
     }
     case 'forgeWebhook':
@@ -81,7 +85,10 @@ export async function setUp(context: RunContext): Promise<void> {
       await context.target.settle()
       const customerId = cast.banks[bankId]?.customerId ?? ''
       const active = (await control.consents(bankId, customerId)).filter((c) => c.status === 'active').at(-1)
-      if (!active) throw new SetupError(`Could not link ${person.role} at ${bankId} through the chat ("link ${bankId}").`)
+      if (!active)
+        throw new SetupError(
+          `Could not link ${person.role} at ${bankId} through the chat ("link ${bankId}").`,
+        )
       cast.consents[bankId] = active.id
     }
   }

@@ -7,7 +7,9 @@ const cli = (...args: string[]) => run('node', ['bin/bank-sandbox.js', ...args])
 
 describe('bank-sandbox CLI', () => {
   test('serve starts a real server, prints the credentials and answers /health', async () => {
-    const child = spawn('node', ['bin/bank-sandbox.js', 'serve', '--port', '0', '--seed', '5'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn('node', ['bin/bank-sandbox.js', 'serve', '--port', '0', '--seed', '5'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     try {
       let output = ''
       const url = await new Promise<string>((resolve, reject) => {
@@ -36,7 +38,9 @@ describe('bank-sandbox CLI', () => {
     expect(createCredentials(1, banks)).toEqual(createCredentials(1, banks))
     expect(createCredentials(1, banks).clientSecret).not.toBe(createCredentials(2, banks).clientSecret)
     expect(createCredentials(1, banks).banks.harbor?.webhookSecret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/)
-    expect(createCredentials(1, banks, true).clientSecret).not.toBe(createCredentials(1, banks, true).clientSecret)
+    expect(createCredentials(1, banks, true).clientSecret).not.toBe(
+      createCredentials(1, banks, true).clientSecret,
+    )
   })
 
   test.each([

@@ -5,12 +5,20 @@ import { ALL_SCOPES, bearer, createTestSandbox, firstCustomer, link, postJson } 
 type Page<T> = { data: T[]; nextCursor: string | null }
 type Txn = { id: string; channel: string; accountId: string }
 
-async function allTransactions(sandbox: ReturnType<typeof createTestSandbox>, bankId: string, accountId: string, token: string) {
+async function allTransactions(
+  sandbox: ReturnType<typeof createTestSandbox>,
+  bankId: string,
+  accountId: string,
+  token: string,
+) {
   const items: Txn[] = []
   let cursor: string | null = null
   do {
     const query: string = cursor ? `cursor=${cursor}` : 'from=2026-03-01&to=2026-06-15'
-    const res = await sandbox.request(`/banks/${bankId}/v1/accounts/${accountId}/transactions?limit=500&${query}`, { headers: bearer(token) })
+    const res = await sandbox.request(
+      `/banks/${bankId}/v1/accounts/${accountId}/transactions?limit=500&${query}`,
+      { headers: bearer(token) },
+    )
     expect(res.status).toBe(200)
     const page = (await res.json()) as Page<Txn>
     items.push(...page.data)
@@ -25,7 +33,9 @@ describe('scopes', () => {
     const customer = await firstCustomer(sandbox, 'harbor')
     const { token } = await link(sandbox, 'harbor', customer.id, ['accounts:read'])
     const checking = customer.accounts[0]?.id
-    const res = await sandbox.request(`/banks/harbor/v1/accounts/${checking}/balances`, { headers: bearer(token) })
+    const res = await sandbox.request(`/banks/harbor/v1/accounts/${checking}/balances`, {
+      headers: bearer(token),
+    })
     expect(res.status).toBe(403)
     expect(res.headers.get('content-type')).toBe('application/problem+json')
     expect(await res.json()).toMatchObject({ code: 'insufficient_scope', status: 403 })
@@ -41,7 +51,9 @@ describe('scopes', () => {
     const everything = await allTransactions(sandbox, 'harbor', checking, wide.token)
     expect(everything.some((t) => t.channel !== 'platform')).toBe(true)
     expect(platformOnly.every((t) => t.channel === 'platform')).toBe(true)
-    expect(platformOnly.map((t) => t.id)).toEqual(everything.filter((t) => t.channel === 'platform').map((t) => t.id))
+    expect(platformOnly.map((t) => t.id)).toEqual(
+      everything.filter((t) => t.channel === 'platform').map((t) => t.id),
+    )
   })
 
   test('meridian never grants transactions.all:read, so off-platform spending never shows', async () => {
@@ -61,7 +73,9 @@ describe('scopes', () => {
     const { token, consent } = await link(sandbox, 'pinecrest', customer.id, ALL_SCOPES)
     expect(consent.scopes).toEqual(['accounts:read', 'balances:read', 'alerts'])
     const checking = customer.accounts[0]?.id
-    const res = await sandbox.request(`/banks/pinecrest/v1/accounts/${checking}/transactions`, { headers: bearer(token) })
+    const res = await sandbox.request(`/banks/pinecrest/v1/accounts/${checking}/transactions`, {
+      headers: bearer(token),
+    })
     expect(await res.json()).toMatchObject({ code: 'insufficient_scope' })
   })
 })
@@ -97,7 +111,10 @@ describe('revocation and expiry', () => {
     const customer = await firstCustomer(sandbox, 'harbor')
     const { token } = await link(sandbox, 'harbor', customer.id, ['accounts:read'])
     expect((await sandbox.request('/banks/harbor/v1/accounts', { headers: bearer(token) })).status).toBe(200)
-    expect((await sandbox.request('/banks/harbor/v1/consent', { method: 'DELETE', headers: bearer(token) })).status).toBe(204)
+    expect(
+      (await sandbox.request('/banks/harbor/v1/consent', { method: 'DELETE', headers: bearer(token) }))
+        .status,
+    ).toBe(204)
     const next = await sandbox.request('/banks/harbor/v1/accounts', { headers: bearer(token) })
     expect(next.status).toBe(401)
     expect(await next.json()).toMatchObject({ code: 'consent_revoked' })
@@ -108,7 +125,13 @@ describe('revocation and expiry', () => {
   test('GET /v1/consent shows the token’s own consent with its expiry a year out', async () => {
     const sandbox = createTestSandbox()
     const customer = await firstCustomer(sandbox, 'harbor')
-    const { token, consent } = await link(sandbox, 'harbor', customer.id, ['accounts:read'], 'fraud_prevention')
+    const { token, consent } = await link(
+      sandbox,
+      'harbor',
+      customer.id,
+      ['accounts:read'],
+      'fraud_prevention',
+    )
     const res = await sandbox.request('/banks/harbor/v1/consent', { headers: bearer(token) })
     expect(await res.json()).toEqual({
       id: consent.id,
@@ -140,21 +163,31 @@ describe('isolation between customers', () => {
   test('a token never reaches another customer’s account or card: 404 for any id not its own', async () => {
     const sandbox = createTestSandbox({ customers: 60 })
     const mine = await firstCustomer(sandbox, 'harbor')
-    const { token } = await link(sandbox, 'harbor', mine.id, ['accounts:read', 'balances:read', 'transactions.all:read'])
+    const { token } = await link(sandbox, 'harbor', mine.id, [
+      'accounts:read',
+      'balances:read',
+      'transactions.all:read',
+    ])
     const own = new Set([...mine.accounts.map((a) => a.id), ...mine.cards.map((c) => c.id)])
     const idArb = fc.oneof(
-      fc.tuple(fc.constantFrom('harbor', 'meridian', 'pinecrest'), fc.nat(80), fc.constantFrom('chk', 'sav', 'crd')).map(
-        ([bank, n, kind]) => `acc_${bank}_${n.toString(36).padStart(5, '0')}_${kind}`,
-      ),
-      fc.tuple(fc.constantFrom('harbor', 'meridian'), fc.nat(80), fc.constantFrom('d', 'c')).map(
-        ([bank, n, kind]) => `card_${bank}_${n.toString(36).padStart(5, '0')}_${kind}`,
-      ),
+      fc
+        .tuple(
+          fc.constantFrom('harbor', 'meridian', 'pinecrest'),
+          fc.nat(80),
+          fc.constantFrom('chk', 'sav', 'crd'),
+        )
+        .map(([bank, n, kind]) => `acc_${bank}_${n.toString(36).padStart(5, '0')}_${kind}`),
+      fc
+        .tuple(fc.constantFrom('harbor', 'meridian'), fc.nat(80), fc.constantFrom('d', 'c'))
+        .map(([bank, n, kind]) => `card_${bank}_${n.toString(36).padStart(5, '0')}_${kind}`),
       fc.string({ maxLength: 40 }).map(encodeURIComponent),
     )
     await fc.assert(
       fc.asyncProperty(idArb, fc.constantFrom('', '/balances', '/transactions'), async (id, suffix) => {
         fc.pre(!own.has(id))
-        const path = id.startsWith('card_') ? `/banks/harbor/v1/cards/${id}` : `/banks/harbor/v1/accounts/${id}${suffix}`
+        const path = id.startsWith('card_')
+          ? `/banks/harbor/v1/cards/${id}`
+          : `/banks/harbor/v1/accounts/${id}${suffix}`
         const res = await sandbox.request(path, { headers: bearer(token) })
         expect([404]).toContain(res.status)
         expect((await res.json()).code).toBe('not_found')

@@ -16,7 +16,13 @@ async function tour(seed: number) {
     const { token } = await link(sandbox, bankId, customer.id, ALL_SCOPES)
     for (const account of customer.accounts) {
       for (const path of ['/balances', '/transactions?limit=200']) {
-        answers.push(await (await sandbox.request(`/banks/${bankId}/v1/accounts/${account.id}${path}`, { headers: bearer(token) })).text())
+        answers.push(
+          await (
+            await sandbox.request(`/banks/${bankId}/v1/accounts/${account.id}${path}`, {
+              headers: bearer(token),
+            })
+          ).text(),
+        )
       }
     }
   }
@@ -33,18 +39,30 @@ describe('determinism', () => {
   test('a reset to the same seed gives back the same world', async () => {
     const sandbox = createTestSandbox()
     const before = await (await sandbox.request('/sandbox/banks/harbor/customers?limit=20')).text()
-    await sandbox.request('/sandbox/reset', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"seed":7}' })
+    await sandbox.request('/sandbox/reset', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"seed":7}',
+    })
     const other = await (await sandbox.request('/sandbox/banks/harbor/customers?limit=20')).text()
-    await sandbox.request('/sandbox/reset', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"seed":42}' })
+    await sandbox.request('/sandbox/reset', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"seed":42}',
+    })
     expect(other).not.toEqual(before)
     expect(await (await sandbox.request('/sandbox/banks/harbor/customers?limit=20')).text()).toEqual(before)
   })
 
   test('generate gives byte-identical output across processes', async () => {
     const generate = async (seed: number) => {
-      const { stdout } = await run('node', ['bin/bank-sandbox.js', 'generate', '--seed', String(seed), '--customers', '40', '--days', '30'], {
-        maxBuffer: 64 * 1024 * 1024,
-      })
+      const { stdout } = await run(
+        'node',
+        ['bin/bank-sandbox.js', 'generate', '--seed', String(seed), '--customers', '40', '--days', '30'],
+        {
+          maxBuffer: 64 * 1024 * 1024,
+        },
+      )
       return createHash('sha256').update(stdout).digest('hex')
     }
     const [a, b, c] = await Promise.all([generate(9), generate(9), generate(10)])

@@ -32,18 +32,16 @@ describe('fault injection', () => {
     const { call, setFaults } = await linked()
     await setFaults({ rateLimit: 3 })
     const statuses: number[] = []
-    let limited: Response | undefined
-    for (let i = 0; i < 5; i++) {
-      const res = await call()
-      statuses.push(res.status)
-      if (res.status === 429) limited = res
-    }
+    const answers: Response[] = []
+    for (let i = 0; i < 5; i++) answers.push(await call())
+    statuses.push(...answers.map((res) => res.status))
+    const limited = answers[4] as Response
     // the wall clock is frozen in tests, so all five fall in one second
     expect(statuses).toEqual([200, 200, 200, 429, 429])
-    expect(limited?.headers.get('retry-after')).toBe('1')
-    expect(limited?.headers.get('ratelimit-limit')).toBe('3')
-    expect(limited?.headers.get('ratelimit-remaining')).toBe('0')
-    expect((await limited?.json()).code).toBe('rate_limited')
+    expect(limited.headers.get('retry-after')).toBe('1')
+    expect(limited.headers.get('ratelimit-limit')).toBe('3')
+    expect(limited.headers.get('ratelimit-remaining')).toBe('0')
+    expect((await limited.json()).code).toBe('rate_limited')
   })
 
   test('an outage window answers 503 with Retry-After until the simulation clock passes it', async () => {
@@ -79,12 +77,15 @@ describe('fault injection', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(110)
   })
 
-  test.each([{ errorRate: 1.5 }, { status: 418 }, { latencyMs: 30_001 }, { rateLimit: 0 }])('%j is invalid_request', async (faults) => {
-    const { setFaults } = await linked()
-    const res = await setFaults(faults)
-    expect(res.status).toBe(400)
-    expect((await res.json()).code).toBe('invalid_request')
-  })
+  test.each([{ errorRate: 1.5 }, { status: 418 }, { latencyMs: 30_001 }, { rateLimit: 0 }])(
+    '%j is invalid_request',
+    async (faults) => {
+      const { setFaults } = await linked()
+      const res = await setFaults(faults)
+      expect(res.status).toBe(400)
+      expect((await res.json()).code).toBe('invalid_request')
+    },
+  )
 })
 
 describe('journal', () => {
@@ -98,7 +99,12 @@ describe('journal', () => {
       ['/banks/:bankId/v1/accounts', 200],
       ['/banks/:bankId/v1/accounts/:accountId', 404],
     ])
-    expect(data[0]).toMatchObject({ bankId: 'harbor', method: 'GET', consentId: consent.id, at: '2026-06-15T12:00:00.000Z' })
+    expect(data[0]).toMatchObject({
+      bankId: 'harbor',
+      method: 'GET',
+      consentId: consent.id,
+      at: '2026-06-15T12:00:00.000Z',
+    })
     const all = await (await sandbox.request('/sandbox/journal?bankId=harbor')).json()
     expect(all.data.some((e: { route: string }) => e.route.endsWith('/oauth/token'))).toBe(true)
   })

@@ -6,7 +6,9 @@ import { createDeps, type Deps } from '../sandbox/deps.ts'
 export const TEST_NOW = Date.parse('2026-06-15T12:00:00.000Z')
 
 /** A fresh sandbox on a frozen clock: same inputs, same answers. */
-export function createTestSandbox(options: { seed?: number; customers?: number; days?: number; now?: number } = {}) {
+export function createTestSandbox(
+  options: { seed?: number; customers?: number; days?: number; now?: number } = {},
+) {
   const now = options.now ?? TEST_NOW
   const deps = createDeps({
     seed: options.seed ?? 42,
@@ -28,7 +30,11 @@ export function basic(deps: Deps) {
 }
 
 export function postJson(body: unknown, headers: Record<string, string> = {}): RequestInit {
-  return { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) }
+  return {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  }
 }
 
 export function postForm(fields: Record<string, string>, headers: Record<string, string> = {}): RequestInit {
@@ -42,7 +48,14 @@ export function postForm(fields: Record<string, string>, headers: Record<string,
 /** The first customer of a bank, as the control API shows it. */
 export async function firstCustomer(sandbox: TestSandbox, bankId: string, offset = 0) {
   const res = await sandbox.request(`/sandbox/banks/${bankId}/customers?limit=${offset + 1}`)
-  const body = (await res.json()) as { data: { id: string; platformUserId: string; accounts: { id: string; type: string }[]; cards: { id: string }[] }[] }
+  const body = (await res.json()) as {
+    data: {
+      id: string
+      platformUserId: string
+      accounts: { id: string; type: string }[]
+      cards: { id: string }[]
+    }[]
+  }
   const customer = body.data[offset]
   if (!customer) throw new Error(`no customer at ${bankId}`)
   return customer
@@ -56,16 +69,33 @@ export async function link(
   scopes: Scope[],
   purpose = 'account_servicing',
 ) {
-  const grant = await sandbox.request(`/sandbox/banks/${bankId}/customers/${customerId}/consents`, postJson({ scopes, purpose }))
+  const grant = await sandbox.request(
+    `/sandbox/banks/${bankId}/customers/${customerId}/consents`,
+    postJson({ scopes, purpose }),
+  )
   if (grant.status !== 201) throw new Error(`consent failed: ${grant.status} ${await grant.text()}`)
-  const { code, consent } = (await grant.json()) as { code: string; consent: { id: string; scopes: string[] } }
+  const { code, consent } = (await grant.json()) as {
+    code: string
+    consent: { id: string; scopes: string[] }
+  }
   const res = await sandbox.request(
     `/banks/${bankId}/oauth/token`,
     postForm({ grant_type: 'authorization_code', code }, basic(sandbox.deps)),
   )
   if (res.status !== 200) throw new Error(`token failed: ${res.status} ${await res.text()}`)
-  const tokens = (await res.json()) as { access_token: string; refresh_token: string; scope: string; consent_id: string }
+  const tokens = (await res.json()) as {
+    access_token: string
+    refresh_token: string
+    scope: string
+    consent_id: string
+  }
   return { token: tokens.access_token, tokens, consent }
 }
 
-export const ALL_SCOPES: Scope[] = ['accounts:read', 'balances:read', 'transactions:read', 'transactions.all:read', 'alerts']
+export const ALL_SCOPES: Scope[] = [
+  'accounts:read',
+  'balances:read',
+  'transactions:read',
+  'transactions.all:read',
+  'alerts',
+]

@@ -2,8 +2,8 @@ import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { createBook } from '../sandbox/bank/book.ts'
 import { createLedger, MAX_SETTLE_DAYS } from '../sandbox/bank/ledger.ts'
-import { createWorld } from '../sandbox/world/world.ts'
 import { DAY_MS } from '../sandbox/world/types.ts'
+import { createWorld } from '../sandbox/world/world.ts'
 import { bearer, createTestSandbox, firstCustomer, link } from './helpers.ts'
 
 const BANKS = ['harbor', 'meridian', 'pinecrest'] as const
@@ -32,7 +32,10 @@ describe('ledger', () => {
                 else pending += txn.amount
               }
             }
-            expect(ledger.balance(account, nowMs)).toEqual({ current: account.openingBalance + posted, pending })
+            expect(ledger.balance(account, nowMs)).toEqual({
+              current: account.openingBalance + posted,
+              pending,
+            })
             expect(Number.isInteger(posted)).toBe(true)
           }
         },
@@ -75,11 +78,16 @@ describe('ledger', () => {
     const read = async () => {
       // A fresh token each time: access tokens last 15 simulated minutes.
       const { token } = await link(sandbox, 'harbor', customer.id, [...scopes])
-      const balance = await (await sandbox.request(`/banks/harbor/v1/accounts/${checking}/balances`, { headers: bearer(token) })).json()
+      const balance = await (
+        await sandbox.request(`/banks/harbor/v1/accounts/${checking}/balances`, { headers: bearer(token) })
+      ).json()
       const txns = await (
-        await sandbox.request(`/banks/harbor/v1/accounts/${checking}/transactions?from=2026-05-01&to=2026-07-15&limit=500`, {
-          headers: bearer(token),
-        })
+        await sandbox.request(
+          `/banks/harbor/v1/accounts/${checking}/transactions?from=2026-05-01&to=2026-07-15&limit=500`,
+          {
+            headers: bearer(token),
+          },
+        )
       ).json()
       const postedSum = (txns.data as { status: string; amount: { amount: number } }[])
         .filter((t) => t.status === 'posted')

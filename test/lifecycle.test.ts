@@ -5,24 +5,36 @@ import { basic, bearer, createTestSandbox, firstCustomer, link, postForm, postJs
 const queued = (sandbox: ReturnType<typeof createTestSandbox>) =>
   sandbox.deps.outbox.list().map((d) => ({ type: d.type, bankId: d.bankId, payload: JSON.parse(d.body) }))
 
-const advance = (sandbox: ReturnType<typeof createTestSandbox>, ms: number) => sandbox.request('/sandbox/clock', postJson({ advanceMs: ms }))
+const advance = (sandbox: ReturnType<typeof createTestSandbox>, ms: number) =>
+  sandbox.request('/sandbox/clock', postJson({ advanceMs: ms }))
 
 describe('consent revoked at the bank', () => {
   test('tokens die at once, consent.revoked is queued with revokedBy customer', async () => {
     const sandbox = createTestSandbox()
     const customer = await firstCustomer(sandbox, 'harbor')
     const { token, consent } = await link(sandbox, 'harbor', customer.id, ['accounts:read'])
-    const res = await sandbox.request(`/sandbox/banks/harbor/consents/${consent.id}/revoke`, { method: 'POST' })
-    expect(await res.json()).toMatchObject({ status: 'revoked', revokedBy: 'customer', revokedAt: '2026-06-15T12:00:00.000Z' })
-    expect((await (await sandbox.request('/banks/harbor/v1/accounts', { headers: bearer(token) })).json()).code).toBe(
-      'consent_revoked',
-    )
+    const res = await sandbox.request(`/sandbox/banks/harbor/consents/${consent.id}/revoke`, {
+      method: 'POST',
+    })
+    expect(await res.json()).toMatchObject({
+      status: 'revoked',
+      revokedBy: 'customer',
+      revokedAt: '2026-06-15T12:00:00.000Z',
+    })
+    expect(
+      (await (await sandbox.request('/banks/harbor/v1/accounts', { headers: bearer(token) })).json()).code,
+    ).toBe('consent_revoked')
     const events = queued(sandbox).filter((e) => e.type === 'consent.revoked')
     expect(events).toHaveLength(1)
     expect(events[0]?.payload).toMatchObject({
       type: 'consent.revoked',
       timestamp: '2026-06-15T12:00:00.000Z',
-      data: { bankId: 'harbor', consentId: consent.id, customerId: customer.id, consent: { status: 'revoked', revokedBy: 'customer' } },
+      data: {
+        bankId: 'harbor',
+        consentId: consent.id,
+        customerId: customer.id,
+        consent: { status: 'revoked', revokedBy: 'customer' },
+      },
     })
   })
 
@@ -37,7 +49,9 @@ describe('consent revoked at the bank', () => {
 
   test('revoking an unknown consent is 404', async () => {
     const sandbox = createTestSandbox()
-    expect((await sandbox.request('/sandbox/banks/harbor/consents/cns_nope/revoke', { method: 'POST' })).status).toBe(404)
+    expect(
+      (await sandbox.request('/sandbox/banks/harbor/consents/cns_nope/revoke', { method: 'POST' })).status,
+    ).toBe(404)
   })
 })
 
@@ -46,7 +60,10 @@ describe('consent expiry', () => {
     const sandbox = createTestSandbox()
     const customer = await firstCustomer(sandbox, 'harbor')
     await link(sandbox, 'harbor', customer.id, ['accounts:read'])
-    const types = () => queued(sandbox).map((e) => e.type).filter((t) => t.startsWith('consent.'))
+    const types = () =>
+      queued(sandbox)
+        .map((e) => e.type)
+        .filter((t) => t.startsWith('consent.'))
     await advance(sandbox, 357 * DAY_MS)
     expect(types()).toEqual([])
     await advance(sandbox, 1 * DAY_MS)
@@ -70,7 +87,11 @@ describe('partnership', () => {
       '/sandbox/banks/harbor/partnership',
       postJson({ status: 'terminating', effectiveAt: '2026-06-22T12:00:00.000Z' }),
     )
-    expect(await res.json()).toEqual({ bankId: 'harbor', status: 'terminating', effectiveAt: '2026-06-22T12:00:00.000Z' })
+    expect(await res.json()).toEqual({
+      bankId: 'harbor',
+      status: 'terminating',
+      effectiveAt: '2026-06-22T12:00:00.000Z',
+    })
 
     const newLink = await sandbox.request(
       `/sandbox/banks/harbor/customers/${second.id}/consents`,
@@ -97,17 +118,22 @@ describe('partnership', () => {
     const customer = await firstCustomer(sandbox, 'harbor')
     const other = await firstCustomer(sandbox, 'meridian')
     const { token, tokens, consent } = await link(sandbox, 'harbor', customer.id, ['accounts:read'])
-    await sandbox.request('/sandbox/banks/harbor/partnership', postJson({ status: 'terminating', effectiveAt: '2026-06-22T12:00:00.000Z' }))
+    await sandbox.request(
+      '/sandbox/banks/harbor/partnership',
+      postJson({ status: 'terminating', effectiveAt: '2026-06-22T12:00:00.000Z' }),
+    )
     await advance(sandbox, 7 * DAY_MS)
 
     const data = await sandbox.request('/banks/harbor/v1/accounts', { headers: bearer(token) })
     expect(data.status).toBe(403)
     expect((await data.json()).code).toBe('partnership_terminated')
     // partnership_terminated wins over every other error: a bogus token, an unknown path, a bad client
-    expect((await (await sandbox.request('/banks/harbor/v1/accounts', { headers: bearer('nope') })).json()).code).toBe(
+    expect(
+      (await (await sandbox.request('/banks/harbor/v1/accounts', { headers: bearer('nope') })).json()).code,
+    ).toBe('partnership_terminated')
+    expect((await (await sandbox.request('/banks/harbor/v1/nothing-here')).json()).code).toBe(
       'partnership_terminated',
     )
-    expect((await (await sandbox.request('/banks/harbor/v1/nothing-here')).json()).code).toBe('partnership_terminated')
     const refresh = await sandbox.request(
       '/banks/harbor/oauth/token',
       postForm({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token }, basic(sandbox.deps)),
@@ -116,7 +142,9 @@ describe('partnership', () => {
 
     expect(sandbox.deps.state.consents.get(consent.id)).toMatchObject({ revokedBy: 'bank' })
     const kept = await link(sandbox, 'meridian', other.id, ['accounts:read'])
-    expect((await sandbox.request('/banks/meridian/v1/accounts', { headers: bearer(kept.token) })).status).toBe(200)
+    expect(
+      (await sandbox.request('/banks/meridian/v1/accounts', { headers: bearer(kept.token) })).status,
+    ).toBe(200)
     expect(queued(sandbox).map((e) => e.type)).toEqual(['partnership.terminating', 'partnership.terminated'])
     const health = await (await sandbox.request('/health')).json()
     expect(health.status).toBe('ok')

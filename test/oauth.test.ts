@@ -14,7 +14,10 @@ describe('token endpoint', () => {
     expect(consent.id).toMatch(/^cns_/)
 
     const exchange = () =>
-      sandbox.request('/banks/harbor/oauth/token', postForm({ grant_type: 'authorization_code', code }, basic(sandbox.deps)))
+      sandbox.request(
+        '/banks/harbor/oauth/token',
+        postForm({ grant_type: 'authorization_code', code }, basic(sandbox.deps)),
+      )
     const first = await exchange()
     expect(first.status).toBe(200)
     expect(first.headers.get('cache-control')).toBe('no-store')
@@ -41,7 +44,10 @@ describe('token endpoint', () => {
     )
     const { code } = (await grant.json()) as { code: string }
     sandbox.deps.clock.advance(60_000)
-    const res = await sandbox.request('/banks/harbor/oauth/token', postForm({ grant_type: 'authorization_code', code }, basic(sandbox.deps)))
+    const res = await sandbox.request(
+      '/banks/harbor/oauth/token',
+      postForm({ grant_type: 'authorization_code', code }, basic(sandbox.deps)),
+    )
     expect(res.status).toBe(400)
     expect(await res.json()).toMatchObject({ error: 'invalid_grant' })
   })
@@ -49,7 +55,10 @@ describe('token endpoint', () => {
   test('a wrong client secret answers 401 invalid_client without echoing it', async () => {
     const sandbox = createTestSandbox()
     const wrong = { Authorization: `Basic ${Buffer.from('platform-demo:hunter2-secret').toString('base64')}` }
-    const res = await sandbox.request('/banks/harbor/oauth/token', postForm({ grant_type: 'authorization_code', code: 'x' }, wrong))
+    const res = await sandbox.request(
+      '/banks/harbor/oauth/token',
+      postForm({ grant_type: 'authorization_code', code: 'x' }, wrong),
+    )
     expect(res.status).toBe(401)
     expect(res.headers.get('www-authenticate')).toContain('Basic')
     const text = await res.text()
@@ -59,9 +68,15 @@ describe('token endpoint', () => {
 
   test('an unknown grant type is unsupported_grant_type; a JSON body is invalid_request', async () => {
     const sandbox = createTestSandbox()
-    const res = await sandbox.request('/banks/harbor/oauth/token', postForm({ grant_type: 'password' }, basic(sandbox.deps)))
+    const res = await sandbox.request(
+      '/banks/harbor/oauth/token',
+      postForm({ grant_type: 'password' }, basic(sandbox.deps)),
+    )
     expect(await res.json()).toMatchObject({ error: 'unsupported_grant_type' })
-    const json = await sandbox.request('/banks/harbor/oauth/token', postJson({ grant_type: 'refresh_token' }, basic(sandbox.deps)))
+    const json = await sandbox.request(
+      '/banks/harbor/oauth/token',
+      postJson({ grant_type: 'refresh_token' }, basic(sandbox.deps)),
+    )
     expect(json.status).toBe(400)
     expect(await json.json()).toMatchObject({ error: 'invalid_request' })
   })
@@ -71,7 +86,10 @@ describe('token endpoint', () => {
     const customer = await firstCustomer(sandbox, 'harbor')
     const { tokens } = await link(sandbox, 'harbor', customer.id, ['accounts:read'])
     const refresh = (token: string) =>
-      sandbox.request('/banks/harbor/oauth/token', postForm({ grant_type: 'refresh_token', refresh_token: token }, basic(sandbox.deps)))
+      sandbox.request(
+        '/banks/harbor/oauth/token',
+        postForm({ grant_type: 'refresh_token', refresh_token: token }, basic(sandbox.deps)),
+      )
     const first = await refresh(tokens.refresh_token)
     expect(first.status).toBe(200)
     const rotated = (await first.json()) as { refresh_token: string; access_token: string }
@@ -93,7 +111,9 @@ describe('token endpoint', () => {
       postForm({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token }, basic(sandbox.deps)),
     )
     const fresh = (await res.json()) as { access_token: string }
-    expect((await sandbox.request('/banks/harbor/v1/accounts', { headers: bearer(fresh.access_token) })).status).toBe(200)
+    expect(
+      (await sandbox.request('/banks/harbor/v1/accounts', { headers: bearer(fresh.access_token) })).status,
+    ).toBe(200)
   })
 
   test('a token from one bank is unknown at another', async () => {
@@ -111,7 +131,10 @@ describe('revocation endpoint (RFC 7009)', () => {
     const sandbox = createTestSandbox()
     const customer = await firstCustomer(sandbox, 'harbor')
     const { token, tokens } = await link(sandbox, 'harbor', customer.id, ['accounts:read'])
-    const res = await sandbox.request('/banks/harbor/oauth/revoke', postForm({ token: tokens.refresh_token }, basic(sandbox.deps)))
+    const res = await sandbox.request(
+      '/banks/harbor/oauth/revoke',
+      postForm({ token: tokens.refresh_token }, basic(sandbox.deps)),
+    )
     expect(res.status).toBe(200)
     const after = await sandbox.request('/banks/harbor/v1/accounts', { headers: bearer(token) })
     expect(after.status).toBe(401)
@@ -120,7 +143,10 @@ describe('revocation endpoint (RFC 7009)', () => {
 
   test('revoking an unknown token still answers 200', async () => {
     const sandbox = createTestSandbox()
-    const res = await sandbox.request('/banks/harbor/oauth/revoke', postForm({ token: 'nope' }, basic(sandbox.deps)))
+    const res = await sandbox.request(
+      '/banks/harbor/oauth/revoke',
+      postForm({ token: 'nope' }, basic(sandbox.deps)),
+    )
     expect(res.status).toBe(200)
   })
 })
@@ -157,7 +183,10 @@ describe('authorize endpoint', () => {
 
     const wrongUri = await sandbox.request(
       '/banks/harbor/oauth/token',
-      postForm({ grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1:9999/elsewhere' }, basic(sandbox.deps)),
+      postForm(
+        { grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1:9999/elsewhere' },
+        basic(sandbox.deps),
+      ),
     )
     expect(wrongUri.status).toBe(400)
 
@@ -170,7 +199,11 @@ describe('authorize endpoint', () => {
     const ok = await sandbox.request(
       '/banks/harbor/oauth/token',
       postForm(
-        { grant_type: 'authorization_code', code: code2, redirect_uri: 'http://127.0.0.1:9999/oauth/callback/harbor' },
+        {
+          grant_type: 'authorization_code',
+          code: code2,
+          redirect_uri: 'http://127.0.0.1:9999/oauth/callback/harbor',
+        },
         basic(sandbox.deps),
       ),
     )
@@ -206,11 +239,18 @@ describe('authorize endpoint', () => {
 
   test('a link-local redirect_uri or an unknown client is shown as a problem, not redirected', async () => {
     const sandbox = createTestSandbox()
-    const metadata = await sandbox.request(`/banks/harbor/oauth/authorize?${query({ redirect_uri: 'http://169.254.169.254/cb' })}`)
+    const metadata = await sandbox.request(
+      `/banks/harbor/oauth/authorize?${query({ redirect_uri: 'http://169.254.169.254/cb' })}`,
+    )
     expect(metadata.status).toBe(400)
     expect(metadata.headers.get('location')).toBeNull()
-    expect(await metadata.json()).toMatchObject({ code: 'invalid_request', errors: [{ path: 'redirect_uri' }] })
-    const client = await sandbox.request(`/banks/harbor/oauth/authorize?${query({ client_id: 'someone-else' })}`)
+    expect(await metadata.json()).toMatchObject({
+      code: 'invalid_request',
+      errors: [{ path: 'redirect_uri' }],
+    })
+    const client = await sandbox.request(
+      `/banks/harbor/oauth/authorize?${query({ client_id: 'someone-else' })}`,
+    )
     expect(client.status).toBe(400)
   })
 
@@ -218,7 +258,9 @@ describe('authorize endpoint', () => {
     const sandbox = createTestSandbox()
     sandbox.deps.integrationUrl = 'http://127.0.0.1:9999'
     expect((await sandbox.request(`/banks/harbor/oauth/authorize?${query()}`)).status).toBe(200)
-    const outside = await sandbox.request(`/banks/harbor/oauth/authorize?${query({ redirect_uri: 'http://127.0.0.1:8888/cb' })}`)
+    const outside = await sandbox.request(
+      `/banks/harbor/oauth/authorize?${query({ redirect_uri: 'http://127.0.0.1:8888/cb' })}`,
+    )
     expect(outside.status).toBe(400)
   })
 })

@@ -48,7 +48,11 @@ describe('bad input', () => {
 
   test('unknown routes are not_found and do not echo the path', async () => {
     const sandbox = createTestSandbox()
-    const { text } = await expectProblem(await sandbox.request('/banks/harbor/v2/4111111111111111'), 404, 'not_found')
+    const { text } = await expectProblem(
+      await sandbox.request('/banks/harbor/v2/4111111111111111'),
+      404,
+      'not_found',
+    )
     expect(text).not.toContain('4111111111111111')
   })
 
@@ -60,7 +64,11 @@ describe('bad input', () => {
   test('bodies over 1 MB are 413 payload_too_large and nothing is stored', async () => {
     const sandbox = createTestSandbox()
     const customer = await firstCustomer(sandbox, 'harbor')
-    const huge = JSON.stringify({ scopes: ['accounts:read'], purpose: 'account_servicing', pad: 'x'.repeat(1_100_000) })
+    const huge = JSON.stringify({
+      scopes: ['accounts:read'],
+      purpose: 'account_servicing',
+      pad: 'x'.repeat(1_100_000),
+    })
     const res = await sandbox.request(consentPath(customer.id), {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -70,30 +78,48 @@ describe('bad input', () => {
     expect(sandbox.deps.state.consents.size).toBe(0)
   })
 
-  test.each(['0', '501', '-1', '1e9', 'lots'])('limit=%s is invalid_request on transactions and customers', async (limit) => {
-    const sandbox = createTestSandbox()
-    const customer = await firstCustomer(sandbox, 'harbor')
-    const { token } = await link(sandbox, 'harbor', customer.id, ['transactions.all:read'])
-    const txns = await sandbox.request(`/banks/harbor/v1/accounts/${customer.accounts[0]?.id}/transactions?limit=${limit}`, {
-      headers: bearer(token),
-    })
-    const { body } = await expectProblem(txns, 400, 'invalid_request')
-    expect(body.errors[0].path).toBe('limit')
-    await expectProblem(await sandbox.request(`/sandbox/banks/harbor/customers?limit=${limit}`), 400, 'invalid_request')
-  })
+  test.each(['0', '501', '-1', '1e9', 'lots'])(
+    'limit=%s is invalid_request on transactions and customers',
+    async (limit) => {
+      const sandbox = createTestSandbox()
+      const customer = await firstCustomer(sandbox, 'harbor')
+      const { token } = await link(sandbox, 'harbor', customer.id, ['transactions.all:read'])
+      const txns = await sandbox.request(
+        `/banks/harbor/v1/accounts/${customer.accounts[0]?.id}/transactions?limit=${limit}`,
+        {
+          headers: bearer(token),
+        },
+      )
+      const { body } = await expectProblem(txns, 400, 'invalid_request')
+      expect(body.errors[0].path).toBe('limit')
+      await expectProblem(
+        await sandbox.request(`/sandbox/banks/harbor/customers?limit=${limit}`),
+        400,
+        'invalid_request',
+      )
+    },
+  )
 
   test('a forged cursor and a reversed date window are invalid_request', async () => {
     const sandbox = createTestSandbox()
     const customer = await firstCustomer(sandbox, 'harbor')
     const { token } = await link(sandbox, 'harbor', customer.id, ['transactions.all:read'])
     const base = `/banks/harbor/v1/accounts/${customer.accounts[0]?.id}/transactions`
-    await expectProblem(await sandbox.request(`${base}?cursor=not-ours`, { headers: bearer(token) }), 400, 'invalid_request')
+    await expectProblem(
+      await sandbox.request(`${base}?cursor=not-ours`, { headers: bearer(token) }),
+      400,
+      'invalid_request',
+    )
     await expectProblem(
       await sandbox.request(`${base}?from=2026-06-10&to=2026-06-01`, { headers: bearer(token) }),
       400,
       'invalid_request',
     )
-    await expectProblem(await sandbox.request(`${base}?from=2026-02-30`, { headers: bearer(token) }), 400, 'invalid_request')
+    await expectProblem(
+      await sandbox.request(`${base}?from=2026-02-30`, { headers: bearer(token) }),
+      400,
+      'invalid_request',
+    )
   })
 
   test('a missing or unknown bearer token is 401 invalid_token and never echoes it', async () => {
@@ -110,10 +136,17 @@ describe('bad input', () => {
   test('clock moves beyond 400 days, backwards, or in an unknown mode are invalid_request', async () => {
     const sandbox = createTestSandbox()
     const post = (body: unknown) =>
-      sandbox.request('/sandbox/clock', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+      sandbox.request('/sandbox/clock', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      })
     await expectProblem(await post({ advanceMs: 401 * 86_400_000 }), 400, 'invalid_request')
     await expectProblem(await post({ to: '2020-01-01T00:00:00Z' }), 400, 'invalid_request')
     await expectProblem(await post({ mode: 'sideways' }), 400, 'invalid_request')
-    expect(await (await sandbox.request('/sandbox/clock')).json()).toEqual({ now: '2026-06-15T12:00:00.000Z', mode: 'frozen' })
+    expect(await (await sandbox.request('/sandbox/clock')).json()).toEqual({
+      now: '2026-06-15T12:00:00.000Z',
+      mode: 'frozen',
+    })
   })
 })

@@ -17,10 +17,17 @@ const BankParams = z.object({ bankId: z.string().openapi({ example: 'harbor' }) 
 const ConsentParams = BankParams.extend({ consentId: z.string().max(100) })
 const PartnershipBody = z.object({
   status: z.enum(['terminating', 'terminated']),
-  effectiveAt: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Default: now + 30 days for terminating' }),
+  effectiveAt: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .openapi({ description: 'Default: now + 30 days for terminating' }),
 })
 const PartnershipState = z
-  .object({ bankId: z.string(), status: z.enum(['active', 'terminating', 'terminated']), effectiveAt: z.string().nullable() })
+  .object({
+    bankId: z.string(),
+    status: z.enum(['active', 'terminating', 'terminated']),
+    effectiveAt: z.string().nullable(),
+  })
   .openapi('Partnership')
 const FaultsBody = z
   .object({
@@ -32,7 +39,13 @@ const FaultsBody = z
       .refine((s) => s in FAULT_STATUS_CODES, `One of ${Object.keys(FAULT_STATUS_CODES).join(', ')}`)
       .optional(),
     outageUntil: z.iso.datetime({ offset: true }).optional(),
-    rateLimit: z.number().int().min(1).max(100_000).optional().openapi({ description: 'Requests per second' }),
+    rateLimit: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .optional()
+      .openapi({ description: 'Requests per second' }),
   })
   .openapi('Faults')
 
@@ -50,7 +63,10 @@ const partnership = createRoute({
   path: '/sandbox/banks/{bankId}/partnership',
   tags,
   summary: 'The bank withdraws from the partnership',
-  request: { params: BankParams, body: { content: { 'application/json': { schema: PartnershipBody } }, required: true } },
+  request: {
+    params: BankParams,
+    body: { content: { 'application/json': { schema: PartnershipBody } }, required: true },
+  },
   responses: { 200: json(PartnershipState, 'The partnership now'), ...problemResponses(400, 404) },
 })
 const putFaults = createRoute({
@@ -58,7 +74,10 @@ const putFaults = createRoute({
   path: '/sandbox/banks/{bankId}/faults',
   tags,
   summary: 'Inject latency, a status, an outage, an error rate or a rate limit',
-  request: { params: BankParams, body: { content: { 'application/json': { schema: FaultsBody } }, required: true } },
+  request: {
+    params: BankParams,
+    body: { content: { 'application/json': { schema: FaultsBody } }, required: true },
+  },
   responses: { 200: json(FaultsBody, 'The faults now in force'), ...problemResponses(400, 404) },
 })
 const clearFaults = createRoute({
@@ -80,7 +99,8 @@ export function bankStateRoutes(deps: Deps) {
   app.openapi(revoke, (c) => {
     const { bankId, consentId } = c.req.valid('param')
     const consent = deps.state.consents.get(consentId)
-    if (!consent || consent.bankId !== bankOf(bankId).id) throw problems.notFound('No such consent at this bank.')
+    if (!consent || consent.bankId !== bankOf(bankId).id)
+      throw problems.notFound('No such consent at this bank.')
     revokeConsent(deps, consent, 'customer')
     return c.json(presentConsent(consent, deps.clock.now()), 200)
   })
@@ -89,7 +109,11 @@ export function bankStateRoutes(deps: Deps) {
     const bank = bankOf(c.req.valid('param').bankId)
     const { status, effectiveAt } = c.req.valid('json')
     const now = deps.clock.now()
-    const effectiveAtMs = effectiveAt ? Date.parse(effectiveAt) : status === 'terminated' ? now : now + DEFAULT_NOTICE_MS
+    const effectiveAtMs = effectiveAt
+      ? Date.parse(effectiveAt)
+      : status === 'terminated'
+        ? now
+        : now + DEFAULT_NOTICE_MS
     withdraw(deps, bank.id, status, effectiveAtMs)
     const current = deps.state.partnerships.get(bank.id)
     return c.json(

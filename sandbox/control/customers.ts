@@ -17,17 +17,28 @@ export const CustomerView = z
     email: z.string(),
     phone: z.string(),
     archetype: z.string(),
-    address: z.object({ line1: z.string(), city: z.string(), state: z.string(), postalCode: z.string(), country: z.string() }),
+    address: z.object({
+      line1: z.string(),
+      city: z.string(),
+      state: z.string(),
+      postalCode: z.string(),
+      country: z.string(),
+    }),
     accounts: z.array(Account),
     cards: z.array(Card),
   })
   .openapi('Customer')
 
 const BankParams = z.object({ bankId: z.string().openapi({ example: 'harbor' }) })
-const CustomerParams = BankParams.extend({ customerId: z.string().max(100).openapi({ example: 'cus_harbor_00000' }) })
+const CustomerParams = BankParams.extend({
+  customerId: z.string().max(100).openapi({ example: 'cus_harbor_00000' }),
+})
 const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().regex(/^p[0-9a-z]{1,12}$/, 'Pass nextCursor from a previous page unchanged').optional(),
+  cursor: z
+    .string()
+    .regex(/^p[0-9a-z]{1,12}$/, 'Pass nextCursor from a previous page unchanged')
+    .optional(),
 })
 const ConsentBody = z.object({
   scopes: z.array(ScopeName).min(1),
@@ -55,7 +66,10 @@ const createConsent = createRoute({
   path: '/sandbox/banks/{bankId}/customers/{customerId}/consents',
   tags,
   summary: 'The customer approves a link: a consent and a single-use code, skipping the chat',
-  request: { params: CustomerParams, body: { content: { 'application/json': { schema: ConsentBody } }, required: true } },
+  request: {
+    params: CustomerParams,
+    body: { content: { 'application/json': { schema: ConsentBody } }, required: true },
+  },
   responses: {
     201: json(z.object({ consent: Consent, code: z.string() }).openapi('ConsentGrant'), 'Consent and code'),
     ...problemResponses(400, 403, 404),
@@ -93,7 +107,10 @@ export function customerRoutes(deps: Deps) {
     const { limit, cursor } = c.req.valid('query')
     const from = cursor ? Number.parseInt(cursor.slice(1), 36) : 0
     const { customers, next } = deps.world.listCustomers(bankOf(bankId).id, from, limit)
-    return c.json({ data: customers.map(view), nextCursor: next === null ? null : `p${next.toString(36)}` }, 200)
+    return c.json(
+      { data: customers.map(view), nextCursor: next === null ? null : `p${next.toString(36)}` },
+      200,
+    )
   })
 
   app.openapi(getCustomer, (c) => {

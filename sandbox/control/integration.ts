@@ -46,7 +46,10 @@ export function integrationRoutes(deps: Deps) {
   app.openapi(attach, (c) => {
     const { url } = c.req.valid('json')
     const refusal = url === null ? null : refuseTargetUrl(url)
-    if (refusal) throw problems.invalidRequest('The integration URL is not allowed.', [{ path: 'url', message: refusal }])
+    if (refusal)
+      throw problems.invalidRequest('The integration URL is not allowed.', [
+        { path: 'url', message: refusal },
+      ])
     deps.integrationUrl = url === null ? null : url.replace(/\/+$/, '')
     deps.bus.publish('integration.attached', toIso(deps.clock.now()), { url: deps.integrationUrl })
     tick(deps) // deliveries held while nothing was attached go out now
@@ -59,7 +62,10 @@ export function integrationRoutes(deps: Deps) {
     if (!bank) throw problems.notFound('No such bank.')
     bank.previousWebhookSecret = bank.webhookSecret
     bank.webhookSecret = `whsec_${deps.ids.bytes('webhook-secret').toString('base64')}`
-    return c.json({ webhookSecret: bank.webhookSecret, previousWebhookSecret: bank.previousWebhookSecret }, 200)
+    return c.json(
+      { webhookSecret: bank.webhookSecret, previousWebhookSecret: bank.previousWebhookSecret },
+      200,
+    )
   })
 
   return app

@@ -50,12 +50,18 @@ const journalRoute = createRoute({
   summary: 'Every bank-API and Send-API call any client made',
   request: {
     query: z.object({
-      since: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Only calls after this simulation time' }),
+      since: z.iso
+        .datetime({ offset: true })
+        .optional()
+        .openapi({ description: 'Only calls after this simulation time' }),
       bankId: z.string().optional(),
       consentId: z.string().optional(),
     }),
   },
-  responses: { 200: json(z.object({ data: z.array(JournalEntry) }), 'Calls, oldest first'), ...problemResponses(400) },
+  responses: {
+    200: json(z.object({ data: z.array(JournalEntry) }), 'Calls, oldest first'),
+    ...problemResponses(400),
+  },
 })
 const webhooksRoute = createRoute({
   method: 'get',
@@ -63,9 +69,15 @@ const webhooksRoute = createRoute({
   tags,
   summary: 'Every webhook delivery: attempts, status codes, latency',
   request: {
-    query: z.object({ type: z.enum(EVENT_TYPES).optional(), status: z.enum(['pending', 'delivered', 'failed']).optional() }),
+    query: z.object({
+      type: z.enum(EVENT_TYPES).optional(),
+      status: z.enum(['pending', 'delivered', 'failed']).optional(),
+    }),
   },
-  responses: { 200: json(z.object({ data: z.array(Delivery) }), 'Deliveries, oldest first'), ...problemResponses(400) },
+  responses: {
+    200: json(z.object({ data: z.array(Delivery) }), 'Deliveries, oldest first'),
+    ...problemResponses(400),
+  },
 })
 
 export function observeRoutes(deps: Deps) {

@@ -15,7 +15,10 @@ const SETTLE_LIMIT_MS = 15_000
 
 const Claim = z.object({
   banks: z.array(z.string()).min(1).openapi({ description: 'Banks the person must be a customer of' }),
-  notAt: z.array(z.string()).default([]).openapi({ description: 'Banks the person must not be a customer of' }),
+  notAt: z
+    .array(z.string())
+    .default([])
+    .openapi({ description: 'Banks the person must not be a customer of' }),
 })
 const Claimed = z
   .object({
@@ -38,8 +41,14 @@ const consents = createRoute({
   method: 'get',
   path: '/sandbox/banks/{bankId}/consents',
   tags,
-  request: { params: z.object({ bankId: z.string() }), query: z.object({ customerId: z.string().optional() }) },
-  responses: { 200: json(z.object({ data: z.array(Consent) }), 'Consents, oldest first'), ...problemResponses(404) },
+  request: {
+    params: z.object({ bankId: z.string() }),
+    query: z.object({ customerId: z.string().optional() }),
+  },
+  responses: {
+    200: json(z.object({ data: z.array(Consent) }), 'Consents, oldest first'),
+    ...problemResponses(404),
+  },
 })
 const redeliver = createRoute({
   method: 'post',
@@ -48,7 +57,10 @@ const redeliver = createRoute({
   summary: 'Send a delivery once more with the same webhook-id (a duplicate, as at-least-once allows)',
   request: { params: z.object({ deliveryId: z.string() }) },
   responses: {
-    200: json(z.object({ statusCode: z.number().int().nullable(), latencyMs: z.number() }), 'The extra attempt'),
+    200: json(
+      z.object({ statusCode: z.number().int().nullable(), latencyMs: z.number() }),
+      'The extra attempt',
+    ),
     ...problemResponses(404),
   },
 })
@@ -65,11 +77,17 @@ export function scenarioSupportRoutes(deps: Deps) {
 
   app.openapi(claim, (c) => {
     const { banks, notAt } = c.req.valid('json')
-    for (const bankId of [...banks, ...notAt]) if (!deps.bank(bankId)) throw problems.notFound(`No bank ${bankId}.`)
+    for (const bankId of [...banks, ...notAt])
+      if (!deps.bank(bankId)) throw problems.notFound(`No bank ${bankId}.`)
     for (let index = 0; index < Math.min(deps.customers, MAX_SCAN); index++) {
       if (deps.claimedPeople.has(index)) continue
       const person = deps.world.person(index)
-      if (!person || !banks.every((b) => person.bankIds.includes(b)) || notAt.some((b) => person.bankIds.includes(b))) continue
+      if (
+        !person ||
+        !banks.every((b) => person.bankIds.includes(b)) ||
+        notAt.some((b) => person.bankIds.includes(b))
+      )
+        continue
       deps.claimedPeople.add(index)
       const at: z.infer<typeof Claimed>['banks'] = {}
       for (const bankId of banks) {
@@ -79,7 +97,9 @@ export function scenarioSupportRoutes(deps: Deps) {
       }
       return c.json({ platformUserId: person.platformUserId, name: person.name, banks: at }, 200)
     }
-    throw problems.notFound('No unclaimed person banks that way; restart the sandbox or use more --customers.')
+    throw problems.notFound(
+      'No unclaimed person banks that way; restart the sandbox or use more --customers.',
+    )
   })
 
   app.openapi(consents, (c) => {
@@ -88,7 +108,10 @@ export function scenarioSupportRoutes(deps: Deps) {
     if (!deps.bank(bankId)) throw problems.notFound('No such bank.')
     const now = deps.clock.now()
     const data = [...deps.state.consents.values()]
-      .filter((consent) => consent.bankId === bankId && (customerId === undefined || consent.customerId === customerId))
+      .filter(
+        (consent) =>
+          consent.bankId === bankId && (customerId === undefined || consent.customerId === customerId),
+      )
       .map((consent) => presentConsent(consent, now))
     return c.json({ data }, 200)
   })
@@ -109,7 +132,9 @@ export function scenarioSupportRoutes(deps: Deps) {
       }
       return true
     })()
-    const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), SETTLE_LIMIT_MS).unref())
+    const timeout = new Promise<boolean>((resolve) =>
+      setTimeout(() => resolve(false), SETTLE_LIMIT_MS).unref(),
+    )
     return c.json({ settled: await Promise.race([quiet, timeout]) }, 200)
   })
 

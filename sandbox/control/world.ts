@@ -18,7 +18,14 @@ const ClockMove = z
     mode: z.enum(['real', 'frozen']).optional(),
   })
   .refine((move) => move.advanceMs === undefined || move.to === undefined, 'Give advanceMs or to, not both')
-const Reset = z.object({ seed: z.number().int().min(0).max(2 ** 31 - 1).optional() })
+const Reset = z.object({
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .optional(),
+})
 const Credentials = z
   .object({
     clientId: z.string(),
@@ -31,7 +38,12 @@ const Credentials = z
 const tags = ['Control: world']
 const jsonBody = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } })
 
-const readClock = createRoute({ method: 'get', path: '/sandbox/clock', tags, responses: { 200: json(ClockState, 'The clock') } })
+const readClock = createRoute({
+  method: 'get',
+  path: '/sandbox/clock',
+  tags,
+  responses: { 200: json(ClockState, 'The clock') },
+})
 const moveClock = createRoute({
   method: 'post',
   path: '/sandbox/clock',
@@ -66,9 +78,14 @@ export function worldRoutes(deps: Deps) {
     if (move.to !== undefined) {
       const target = Date.parse(move.to)
       const now = deps.clock.now()
-      if (target < now) throw problems.invalidRequest('The clock only moves forward.', [{ path: 'to', message: 'Must not be in the past' }])
+      if (target < now)
+        throw problems.invalidRequest('The clock only moves forward.', [
+          { path: 'to', message: 'Must not be in the past' },
+        ])
       if (target - now > MAX_CLOCK_MOVE_MS) {
-        throw problems.invalidRequest('One move may span at most 400 days.', [{ path: 'to', message: 'At most 400 days ahead' }])
+        throw problems.invalidRequest('One move may span at most 400 days.', [
+          { path: 'to', message: 'At most 400 days ahead' },
+        ])
       }
       deps.clock.set(target)
     }

@@ -14,7 +14,7 @@
 //   accountId, accountType, cardId (empty for non-card items), customerId, bankId,
 //   platformUserId, personIndex, archetype
 //   seed            the world's seed, so every file records where it came from
-import type { Encoder, ExportMeta } from './encoder.ts'
+import type { Encoder, EncoderContext, ExportMeta } from './encoder.ts'
 
 const COLUMNS = [
   'transactionId',
@@ -45,7 +45,7 @@ export function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value
 }
 
-export function csvEncoder(nowMs: number, iso: (ms: number) => string, bankIds: readonly string[]): Encoder {
+export function csvEncoder({ nowMs, iso }: EncoderContext): Encoder {
   let seed = ''
   return {
     header(meta: ExportMeta) {

@@ -21,6 +21,12 @@ export interface PersonEntry {
   days(account: Account): Iterable<readonly Transaction[]>
 }
 
+export interface EncoderContext {
+  nowMs: number
+  iso: (ms: number) => string
+  bankIds: readonly string[]
+}
+
 export interface Encoder {
   header(meta: ExportMeta): string
   /** Yields the person's output in pieces small enough to honour the chunk size. */
@@ -58,7 +64,7 @@ export function cardRecord(card: Card) {
  * export. Strings from the finite merchant/city tables are escaped once and memoized,
  * and constant runs (status, fraud label) are whole strings, to keep allocation low.
  */
-export function createTransactionJson(nowMs: number, iso: (ms: number) => string, bankIds: readonly string[]) {
+export function createTransactionJson({ nowMs, iso, bankIds }: EncoderContext) {
   // Ids are built from the bank id and [0-9a-z_], so they need escaping only if a bank id does.
   const safeIds = bankIds.every((bankId) => JSON.stringify(bankId) === `"${bankId}"`)
   const raw = (text: string) => (safeIds ? text : JSON.stringify(text).slice(1, -1))
@@ -97,7 +103,10 @@ export function createTransactionJson(nowMs: number, iso: (ms: number) => string
       withCard = `","accountId":"${raw(t.accountId)}","cardId":"`
     }
     const owner = t.cardId === null ? withoutCard : `${withCard}${raw(t.cardId)}","amount":{"amount":`
-    const status = t.postedAtMs > nowMs ? ',"currency":"USD"},"status":"pending","bookedAt":"' : ',"currency":"USD"},"status":"posted","bookedAt":"'
+    const status =
+      t.postedAtMs > nowMs
+        ? ',"currency":"USD"},"status":"pending","bookedAt":"'
+        : ',"currency":"USD"},"status":"posted","bookedAt":"'
     return `{${prefix}"id":"${raw(t.id)}${owner}${t.amount}${status}${iso(t.bookedAtMs)}","postedAt":"${iso(
       t.postedAtMs,
     )}"${merchantJson(t.merchant)}${t.channel}","description":${q(t.description)},"city":${q(t.city)}${fraudOf(t.fraud)}`

@@ -93,7 +93,9 @@ describe('generateWorld', () => {
     expect(text).not.toMatch(/\d{13,}/)
     const world = createWorld({ seed: 42, customers: 25, bankIds: options().bankIds, startDay: 0 })
     const pans = Array.from({ length: 25 }, (_, i) =>
-      (world.person(i)?.bankIds ?? []).flatMap((b) => world.customerOfPerson(b, i)?.cards.map((c) => c.pan) ?? []),
+      (world.person(i)?.bankIds ?? []).flatMap(
+        (b) => world.customerOfPerson(b, i)?.cards.map((c) => c.pan) ?? [],
+      ),
     ).flat()
     expect(pans.length).toBeGreaterThan(25)
     for (const pan of pans) expect(text).not.toContain(pan)
@@ -101,15 +103,34 @@ describe('generateWorld', () => {
 
   test('ndjson is meta first, then typed records, with the history window and statuses right', async () => {
     const { text, result } = await run()
-    const lines = text.trimEnd().split('\n').map((line) => JSON.parse(line))
-    expect(lines[0]).toMatchObject({ type: 'meta', seed: 42, customers: 25, days: 20, now: '2026-01-01T12:34:56.789Z', version: 1 })
+    const lines = text
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+    expect(lines[0]).toMatchObject({
+      type: 'meta',
+      seed: 42,
+      customers: 25,
+      days: 20,
+      now: '2026-01-01T12:34:56.789Z',
+      version: 1,
+    })
     const count = (type: string) => lines.filter((l) => l.type === type).length
     expect(count('meta')).toBe(1)
     expect(count('person')).toBe(25)
     expect(count('transaction')).toBe(result.transactions)
     const startMs = (Math.floor(NOW / DAY_MS) - 20) * DAY_MS
     for (const l of lines) {
-      if (l.type === 'card') expect(Object.keys(l).sort()).toEqual(['accountId', 'expiry', 'id', 'kind', 'last4', 'network', 'type'])
+      if (l.type === 'card')
+        expect(Object.keys(l).sort()).toEqual([
+          'accountId',
+          'expiry',
+          'id',
+          'kind',
+          'last4',
+          'network',
+          'type',
+        ])
       if (l.type === 'account') expect(['checking', 'savings', 'credit']).toContain(l.accountType)
       if (l.type !== 'transaction') continue
       const booked = Date.parse(l.bookedAt)
@@ -193,7 +214,9 @@ describe('generateWorld', () => {
 
   test('progress is reported every 1000 people and at the end', async () => {
     const calls: [number, number][] = []
-    await generateWorld(options({ customers: 2500, days: 1 }), new Collect(), (done, total) => calls.push([done, total]))
+    await generateWorld(options({ customers: 2500, days: 1 }), new Collect(), (done, total) =>
+      calls.push([done, total]),
+    )
     expect(calls).toEqual([
       [1000, 2500],
       [2000, 2500],

@@ -1,12 +1,13 @@
 // generateWorld: streams a whole synthetic world, person by person, in NDJSON, JSON
 // or CSV. Memory stays constant for any number of people: output goes out in ~64 KB
 // chunks with backpressure, and the world itself keeps only small bounded caches.
-import { createWorld } from '../world/world.ts'
-import { WORLD_VERSION } from '../world/version.ts'
+
 import { type Account, type Customer, DAY_MS, type Transaction } from '../world/types.ts'
+import { WORLD_VERSION } from '../world/version.ts'
+import { createWorld } from '../world/world.ts'
 import { ChunkedWriter } from './chunked-writer.ts'
 import { csvEncoder } from './csv.ts'
-import type { Encoder, ExportMeta, PersonEntry } from './encoder.ts'
+import type { Encoder, EncoderContext, ExportMeta, PersonEntry } from './encoder.ts'
 import { createIsoFormatter } from './iso.ts'
 import { jsonEncoder } from './json.ts'
 import { ndjsonEncoder } from './ndjson.ts'
@@ -29,7 +30,7 @@ export interface GenerateResult {
 
 const PROGRESS_EVERY = 1000
 
-const encoders: Record<GenerateFormat, (nowMs: number, iso: (ms: number) => string, bankIds: readonly string[]) => Encoder> = {
+const encoders: Record<GenerateFormat, (context: EncoderContext) => Encoder> = {
   ndjson: ndjsonEncoder,
   json: jsonEncoder,
   csv: csvEncoder,
@@ -45,9 +46,12 @@ export async function generateWorld(
   const startDay = today - days
   // Small caches: an export reads each day once (card payments reread a month of
   // charges) and each person once.
-  const world = createWorld({ seed, customers: total, bankIds, startDay }, { cacheSize: 512, entityCacheSize: 4 })
+  const world = createWorld(
+    { seed, customers: total, bankIds, startDay },
+    { cacheSize: 512, entityCacheSize: 4 },
+  )
   const iso = createIsoFormatter()
-  const encoder = encoders[options.format](nowMs, iso, bankIds)
+  const encoder = encoders[options.format]({ nowMs, iso, bankIds })
   const writer = new ChunkedWriter(out)
   let transactions = 0
 

@@ -1,12 +1,19 @@
 // JSON: one document, streamed piece by piece:
 // {"meta":…,"people":[{…person,"customers":[{…,"accounts":[{…,"transactions":[…]}],"cards":[…]}]}]}
-import { accountFields, cardRecord, createTransactionJson, customerRecord, type Encoder } from './encoder.ts'
+import {
+  accountFields,
+  cardRecord,
+  createTransactionJson,
+  customerRecord,
+  type Encoder,
+  type EncoderContext,
+} from './encoder.ts'
 
 /** JSON.stringify(record) minus its closing brace, so nested arrays can follow. */
 const open = (record: object) => JSON.stringify(record).slice(0, -1)
 
-export function jsonEncoder(nowMs: number, iso: (ms: number) => string, bankIds: readonly string[]): Encoder {
-  const transactionJson = createTransactionJson(nowMs, iso, bankIds)
+export function jsonEncoder(context: EncoderContext): Encoder {
+  const transactionJson = createTransactionJson(context)
   return {
     header: (meta) => `{"meta":${JSON.stringify(meta)},"people":[`,
     *person({ person, customers, days }, first) {

@@ -2,10 +2,17 @@
 // "person" line, and per customer a "customer" line, its "account" and "card" lines
 // and its "transaction" lines. An account's own type is `accountType` there, because
 // `type` names the record.
-import { accountFields, cardRecord, createTransactionJson, customerRecord, type Encoder } from './encoder.ts'
+import {
+  accountFields,
+  cardRecord,
+  createTransactionJson,
+  customerRecord,
+  type Encoder,
+  type EncoderContext,
+} from './encoder.ts'
 
-export function ndjsonEncoder(nowMs: number, iso: (ms: number) => string, bankIds: readonly string[]): Encoder {
-  const transactionJson = createTransactionJson(nowMs, iso, bankIds)
+export function ndjsonEncoder(context: EncoderContext): Encoder {
+  const transactionJson = createTransactionJson(context)
   const line = (type: string, record: object) => `${JSON.stringify({ type, ...record })}\n`
   return {
     header: (meta) => line('meta', meta),

@@ -27,7 +27,11 @@ export function createSender(wallNow: () => number, timeoutMs = ATTEMPT_TIMEOUT_
       return { statusCode: res.status, latencyMs: wallNow() - started, error: null }
     } catch (error) {
       const timedOut = error instanceof DOMException && error.name === 'TimeoutError'
-      return { statusCode: null, latencyMs: wallNow() - started, error: timedOut ? 'timeout' : 'connection failed' }
+      return {
+        statusCode: null,
+        latencyMs: wallNow() - started,
+        error: timedOut ? 'timeout' : 'connection failed',
+      }
     }
   }
 }

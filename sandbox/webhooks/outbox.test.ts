@@ -60,7 +60,13 @@ describe('outbox', () => {
     for (const id of ['evt_1', 'evt_2', 'evt_3']) {
       outbox.enqueue({ id, bankId: 'harbor', type: 'transactions.available', orderKey: 'c1', body: '{}' })
     }
-    outbox.enqueue({ id: 'evt_other', bankId: 'harbor', type: 'transactions.available', orderKey: 'c2', body: '{}' })
+    outbox.enqueue({
+      id: 'evt_other',
+      bankId: 'harbor',
+      type: 'transactions.available',
+      orderKey: 'c2',
+      body: '{}',
+    })
     await outbox.idle()
     expect(sent.map((s) => s.id)).toEqual(['evt_1', 'evt_other'])
     down = false

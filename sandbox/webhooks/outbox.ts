@@ -60,7 +60,11 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   /** One signed POST, recorded on the delivery; the caller decides what the result means. */
   async function attemptOnce(delivery: Delivery, url: string): Promise<{ record: Attempt; ok: boolean }> {
     const wallMs = deps.wallNow()
-    const result: AttemptResult = await deps.send(url, deps.sign(delivery.bankId, delivery.id, wallMs, delivery.body), delivery.body)
+    const result: AttemptResult = await deps.send(
+      url,
+      deps.sign(delivery.bankId, delivery.id, wallMs, delivery.body),
+      delivery.body,
+    )
     const record: Attempt = { number: delivery.attempts.length + 1, at: toIso(wallMs), ...result }
     delivery.attempts.push(record)
     delivery.url = url

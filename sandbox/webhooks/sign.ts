@@ -15,12 +15,19 @@ export function secretBytes(secret: string): Buffer {
 }
 
 export function signature(secret: string, id: string, timestampSeconds: number, body: string): string {
-  const mac = createHmac('sha256', secretBytes(secret)).update(`${id}.${timestampSeconds}.${body}`).digest('base64')
+  const mac = createHmac('sha256', secretBytes(secret))
+    .update(`${id}.${timestampSeconds}.${body}`)
+    .digest('base64')
   return `v1,${mac}`
 }
 
 /** Headers for one delivery attempt; `wallMs` is the attempt's wall-clock time, never the simulation's. */
-export function signWebhook(secrets: readonly string[], id: string, wallMs: number, body: string): SignedHeaders {
+export function signWebhook(
+  secrets: readonly string[],
+  id: string,
+  wallMs: number,
+  body: string,
+): SignedHeaders {
   const timestamp = Math.floor(wallMs / 1000)
   return {
     'webhook-id': id,

@@ -17,7 +17,12 @@ export function hasAccount(profile: Profile, type: AccountType): boolean {
 }
 
 /** `openingBalance` is the balance at the start of the world's first day. */
-export function generateAccount(seed: number, profile: Profile, type: AccountType, openingBalance: number): Account {
+export function generateAccount(
+  seed: number,
+  profile: Profile,
+  type: AccountType,
+  openingBalance: number,
+): Account {
   const rng = new Rng(hash(seed, Kind.account, profile.bankHash, profile.index, accountTypeCode[type]))
   return {
     id: accountId(profile.bankId, profile.index, type),
@@ -32,7 +37,11 @@ export function generateAccount(seed: number, profile: Profile, type: AccountTyp
   }
 }
 
-export function accountsOf(seed: number, profile: Profile, opening: (type: AccountType) => number): Account[] {
+export function accountsOf(
+  seed: number,
+  profile: Profile,
+  opening: (type: AccountType) => number,
+): Account[] {
   const types: AccountType[] = ['checking', 'savings', 'credit']
   return types
     .filter((type) => hasAccount(profile, type))

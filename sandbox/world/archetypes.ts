@@ -24,7 +24,10 @@ export interface ArchetypeSpec {
 
 type Mix = readonly (readonly [Category, number])[]
 
-function spec(mix: Mix, rest: Omit<ArchetypeSpec, 'categories' | 'cumulativeWeights' | 'meanCharge'>): ArchetypeSpec {
+function spec(
+  mix: Mix,
+  rest: Omit<ArchetypeSpec, 'categories' | 'cumulativeWeights' | 'meanCharge'>,
+): ArchetypeSpec {
   const total = mix.reduce((sum, [, w]) => sum + w, 0)
   return {
     ...rest,

@@ -24,15 +24,28 @@ describe('calendar', () => {
 
   test('previousMonth spans the whole calendar month before', () => {
     const march = calendarDay(Date.UTC(2024, 2, 10) / DAY_MS)
-    expect(previousMonth(march)).toEqual({ first: Date.UTC(2024, 1, 1) / DAY_MS, last: Date.UTC(2024, 1, 29) / DAY_MS })
+    expect(previousMonth(march)).toEqual({
+      first: Date.UTC(2024, 1, 1) / DAY_MS,
+      last: Date.UTC(2024, 1, 29) / DAY_MS,
+    })
     const january = calendarDay(Date.UTC(2026, 0, 1) / DAY_MS)
-    expect(previousMonth(january)).toEqual({ first: Date.UTC(2025, 11, 1) / DAY_MS, last: Date.UTC(2025, 11, 31) / DAY_MS })
+    expect(previousMonth(january)).toEqual({
+      first: Date.UTC(2025, 11, 1) / DAY_MS,
+      last: Date.UTC(2025, 11, 31) / DAY_MS,
+    })
   })
 })
 
 describe('rng', () => {
   test('the same coordinates give the same stream and neighbours differ', () => {
-    const draw = (seed: number) => Array.from({ length: 5 }, ((rng) => () => rng.uint32())(new Rng(seed)))
+    const draw = (seed: number) =>
+      Array.from(
+        { length: 5 },
+        (
+          (rng) => () =>
+            rng.uint32()
+        )(new Rng(seed)),
+      )
     expect(draw(hash(1, 2, 3))).toEqual(draw(hash(1, 2, 3)))
     expect(draw(hash(1, 2, 3))).not.toEqual(draw(hash(1, 2, 4)))
     expect(hash(1, 2)).not.toBe(hash(2, 1))
@@ -64,7 +77,8 @@ describe('caches', () => {
 
   test('a GroupedLru is bounded by its total number of entries', () => {
     const cache = new GroupedLru<number>(10)
-    for (let group = 0; group < 20; group++) for (let day = 0; day < 4; day++) cache.set(`g${group}`, day, day)
+    for (let group = 0; group < 20; group++)
+      for (let day = 0; day < 4; day++) cache.set(`g${group}`, day, day)
     expect(cache.size).toBeLessThanOrEqual(10)
     expect(cache.get('g19', 3)).toBe(3)
     expect(cache.get('g0', 0)).toBeUndefined()

@@ -8,14 +8,19 @@ import * as m from './merchants.ts'
 import type { Profile } from './profile.ts'
 import { chargeAmount, pickMerchant } from './purchases.ts'
 import { cumulative, hash, Kind, Rng, unit } from './rng.ts'
-import { homeCityOf } from './traits.ts'
 import { settlement, shoppingTime } from './timing.ts'
+import { homeCityOf } from './traits.ts'
 import { DAY_MS, type FraudPattern } from './types.ts'
 
 /** Share of (card, day) pairs that get a pattern; tuned for ~0.5% fraudulent transactions. */
 export const FRAUD_DAY_RATE = 0.0016
 
-const patterns: readonly FraudPattern[] = ['card_testing', 'account_takeover', 'amount_anomaly', 'impossible_travel']
+const patterns: readonly FraudPattern[] = [
+  'card_testing',
+  'account_takeover',
+  'amount_anomaly',
+  'impossible_travel',
+]
 const patternWeights = cumulative([25, 25, 25, 25])
 const MINUTE_MS = 60_000
 const testingCategories = [m.donations, m.digitalGoods, m.giftCards]
@@ -66,10 +71,29 @@ export function injectFraud(rng: Rng, profile: Profile, target: Target, day: num
     const second = rng.pick(travelCategories)
     const scale = profile.traits.spendScale
     out.push(
-      draft(target, chargeAmount(rng, first, scale), t, settlement(rng, day), pickMerchant(rng, profile, first), 'in_store', home.name),
+      draft(
+        target,
+        chargeAmount(rng, first, scale),
+        t,
+        settlement(rng, day),
+        pickMerchant(rng, profile, first),
+        'in_store',
+        home.name,
+      ),
     )
     const t2 = t + rng.int(5, 55) * MINUTE_MS
     const entry = rng.pick(second.merchants)
-    out.push(draft(target, chargeAmount(rng, second, scale), t2, settlement(rng, day), entry, 'in_store', far.name, pattern))
+    out.push(
+      draft(
+        target,
+        chargeAmount(rng, second, scale),
+        t2,
+        settlement(rng, day),
+        entry,
+        'in_store',
+        far.name,
+        pattern,
+      ),
+    )
   }
 }

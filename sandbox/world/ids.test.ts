@@ -3,7 +3,8 @@ import { describe, expect, test } from 'vitest'
 import { accountId, cardId, customerId, p36, parseAccountId, parseP36 } from './ids.ts'
 import { createWorld } from './world.ts'
 
-const world = () => createWorld({ seed: 7, customers: 2000, bankIds: ['harbor', 'meridian', 'pinecrest'], startDay: 20000 })
+const world = () =>
+  createWorld({ seed: 7, customers: 2000, bankIds: ['harbor', 'meridian', 'pinecrest'], startDay: 20000 })
 const longDigitRun = /\d{13,}/
 
 const idLike = fc.oneof(
@@ -47,7 +48,12 @@ describe('ids', () => {
   })
 
   test('parseAccountId keeps bank ids that contain underscores intact', () => {
-    expect(parseAccountId('acc_my_bank_0000a_sav')).toEqual({ bankId: 'my_bank', index: 10, suffix: 'sav', type: 'savings' })
+    expect(parseAccountId('acc_my_bank_0000a_sav')).toEqual({
+      bankId: 'my_bank',
+      index: 10,
+      suffix: 'sav',
+      type: 'savings',
+    })
   })
 
   test('random ids never throw: lookups answer undefined or the record with that very id', () => {

@@ -6,7 +6,11 @@ import type { AccountType } from './types.ts'
 export type AccountCode = 'chk' | 'sav' | 'crd'
 export type CardCode = 'd' | 'c'
 
-export const accountCodes: Record<AccountType, AccountCode> = { checking: 'chk', savings: 'sav', credit: 'crd' }
+export const accountCodes: Record<AccountType, AccountCode> = {
+  checking: 'chk',
+  savings: 'sav',
+  credit: 'crd',
+}
 const accountTypes: Record<string, AccountType> = { chk: 'checking', sav: 'savings', crd: 'credit' }
 
 export function p36(index: number): string {
@@ -24,7 +28,8 @@ export const platformUserId = (index: number): string => `usr_${p36(index)}`
 export const customerId = (bankId: string, index: number): string => `cus_${bankId}_${p36(index)}`
 export const accountId = (bankId: string, index: number, type: AccountType): string =>
   `acc_${bankId}_${p36(index)}_${accountCodes[type]}`
-export const cardId = (bankId: string, index: number, code: CardCode): string => `card_${bankId}_${p36(index)}_${code}`
+export const cardId = (bankId: string, index: number, code: CardCode): string =>
+  `card_${bankId}_${p36(index)}_${code}`
 
 export interface ParsedId {
   bankId: string

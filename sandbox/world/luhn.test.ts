@@ -6,7 +6,13 @@ import { createWorld } from './world.ts'
 
 describe('luhn', () => {
   test('known test card numbers are valid and a changed digit is not', () => {
-    for (const pan of ['4111111111111111', '4242424242424242', '5555555555554444', '378282246310005', '6011111111111117']) {
+    for (const pan of [
+      '4111111111111111',
+      '4242424242424242',
+      '5555555555554444',
+      '378282246310005',
+      '6011111111111117',
+    ]) {
       expect(isLuhnValid(pan), pan).toBe(true)
     }
     expect(isLuhnValid('4111111111111112')).toBe(false)
@@ -29,7 +35,12 @@ describe('luhn', () => {
 
 describe('cards', () => {
   test('every card number is Luhn-valid, from a test range, with matching last4 and a future expiry', () => {
-    const world = createWorld({ seed: 3, customers: 400, bankIds: ['harbor', 'meridian', 'pinecrest'], startDay: 20000 })
+    const world = createWorld({
+      seed: 3,
+      customers: 400,
+      bankIds: ['harbor', 'meridian', 'pinecrest'],
+      startDay: 20000,
+    })
     const networks = new Set<string>()
     for (let index = 0; index < 400; index++) {
       for (const bankId of world.person(index)?.bankIds ?? []) {

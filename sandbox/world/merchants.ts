@@ -43,7 +43,15 @@ function category(
     const { name, via = '', platform = false } = typeof spec === 'string' ? { name: spec } : spec
     return { merchant: Object.freeze({ name, mcc, category: key }), descriptor: `${via}${name}`, platform }
   })
-  const made = { key, mcc, mu: Math.log(medianDollars * 100), sigma, channels, merchants, salt: categories.length }
+  const made = {
+    key,
+    mcc,
+    mu: Math.log(medianDollars * 100),
+    sigma,
+    channels,
+    merchants,
+    salt: categories.length,
+  }
   categories.push(made)
   return made
 }
@@ -88,7 +96,11 @@ export const transit = category('transit', '4111', 3.25, 0.5, 'store', [
   'CITYLINK FARES',
   'REGIONAL RAIL TICKETS',
 ])
-export const rideshare = category('rideshare', '4121', 19, 0.55, 'online', [p('ZIPRIDE'), 'HAILR', 'CITYCAB CO'])
+export const rideshare = category('rideshare', '4121', 19, 0.55, 'online', [
+  p('ZIPRIDE'),
+  'HAILR',
+  'CITYCAB CO',
+])
 export const departmentStores = category('department_store', '5311', 62, 0.7, 'both', [
   "MAYFIELD'S",
   'BRANDT & CO',
@@ -106,7 +118,10 @@ export const pharmacy = category('pharmacy', '5912', 21, 0.6, 'store', [
   'CORNER DRUG',
   'RXPRESS',
 ])
-export const cinema = category('cinema', '7832', 28, 0.4, 'both', [p('GRAND PALACE CINEMAS'), 'STARLIGHT THEATERS'])
+export const cinema = category('cinema', '7832', 28, 0.4, 'both', [
+  p('GRAND PALACE CINEMAS'),
+  'STARLIGHT THEATERS',
+])
 export const airlines = category('airlines', '4511', 320, 0.55, 'online', [
   'SKYWARD AIRLINES',
   'BLUEJET AIR',
@@ -123,18 +138,31 @@ export const miscRetail = category('misc_retail', '5999', 28, 0.85, 'both', [
   p('THE CRAFTY FOX'),
   'MARKETPLACE GOODS',
 ])
-export const clothing = category('clothing', '5651', 55, 0.6, 'both', [p('THREADLINE'), 'URBAN WEAVE', 'DENIM & DRIFT'])
+export const clothing = category('clothing', '5651', 55, 0.6, 'both', [
+  p('THREADLINE'),
+  'URBAN WEAVE',
+  'DENIM & DRIFT',
+])
 export const homeImprovement = category('home_improvement', '5200', 70, 0.85, 'store', [
   'HAMMER & NAIL',
   'BUILDRIGHT SUPPLY',
 ])
-export const bars = category('bars', '5813', 32, 0.5, 'store', ['THE RUSTY ANCHOR', tst('HOPS & BARLEY TAPROOM')])
-export const parking = category('parking', '7523', 12, 0.5, 'store', ['PARKSMART GARAGE', 'CITY PARKING METERS'])
+export const bars = category('bars', '5813', 32, 0.5, 'store', [
+  'THE RUSTY ANCHOR',
+  tst('HOPS & BARLEY TAPROOM'),
+])
+export const parking = category('parking', '7523', 12, 0.5, 'store', [
+  'PARKSMART GARAGE',
+  'CITY PARKING METERS',
+])
 export const digitalGoods = category('digital_goods', '5816', 15, 0.8, 'online', [
   p('PIXELFORGE GAMES'),
   'ARCADIA DIGITAL',
 ])
-export const giftCards = category('gift_cards', '5947', 100, 0.5, 'online', ['GIFTCARD HUB', 'E-GIFT EXPRESS'])
+export const giftCards = category('gift_cards', '5947', 100, 0.5, 'online', [
+  'GIFTCARD HUB',
+  'E-GIFT EXPRESS',
+])
 export const donations = category('donations', '8398', 25, 0.7, 'online', [
   'HELPING HANDS FOUNDATION',
   'OPEN DOOR CHARITY',
@@ -143,8 +171,15 @@ export const donations = category('donations', '8398', 25, 0.7, 'online', [
 export const atm = category('atm', '6011', 80, 0, 'store', ['ATM WITHDRAWAL'])
 
 // Billed monthly at a fixed price; see `subscriptionPlans`.
-export const streaming = category('streaming', '4899', 15, 0, 'online', ['STREAMBOX', 'FLIXNEST', 'CABLEVISTA'])
-export const telecom = category('telecom', '4814', 60, 0, 'online', ['SIGNALWAVE WIRELESS', 'CLEARTALK MOBILE'])
+export const streaming = category('streaming', '4899', 15, 0, 'online', [
+  'STREAMBOX',
+  'FLIXNEST',
+  'CABLEVISTA',
+])
+export const telecom = category('telecom', '4814', 60, 0, 'online', [
+  'SIGNALWAVE WIRELESS',
+  'CLEARTALK MOBILE',
+])
 export const gym = category('gym', '7997', 40, 0, 'online', ['IRONWORKS FITNESS', 'FLOW YOGA STUDIO'])
 export const music = category('music', '5815', 10, 0, 'online', ['TUNESTREAM', 'AUDIOVERSE'])
 export const software = category('software', '5817', 5, 0, 'online', ['CLOUDLOCKER STORAGE', 'NOTEWISE PRO'])
@@ -156,7 +191,10 @@ export const rent = category('rent', '6513', 1500, 0, 'online', [
   'PARKSIDE APARTMENTS',
   'LIBERTY RENTALS',
 ])
-export const mortgage = category('mortgage', '6012', 2000, 0, 'online', ['KEYSTONE HOME LOANS', 'FIRST HEARTH MORTGAGE'])
+export const mortgage = category('mortgage', '6012', 2000, 0, 'online', [
+  'KEYSTONE HOME LOANS',
+  'FIRST HEARTH MORTGAGE',
+])
 export const income = category('income', '6012', 3000, 0, 'online', [
   'ACME CORP',
   'INITECH',
@@ -167,8 +205,14 @@ export const income = category('income', '6012', 3000, 0, 'online', [
   'CITY SCHOOL DISTRICT',
   'FABRIKAM INC',
 ])
-export const pension = category('pension', '6012', 2500, 0, 'online', ['STATE RETIREMENT SYSTEM', 'TEACHERS PENSION FUND'])
-export const transfer = category('transfer', '6012', 500, 0, 'online', ['INTERNAL TRANSFER', 'EXTERNAL TRANSFER'])
+export const pension = category('pension', '6012', 2500, 0, 'online', [
+  'STATE RETIREMENT SYSTEM',
+  'TEACHERS PENSION FUND',
+])
+export const transfer = category('transfer', '6012', 500, 0, 'online', [
+  'INTERNAL TRANSFER',
+  'EXTERNAL TRANSFER',
+])
 export const interest = category('interest', '6012', 10, 0, 'online', ['INTEREST PAID'])
 export const cardPayment = category('credit_card_payment', '6012', 500, 0, 'online', ['CREDIT CARD PAYMENT'])
 

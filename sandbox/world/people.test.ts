@@ -4,7 +4,12 @@ import { cities } from './cities.ts'
 import { createWorld } from './world.ts'
 
 describe('people', () => {
-  const world = createWorld({ seed: 11, customers: 300, bankIds: ['harbor', 'meridian', 'pinecrest'], startDay: 20000 })
+  const world = createWorld({
+    seed: 11,
+    customers: 300,
+    bankIds: ['harbor', 'meridian', 'pinecrest'],
+    startDay: 20000,
+  })
   const people = Array.from({ length: 300 }, (_, i) => world.person(i)).filter((p) => p !== undefined)
 
   test('phone numbers are US numbers in the fictional 555-0100..0199 range', () => {

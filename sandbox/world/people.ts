@@ -44,7 +44,13 @@ export function generatePerson(faker: Faker, ctx: WorldContext, index: number): 
     email,
     // 555-0100..0199 is the range reserved for fiction.
     phone: `+1-${city.areaCode}-555-01${two(rng.int(0, 99))}`,
-    address: { line1, city: city.name, state: city.state, postalCode: `${city.zip3}${two(rng.int(1, 99))}`, country: 'US' },
+    address: {
+      line1,
+      city: city.name,
+      state: city.state,
+      postalCode: `${city.zip3}${two(rng.int(1, 99))}`,
+      country: 'US',
+    },
     archetype: traits.archetype,
     bankIds: memberBanks(ctx, index),
   }

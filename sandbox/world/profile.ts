@@ -3,8 +3,8 @@
 // (accounts, cards, transactions) reads from this one pure function of
 // (seed, bank, person), and income is budgeted to exceed expected spending.
 import { type ArchetypeSpec, archetypes } from './archetypes.ts'
-import type { WorldContext } from './context.ts'
 import type { City } from './cities.ts'
+import type { WorldContext } from './context.ts'
 import type { Target } from './draft.ts'
 import { accountId, cardId, customerId, p36 } from './ids.ts'
 import { isMainBank } from './membership.ts'
@@ -76,7 +76,8 @@ export function customerProfile(ctx: WorldContext, bankId: string, bankHash: num
     main && rng.chance(spec.housing.chance)
       ? {
           entry: rng.pick(spec.housing.kind === 'rent' ? m.rent.merchants : m.mortgage.merchants),
-          amount: Math.round(rng.range(spec.housing.minDollars, spec.housing.maxDollars) * traits.spendScale) * 100,
+          amount:
+            Math.round(rng.range(spec.housing.minDollars, spec.housing.maxDollars) * traits.spendScale) * 100,
         }
       : null
   const subscriptions = main ? pickSubscriptions(rng) : []

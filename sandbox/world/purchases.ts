@@ -26,7 +26,8 @@ export function pickChannel(rng: Rng, category: m.Category, entry: m.MerchantEnt
 export function pickMerchant(rng: Rng, profile: Profile, category: m.Category): m.MerchantEntry {
   const list = category.merchants
   // People return to the same places: favour one merchant per category.
-  const favourite = list[(((profile.traits.taste ^ Math.imul(category.salt + 1, 0x9e3779b1)) >>> 0) % list.length)]
+  const favourite =
+    list[((profile.traits.taste ^ Math.imul(category.salt + 1, 0x9e3779b1)) >>> 0) % list.length]
   return favourite && rng.chance(0.5) ? favourite : rng.pick(list)
 }
 
@@ -46,7 +47,8 @@ export function cardPurchases(
   const { spec, traits } = profile
   const day = cal.day
   const weekday = cal.weekday
-  const mean = (credit ? profile.creditPerDay : profile.debitPerDay) * (weekday === 0 || weekday === 6 ? 1.25 : 1)
+  const mean =
+    (credit ? profile.creditPerDay : profile.debitPerDay) * (weekday === 0 || weekday === 6 ? 1.25 : 1)
   const count = Math.min(MAX_PER_DAY, rng.poisson(mean))
   const home = profile.home
   for (let i = 0; i < count; i++) {

@@ -34,7 +34,9 @@ export function subscriptionCharges(profile: Profile, target: Target, cal: Calen
     const sub = subs[i]
     if (sub?.dayOfMonth !== cal.dayOfMonth) continue
     const booked = atHour(cal.day, 8) + i * 7 * 60_000
-    out.push(draft(target, -sub.amount, booked, atHour(cal.day + 1, 6), sub.entry, 'online', profile.home.name))
+    out.push(
+      draft(target, -sub.amount, booked, atHour(cal.day + 1, 6), sub.entry, 'online', profile.home.name),
+    )
   }
 }
 
@@ -50,7 +52,9 @@ function bankItem(
   description: string,
 ): void {
   const at = atHour(cal.day, hour)
-  out.push(draft(profile.bankTargets[type], amount, at, at, entry, 'online', profile.home.name, null, description))
+  out.push(
+    draft(profile.bankTargets[type], amount, at, at, entry, 'online', profile.home.name, null, description),
+  )
 }
 
 /** Whether the credit card is paid on this day (both legs of the payment then need its statement). */
@@ -62,7 +66,13 @@ export function isPaymentDay(profile: Profile, type: AccountType, cal: CalendarD
  * Non-card items on one account and day. `owed` is the credit card statement paid
  * today (a positive number of cents; 0 on other days).
  */
-export function bankItems(profile: Profile, type: AccountType, cal: CalendarDay, owed: number, out: Draft[]): void {
+export function bankItems(
+  profile: Profile,
+  type: AccountType,
+  cal: CalendarDay,
+  owed: number,
+  out: Draft[],
+): void {
   const dom = cal.dayOfMonth
   const transfer = profile.savingsTransfer
   if (type === 'checking') {
@@ -76,7 +86,16 @@ export function bankItems(profile: Profile, type: AccountType, cal: CalendarDay,
     }
     if (housing && dom === 1) {
       const label = housing.entry.merchant.category === 'rent' ? 'Rent' : 'Mortgage'
-      bankItem(out, profile, type, cal, 12, -housing.amount, housing.entry, `${label} ${housing.entry.merchant.name}`)
+      bankItem(
+        out,
+        profile,
+        type,
+        cal,
+        12,
+        -housing.amount,
+        housing.entry,
+        `${label} ${housing.entry.merchant.name}`,
+      )
     }
     if (transfer && dom === transfer.dayOfMonth) {
       bankItem(out, profile, type, cal, 14, -transfer.amount, internalTransfer, 'Transfer to Savings')

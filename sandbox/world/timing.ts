@@ -7,8 +7,8 @@ const HOUR_MS = 3_600_000
 
 // Relative activity per local hour: quiet nights, lunch and early-evening peaks.
 const hourWeights = cumulative([
-  0.2, 0.1, 0.05, 0.05, 0.05, 0.2, 0.6, 1.2, 1.8, 1.6, 1.5, 1.8, 2.6, 2.2, 1.6, 1.5, 1.8, 2.4, 2.6, 2.2, 1.6, 1.1,
-  0.7, 0.4,
+  0.2, 0.1, 0.05, 0.05, 0.05, 0.2, 0.6, 1.2, 1.8, 1.6, 1.5, 1.8, 2.6, 2.2, 1.6, 1.5, 1.8, 2.4, 2.6, 2.2, 1.6,
+  1.1, 0.7, 0.4,
 ])
 
 /** Milliseconds into the UTC day of a purchase at a plausible local hour in `city`. */

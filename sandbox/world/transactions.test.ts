@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { calendarDay } from './calendar.ts'
-import { distanceKm, cities } from './cities.ts'
+import { cities, distanceKm } from './cities.ts'
 import { allMerchants, entry, transfer } from './merchants.ts'
 import type { Account, Customer, Transaction } from './types.ts'
 import { DAY_MS } from './types.ts'
@@ -42,7 +42,8 @@ describe('transactionsOnDay', () => {
   })
 
   test('amounts are whole cents and card purchases are charges that settle 1–3 days later', () => {
-    const settleDays = (t: Transaction) => Math.floor(t.postedAtMs / DAY_MS) - Math.floor(t.bookedAtMs / DAY_MS)
+    const settleDays = (t: Transaction) =>
+      Math.floor(t.postedAtMs / DAY_MS) - Math.floor(t.bookedAtMs / DAY_MS)
     const wrong = all.filter(
       (t) =>
         !Number.isSafeInteger(t.amount) ||
@@ -87,7 +88,8 @@ describe('transactionsOnDay', () => {
       const ins = byDescription(into)
       expect(outs.length).toBeGreaterThan(20)
       expect(ins.length).toBe(outs.length)
-      const key = (t: Transaction, acc: string) => `${t.accountId.replace(acc, '')}|${t.bookedAtMs}|${Math.abs(t.amount)}`
+      const key = (t: Transaction, acc: string) =>
+        `${t.accountId.replace(acc, '')}|${t.bookedAtMs}|${Math.abs(t.amount)}`
       expect(new Set(ins.map((t) => key(t, to)))).toEqual(new Set(outs.map((t) => key(t, from))))
       for (const t of outs) expect(t.amount).toBeLessThan(0)
     }
@@ -142,7 +144,8 @@ describe('transactionsOnDay', () => {
 
   test('channels run roughly 60/30/10 and platform sales happen only at platform merchants', () => {
     const purchases = all.filter((t) => t.cardId !== null && t.fraud === null)
-    const share = (channel: string) => purchases.filter((t) => t.channel === channel).length / purchases.length
+    const share = (channel: string) =>
+      purchases.filter((t) => t.channel === channel).length / purchases.length
     expect(share('in_store')).toBeGreaterThan(0.5)
     expect(share('in_store')).toBeLessThan(0.7)
     expect(share('online')).toBeGreaterThan(0.2)
@@ -155,7 +158,9 @@ describe('transactionsOnDay', () => {
   test('in-store purchases happen mostly in the home city', () => {
     const home = new Map(sample.map((c) => [c.id, c.person.address.city]))
     const inStore = all.filter((t) => t.channel === 'in_store' && t.fraud === null && t.cardId)
-    const atHome = inStore.filter((t) => home.get(t.accountId.replace(/^acc_(.*)_(chk|crd)$/, 'cus_$1')) === t.city)
+    const atHome = inStore.filter(
+      (t) => home.get(t.accountId.replace(/^acc_(.*)_(chk|crd)$/, 'cus_$1')) === t.city,
+    )
     expect(atHome.length / inStore.length).toBeGreaterThan(0.85)
   })
 })
@@ -198,9 +203,16 @@ describe('fraud patterns', () => {
     expect(far.length).toBeGreaterThan(0)
     const city = (name: string) => cities.find((c) => c.name === name)
     for (const t of far) {
-      const day = world.transactionsOnDay(world.account(t.accountId) as Account, Math.floor(t.bookedAtMs / DAY_MS))
+      const day = world.transactionsOnDay(
+        world.account(t.accountId) as Account,
+        Math.floor(t.bookedAtMs / DAY_MS),
+      )
       const partner = day.find(
-        (o) => o.cardId === t.cardId && o.channel === 'in_store' && o.fraud === null && Math.abs(o.bookedAtMs - t.bookedAtMs) <= 3_600_000,
+        (o) =>
+          o.cardId === t.cardId &&
+          o.channel === 'in_store' &&
+          o.fraud === null &&
+          Math.abs(o.bookedAtMs - t.bookedAtMs) <= 3_600_000,
       )
       expect(partner).toBeDefined()
       const [a, b] = [city(t.city), city(partner?.city ?? '')]
@@ -210,7 +222,8 @@ describe('fraud patterns', () => {
   })
 
   test('amount anomalies are far above the person’s usual charge; takeovers are large online buys', () => {
-    for (const t of fraud.filter((x) => x.fraud === 'amount_anomaly')) expect(-t.amount).toBeGreaterThan(10_000)
+    for (const t of fraud.filter((x) => x.fraud === 'amount_anomaly'))
+      expect(-t.amount).toBeGreaterThan(10_000)
     for (const t of fraud.filter((x) => x.fraud === 'account_takeover')) {
       expect(-t.amount).toBeGreaterThanOrEqual(25_000)
       expect(t.channel).toBe('online')

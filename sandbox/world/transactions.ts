@@ -2,7 +2,7 @@
 // injected fraud) plus recurring bank items, sorted by booking time and numbered.
 // A pure function of (seed, bank, person, account type, day) — never of the
 // world's start day — memoized through bounded caches because the API calls it hot.
-import { calendarDay, previousMonth, type CalendarDay } from './calendar.ts'
+import { type CalendarDay, calendarDay, previousMonth } from './calendar.ts'
 import { type Draft, finalize } from './draft.ts'
 import { fraudOn, injectFraud } from './fraud-patterns.ts'
 import { accountCodes } from './ids.ts'
@@ -66,7 +66,8 @@ export function createTransactionSource(seed: number, cacheSize = 4096): Transac
     const known = statements.get(key, first)
     if (known !== undefined) return known
     let owed = 0
-    for (let d = first; d <= last; d++) for (const c of cardCharges(profile, true, calendarOf(d))) owed -= c.amount
+    for (let d = first; d <= last; d++)
+      for (const c of cardCharges(profile, true, calendarOf(d))) owed -= c.amount
     return statements.set(key, first, owed)
   }
 
@@ -90,9 +91,11 @@ export function createTransactionSource(seed: number, cacheSize = 4096): Transac
     if (!profile.hasCredit) return 0
     const cal = calendarOf(day)
     // Until this month's payment day, last month's statement is still open too.
-    const from = cal.dayOfMonth <= profile.paymentDayOfMonth ? previousMonth(cal).first : day - cal.dayOfMonth + 1
+    const from =
+      cal.dayOfMonth <= profile.paymentDayOfMonth ? previousMonth(cal).first : day - cal.dayOfMonth + 1
     let owed = 0
-    for (let d = from; d < day; d++) for (const c of cardCharges(profile, true, calendarOf(d))) owed -= c.amount
+    for (let d = from; d < day; d++)
+      for (const c of cardCharges(profile, true, calendarOf(d))) owed -= c.amount
     return owed
   }
 

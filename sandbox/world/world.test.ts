@@ -58,7 +58,10 @@ describe('createWorld', () => {
       const b = late.customerOfPerson(bankId, index)
       // Only what a credit card owes at the start depends on where the history starts.
       const stable = (c: typeof a) =>
-        c && { ...c, accounts: c.accounts.map((x) => (x.type === 'credit' ? { ...x, openingBalance: 0 } : x)) }
+        c && {
+          ...c,
+          accounts: c.accounts.map((x) => (x.type === 'credit' ? { ...x, openingBalance: 0 } : x)),
+        }
       expect(stable(a)).toEqual(stable(b))
       for (const account of a?.accounts ?? []) {
         for (const day of [20410, 20415, 20431]) {
@@ -66,6 +69,29 @@ describe('createWorld', () => {
         }
       }
     }
+  })
+
+  test('a credit card owes the same at a given moment whichever day the history starts', () => {
+    const early = createWorld(config({ startDay: 20_380 }))
+    const late = createWorld(config({ startDay: 20_425 }))
+    const owedAt = (world: typeof early, accountId: string, endDay: number) => {
+      const account = world.account(accountId) as Account
+      let balance = account.openingBalance
+      for (let day = world.config.startDay; day < endDay; day++) {
+        for (const t of world.transactionsOnDay(account, day)) balance += t.amount
+      }
+      return balance
+    }
+    let cards = 0
+    for (let index = 0; index < 60; index++) {
+      const credit = early
+        .customerOfPerson(bankIds[index % 3] ?? 'harbor', index)
+        ?.accounts.find((a) => a.type === 'credit')
+      if (!credit) continue
+      cards++
+      expect(owedAt(late, credit.id, 20_450)).toBe(owedAt(early, credit.id, 20_450))
+    }
+    expect(cards).toBeGreaterThan(20)
   })
 
   test('a ten-million-person world is created at once and answers for its last person', () => {
@@ -151,7 +177,10 @@ describe('createWorld', () => {
     expect(world.customer('harbor', 'cus_harbor_2s')).toBeUndefined()
     expect(world.person(-1)).toBeUndefined()
     expect(world.person(1.5)).toBeUndefined()
-    const fake: Account = { ...(world.account('acc_harbor_00000_chk') as Account), id: 'acc_harbor_zzzzz_chk' }
+    const fake: Account = {
+      ...(world.account('acc_harbor_00000_chk') as Account),
+      id: 'acc_harbor_zzzzz_chk',
+    }
     expect(world.transactionsOnDay(fake, 20400)).toEqual([])
   })
 

@@ -11,7 +11,16 @@ import { isMember } from './membership.ts'
 import { createFaker, generatePerson } from './people.ts'
 import { customerProfile, type Profile } from './profile.ts'
 import { createTransactionSource } from './transactions.ts'
-import type { Account, AccountType, Card, Customer, Person, Transaction, World, WorldConfig } from './types.ts'
+import type {
+  Account,
+  AccountType,
+  Card,
+  Customer,
+  Person,
+  Transaction,
+  World,
+  WorldConfig,
+} from './types.ts'
 
 export interface WorldOptions {
   /** How many account-days (and card-days) of transactions to keep memoized. */
@@ -39,7 +48,8 @@ export function createWorld(config: WorldConfig, options: WorldOptions = {}): Wo
 
   function profileOf(bankId: string, index: number): Profile | undefined {
     const bankHash = ctx.bankHash.get(bankId)
-    if (bankHash === undefined || !isPersonIndex(ctx, index) || !isMember(ctx, bankId, index)) return undefined
+    if (bankHash === undefined || !isPersonIndex(ctx, index) || !isMember(ctx, bankId, index))
+      return undefined
     return cached(profiles, `${bankId}:${index}`, () => customerProfile(ctx, bankId, bankHash, index))
   }
 
@@ -68,7 +78,9 @@ export function createWorld(config: WorldConfig, options: WorldOptions = {}): Wo
         id: profile.customerId,
         bankId,
         person: who,
-        accounts: Object.freeze(accountsOf(seed, profile, (type) => openingBalance(profile, type)).map((a) => Object.freeze(a))) as Account[],
+        accounts: Object.freeze(
+          accountsOf(seed, profile, (type) => openingBalance(profile, type)).map((a) => Object.freeze(a)),
+        ) as Account[],
         cards: Object.freeze(cardsOf(seed, profile).map((c) => Object.freeze(c))) as Card[],
       }),
     )

@@ -9,7 +9,11 @@ export const forgedCallback = scenario('forged-callback', {
   .person('ana', { banks: ['harbor'] })
   .mark('forged')
   .forgeCallback('ana', 'harbor')
-  .expect({ kind: 'forgeriesRefused', id: 'forged-callback-refused', says: 'The forged callback is refused (a 4xx)' })
+  .expect({
+    kind: 'forgeriesRefused',
+    id: 'forged-callback-refused',
+    says: 'The forged callback is refused (a 4xx)',
+  })
   .expect({
     kind: 'calls',
     id: 'nothing-linked',

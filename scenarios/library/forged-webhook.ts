@@ -13,7 +13,11 @@ export const forgedWebhook = scenario('forged-webhook', {
   .forgeWebhook('ana', 'harbor', 'consent.revoked', 'unsigned')
   .mark('checked')
   .say('ana', 'balance')
-  .expect({ kind: 'forgeriesRefused', id: 'forgeries-rejected', says: 'Every forged webhook is answered with a 4xx' })
+  .expect({
+    kind: 'forgeriesRefused',
+    id: 'forgeries-rejected',
+    says: 'Every forged webhook is answered with a 4xx',
+  })
   .expect({
     kind: 'messages',
     id: 'no-user-told',

@@ -50,7 +50,14 @@ export const fraudBurst = scenario('fraud-burst', {
     min: 1,
     max: 1,
   })
-  .expect({ kind: 'card', id: 'card-frozen', says: 'The bank froze the card', role: 'ana', bankId: 'harbor', status: 'frozen' })
+  .expect({
+    kind: 'card',
+    id: 'card-frozen',
+    says: 'The bank froze the card',
+    role: 'ana',
+    bankId: 'harbor',
+    status: 'frozen',
+  })
   .expect({
     kind: 'messages',
     id: 'freeze-confirmed',

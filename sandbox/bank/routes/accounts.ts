@@ -4,6 +4,7 @@ import type { Deps } from '../../deps.ts'
 import { bearerSecurity, json, problemResponses } from '../../http/openapi.ts'
 import { problems } from '../../http/problem.ts'
 import { validationHook } from '../../http/validate.ts'
+import { DAY_MS } from '../../world/types.ts'
 import { money, presentAccount, presentTransaction } from '../present.ts'
 import { Account, Balance, page, Transaction } from '../schemas.ts'
 import {
@@ -17,10 +18,11 @@ import {
 } from '../transaction-page.ts'
 import { consentCustomer, offPlatformVisible, requireScope } from './authenticated.ts'
 import type { BankEnv } from './env.ts'
-import { DAY_MS } from '../../world/types.ts'
 
 const BankParams = z.object({ bankId: z.string().openapi({ example: 'harbor' }) })
-const AccountParams = BankParams.extend({ accountId: z.string().max(100).openapi({ example: 'acc_harbor_00000_chk' }) })
+const AccountParams = BankParams.extend({
+  accountId: z.string().max(100).openapi({ example: 'acc_harbor_00000_chk' }),
+})
 const IsoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Expected a date as YYYY-MM-DD')
@@ -68,7 +70,11 @@ const listTransactions = createRoute({
   path: '/banks/{bankId}/v1/accounts/{accountId}/transactions',
   summary: 'Transactions, newest first; platform-channel only unless the consent has transactions.all:read',
   request: { params: AccountParams, query: TransactionQuery },
-  responses: { 200: json(page(Transaction, 'TransactionPage'), 'A page of transactions'), ...problemResponses(400), ...errors },
+  responses: {
+    200: json(page(Transaction, 'TransactionPage'), 'A page of transactions'),
+    ...problemResponses(400),
+    ...errors,
+  },
 })
 
 export function accountRoutes(deps: Deps) {
@@ -77,7 +83,8 @@ export function accountRoutes(deps: Deps) {
   /** The account, if it belongs to the consent's customer; anyone else's is simply not found. */
   const ownAccount = (consentCustomerId: string, accountId: string) => {
     const account = deps.world.account(accountId)
-    if (!account || account.customerId !== consentCustomerId) throw problems.notFound('No such account under this consent.')
+    if (!account || account.customerId !== consentCustomerId)
+      throw problems.notFound('No such account under this consent.')
     return account
   }
 
@@ -98,7 +105,10 @@ export function accountRoutes(deps: Deps) {
     const now = deps.clock.now()
     const { current, pending } = deps.ledger.balance(account, now)
     const available = current + pending + (account.creditLimit ?? 0)
-    return c.json({ accountId: account.id, current: money(current), available: money(available), asOf: toIso(now) }, 200)
+    return c.json(
+      { accountId: account.id, current: money(current), available: money(available), asOf: toIso(now) },
+      200,
+    )
   })
 
   app.openapi(listTransactions, (c) => {
@@ -107,7 +117,13 @@ export function accountRoutes(deps: Deps) {
     const now = deps.clock.now()
     const query = pageQuery(c.req.valid('query'), now)
     const offPlatform = offPlatformVisible(c.var.consent)
-    const { items, hasMore } = transactionPage(deps.book, account, query, now, (txn) => offPlatform || txn.channel === 'platform')
+    const { items, hasMore } = transactionPage(
+      deps.book,
+      account,
+      query,
+      now,
+      (txn) => offPlatform || txn.channel === 'platform',
+    )
     const last = items.at(-1)
     return c.json(
       {
@@ -125,7 +141,10 @@ function pageQuery(query: z.infer<typeof TransactionQuery>, nowMs: number): Page
   if (query.cursor) return { ...decodeCursor(query.cursor), limit: query.limit }
   const toDay = query.to ? dayOf(query.to) : Math.floor(nowMs / DAY_MS)
   const fromDay = query.from ? dayOf(query.from) : toDay - (DEFAULT_WINDOW_DAYS - 1)
-  if (fromDay > toDay) throw problems.invalidRequest('`from` is after `to`.', [{ path: 'from', message: 'Must not be after to' }])
+  if (fromDay > toDay)
+    throw problems.invalidRequest('`from` is after `to`.', [
+      { path: 'from', message: 'Must not be after to' },
+    ])
   if (toDay - fromDay >= MAX_WINDOW_DAYS) {
     throw problems.invalidRequest(`The window spans more than ${MAX_WINDOW_DAYS} days.`, [
       { path: 'from', message: `At most ${MAX_WINDOW_DAYS} days before to` },

@@ -19,7 +19,8 @@ export function authenticated(deps: Deps): MiddlewareHandler<BankEnv> {
 }
 
 export function requireScope(consent: ConsentRecord, ...anyOf: Scope[]): void {
-  if (!anyOf.some((scope) => consent.scopes.includes(scope))) throw problems.insufficientScope(anyOf.join(' or '))
+  if (!anyOf.some((scope) => consent.scopes.includes(scope)))
+    throw problems.insufficientScope(anyOf.join(' or '))
 }
 
 export function consentCustomer(deps: Deps, consent: ConsentRecord): Customer {

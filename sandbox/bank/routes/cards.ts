@@ -9,8 +9,14 @@ import { consentCustomer, requireScope } from './authenticated.ts'
 import type { BankEnv } from './env.ts'
 
 const BankParams = z.object({ bankId: z.string() })
-const CardParams = BankParams.extend({ cardId: z.string().max(100).openapi({ example: 'card_harbor_00000_d' }) })
-const common = { security: bearerSecurity, tags: ['Bank data'], description: 'Read under the accounts:read scope.' }
+const CardParams = BankParams.extend({
+  cardId: z.string().max(100).openapi({ example: 'card_harbor_00000_d' }),
+})
+const common = {
+  security: bearerSecurity,
+  tags: ['Bank data'],
+  description: 'Read under the accounts:read scope.',
+}
 const errors = problemResponses(401, 403, 404)
 
 const listCards = createRoute({
@@ -35,13 +41,17 @@ export function cardRoutes(deps: Deps) {
   app.openapi(listCards, (c) => {
     requireScope(c.var.consent, 'accounts:read')
     const customer = consentCustomer(deps, c.var.consent)
-    return c.json({ data: customer.cards.map((card) => presentCard(card, status(card.id))), nextCursor: null }, 200)
+    return c.json(
+      { data: customer.cards.map((card) => presentCard(card, status(card.id))), nextCursor: null },
+      200,
+    )
   })
 
   app.openapi(getCard, (c) => {
     requireScope(c.var.consent, 'accounts:read')
     const card = deps.world.card(c.req.valid('param').cardId)
-    if (!card || card.customerId !== c.var.consent.customerId) throw problems.notFound('No such card under this consent.')
+    if (!card || card.customerId !== c.var.consent.customerId)
+      throw problems.notFound('No such card under this consent.')
     return c.json(presentCard(card, status(card.id)), 200)
   })
 

@@ -6,7 +6,9 @@ import { grantedScopes } from '../policy.ts'
 export function consentPage(request: AuthorizeRequest, query: Record<string, string>) {
   const { bank } = request
   const granted = grantedScopes(bank, request.scopes)
-  const hidden = Object.entries(query).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}" />`)
+  const hidden = Object.entries(query).map(
+    ([name, value]) => html`<input type="hidden" name="${name}" value="${value}" />`,
+  )
   return html`<!doctype html>
 <html lang="en">
   <head>

@@ -53,7 +53,9 @@ export function faultInjector(deps: Deps): MiddlewareHandler {
     const now = deps.clock.now()
     if (faults.outageUntilMs !== undefined && now < faults.outageUntilMs) {
       const retryAfter = Math.max(1, Math.ceil((faults.outageUntilMs - now) / 1000))
-      throw new Problem('bank_unavailable', 'The bank is down for maintenance.', { headers: { 'Retry-After': String(retryAfter) } })
+      throw new Problem('bank_unavailable', 'The bank is down for maintenance.', {
+        headers: { 'Retry-After': String(retryAfter) },
+      })
     }
     if (faults.status !== undefined) throw forcedProblem(faults.status)
     if (faults.errorRate !== undefined && nextRandom() < faults.errorRate) {

@@ -34,7 +34,10 @@ const bankId = z.string().openapi({ param: { name: 'bankId', in: 'path' }, examp
 const form = (schema: z.ZodType) => ({ content: { 'application/x-www-form-urlencoded': { schema } } })
 const oauthErrors = {
   400: { description: 'RFC 6749 error', content: { 'application/json': { schema: OAuthErrorBody } } },
-  401: { description: 'Client authentication failed', content: { 'application/json': { schema: OAuthErrorBody } } },
+  401: {
+    description: 'Client authentication failed',
+    content: { 'application/json': { schema: OAuthErrorBody } },
+  },
 }
 
 export function registerOAuthDocs(registry: OpenAPIRegistry): void {
@@ -55,7 +58,9 @@ export function registerOAuthDocs(registry: OpenAPIRegistry): void {
         purpose: z.string().openapi({ example: 'account_servicing' }),
       }),
     },
-    responses: { 200: { description: 'HTML consent page; approving redirects to redirect_uri with code and state' } },
+    responses: {
+      200: { description: 'HTML consent page; approving redirects to redirect_uri with code and state' },
+    },
   })
   registry.registerPath({
     method: 'post',
@@ -64,7 +69,10 @@ export function registerOAuthDocs(registry: OpenAPIRegistry): void {
     summary: 'Exchange a code or rotate a refresh token (HTTP Basic client auth)',
     security: [{ clientBasic: [] }],
     request: { params: z.object({ bankId }), body: form(TokenRequest) },
-    responses: { 200: { description: 'Tokens', content: { 'application/json': { schema: TokenResponse } } }, ...oauthErrors },
+    responses: {
+      200: { description: 'Tokens', content: { 'application/json': { schema: TokenResponse } } },
+      ...oauthErrors,
+    },
   })
   registry.registerPath({
     method: 'post',

@@ -2,8 +2,8 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Deps } from '../../deps.ts'
 import { problems } from '../../http/problem.ts'
 import { decide, parseAuthorize } from '../authorize.ts'
-import type { Bank } from '../policy.ts'
 import { revokeConsent } from '../consents.ts'
+import type { Bank } from '../policy.ts'
 import { exchangeCode, OAuthError, refreshTokens } from '../tokens.ts'
 import { consentPage } from './consent-page.ts'
 import { authenticateClient, formBody, oauthErrorResponse } from './oauth-client.ts'
@@ -77,7 +77,8 @@ function grant(deps: Deps, bankId: string, form: Record<string, string>) {
       if (!form.code) throw new OAuthError('invalid_request', 'The code parameter is required.')
       return exchangeCode(deps, bankId, form.code, form.redirect_uri)
     case 'refresh_token':
-      if (!form.refresh_token) throw new OAuthError('invalid_request', 'The refresh_token parameter is required.')
+      if (!form.refresh_token)
+        throw new OAuthError('invalid_request', 'The refresh_token parameter is required.')
       return refreshTokens(deps, bankId, form.refresh_token)
     case undefined:
       throw new OAuthError('invalid_request', 'The grant_type parameter is required.')

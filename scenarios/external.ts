@@ -1,0 +1,47 @@
+import { createClock } from '../sandbox/clock.ts'
+import { createDeps } from '../sandbox/deps.ts'
+import { startServer } from '../sandbox/server.ts'
+import { createControlClient } from './control-client.ts'
+import { DEFAULT_SANDBOX_URL, settleOverHttp, type Target } from './target.ts'
+
+/**
+ * An integration running elsewhere, configured for the sandbox at `sandboxUrl`. If no
+ * sandbox answers there, one is started (seed 42, real clock) so the integration's
+ * configured credentials hold.
+ */
+export async function startExternalTarget(
+  integrationUrl: string,
+  sandboxUrl = DEFAULT_SANDBOX_URL,
+  adminKey?: string,
+): Promise<Target> {
+  let closeSandbox = async () => {}
+  if (!(await answers(`${sandboxUrl}/health`))) {
+    const url = new URL(sandboxUrl)
+    const deps = createDeps({
+      seed: 42,
+      customers: 1000,
+      days: 90,
+      clock: createClock({ startMs: Date.now(), mode: 'real', wallNow: Date.now }),
+    })
+    const started = await startServer(deps, { port: Number(url.port || 80), host: url.hostname })
+    closeSandbox = started.close
+  }
+  const control = createControlClient(sandboxUrl, adminKey)
+  await control.call('PUT', '/sandbox/integration', { url: integrationUrl })
+  return {
+    label: integrationUrl,
+    sandboxUrl,
+    integrationUrl,
+    control,
+    settle: () => settleOverHttp(control),
+    close: closeSandbox,
+  }
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url, { signal: AbortSignal.timeout(1000) })).ok
+  } catch {
+    return false
+  }
+}
