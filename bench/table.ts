@@ -34,9 +34,10 @@ export function renderTable(rows: readonly Row[]): string {
       const width = widths[i] ?? 0
       return RIGHT_ALIGNED.has(column) ? row[column].padStart(width) : row[column].padEnd(width)
     }).join(' | ')} |`
-  const rule = `|${COLUMNS.map((column, i) => {
-    const dashes = '-'.repeat((widths[i] ?? 0) + 1)
-    return RIGHT_ALIGNED.has(column) ? `${dashes}:` : `${dashes}-`
-  }).join('|')}|`
+  // Spaced like the cells, so Biome (which also formats Markdown) accepts the written file as is.
+  const rule = `| ${COLUMNS.map((column, i) => {
+    const width = widths[i] ?? 0
+    return RIGHT_ALIGNED.has(column) ? `${'-'.repeat(width - 1)}:` : '-'.repeat(width)
+  }).join(' | ')} |`
   return [line(HEADER), rule, ...rows.map(line)].join('\n')
 }

@@ -12,6 +12,7 @@ import { customerRoutes } from './control/customers.ts'
 import { integrationRoutes } from './control/integration.ts'
 import { observeRoutes } from './control/observe.ts'
 import { scenarioSupportRoutes } from './control/scenario-support.ts'
+import { scenarioRoutes } from './control/scenarios.ts'
 import { transactionRoutes } from './control/transactions.ts'
 import { worldRoutes } from './control/world.ts'
 import type { Deps } from './deps.ts'
@@ -57,6 +58,7 @@ export function createApp(deps: Deps) {
   app.route('/', integrationRoutes(deps))
   app.route('/', observeRoutes(deps))
   app.route('/', scenarioSupportRoutes(deps))
+  app.route('/', scenarioRoutes(deps))
   app.route('/', sendApiRoutes(deps))
   app.route('/', platformControlRoutes(deps))
   app.route('/', docsRoutes())

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
+import { BUILT_IN_INTEGRATIONS, builtInIntegration } from '../fixtures/integrations.ts'
 import { integrationsCommand, ScenarioUsageError, scenarioCommand } from '../scenarios/cli.ts'
 import { createApp, openApiDocument } from './app.ts'
+import { attachIntegration } from './attach.ts'
 import { DEFAULT_BANKS } from './bank/policy.ts'
 import { type Clock, createClock } from './clock.ts'
 import { publicCredentials } from './credentials.ts'
@@ -26,7 +28,7 @@ const HELP = `bank-sandbox — simulated banks and messaging platform for buildi
 
 Usage:
   bank-sandbox serve [--port 4545] [--host 127.0.0.1] [--seed 42] [--customers 1000] [--days 90]
-                     [--integration URL] [--random-secrets] [--admin-key KEY]
+                     [--integration URL|reference|faulty/<name>|none] [--random-secrets] [--admin-key KEY]
   bank-sandbox generate --seed S --customers N --days D [--format ndjson|json|csv] [--out FILE] [--now ISO]
   bank-sandbox scenario list
   bank-sandbox scenario run NAME…|--all [--integration URL|reference|faulty/<name>] [--report FILE.xml|FILE.json]
@@ -108,9 +110,14 @@ async function serveCommand(args: string[], io: CliIo): Promise<void> {
   const seed = integer(values.seed, 'seed', 42, 0, 2 ** 31 - 1)
   const customers = integer(values.customers, 'customers', 1000, 1, 100_000_000)
   const days = integer(values.days, 'days', 90, 1, 3650)
-  if (values.integration !== undefined) {
-    const refusal = refuseTargetUrl(values.integration)
+  const integration = values.integration ?? 'reference'
+  if (/^https?:\/\//i.test(integration)) {
+    const refusal = refuseTargetUrl(integration)
     if (refusal) throw new UsageError(`--integration: ${refusal}`)
+  } else if (integration !== 'none' && !builtInIntegration(integration)) {
+    throw new UsageError(
+      `--integration must be a URL, "none", or one of: ${BUILT_IN_INTEGRATIONS.map((i) => i.name).join(', ')}.`,
+    )
   }
   const adminKey =
     values['admin-key'] ??
@@ -124,10 +131,15 @@ async function serveCommand(args: string[], io: CliIo): Promise<void> {
     clock,
     randomSecrets: values['random-secrets'] ?? false,
     adminKey,
-    integrationUrl: values.integration ?? null,
   })
   const server = await startServer(deps, { port, host })
+  const attached = integration === 'none' ? null : await attachIntegration(deps, integration, server.url)
   io.stdout.write(banner(server.url, deps.seed, customers, publicCredentials(deps.credentials), adminKey))
+  io.stdout.write(
+    attached === null
+      ? 'No integration attached: PUT /sandbox/integration {"url": …} to attach one.\n'
+      : `Integration under test: ${integration === attached ? attached : `${integration} at ${attached}`}\n`,
+  )
 }
 
 function banner(
@@ -142,6 +154,7 @@ function banner(
     .join('\n')
   return `Bank Sandbox — fake data only
   listening on ${url}   (seed ${seed}, ${customers} people, banks ${DEFAULT_BANKS.map((b) => b.id).join(', ')})
+  demo dashboard  ${url}/demo
   API reference   ${url}/docs   ·   OpenAPI ${url}/openapi.json
 Credentials (also at GET ${url}/sandbox/credentials):
     client id     ${credentials.clientId}

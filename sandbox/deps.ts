@@ -53,6 +53,8 @@ export interface Deps {
   outbox: Outbox
   /** Base URL of the attached integration; redirect_uris must lie under it, webhooks go to it. */
   integrationUrl: string | null
+  /** A built-in integration this process started and attached, if any. */
+  runningIntegration: { name: string; close(): Promise<void> } | null
   bank(bankId: string): Bank | undefined
   reset(seed?: number): void
 }
@@ -66,17 +68,32 @@ export function createDeps(options: SandboxOptions): Deps {
   const send = options.send ?? createSender(clock.wallNow)
 
   const buildWorld = (seed: number) =>
-    createWorld({ seed, customers: options.customers, bankIds, startDay: Math.floor(clock.now() / DAY_MS) - options.days })
+    createWorld({
+      seed,
+      customers: options.customers,
+      bankIds,
+      startDay: Math.floor(clock.now() / DAY_MS) - options.days,
+    })
 
   const buildOutbox = () =>
     createOutbox({
       now: clock.now,
       wallNow: clock.wallNow,
       send,
-      target: (bankId) => (deps.integrationUrl === null ? null : `${deps.integrationUrl.replace(/\/$/, '')}/webhooks/bank/${bankId}`),
-      sign: (bankId, id, wallMs, body) => ({ ...signWebhook(webhookSecrets(credentials, bankId), id, wallMs, body) }),
+      target: (bankId) =>
+        deps.integrationUrl === null
+          ? null
+          : `${deps.integrationUrl.replace(/\/$/, '')}/webhooks/bank/${bankId}`,
+      sign: (bankId, id, wallMs, body) => ({
+        ...signWebhook(webhookSecrets(credentials, bankId), id, wallMs, body),
+      }),
       onAttempt: (delivery, attempt) =>
-        bus.publish('webhook.attempt', attempt.at, { id: delivery.id, type: delivery.type, bankId: delivery.bankId, attempt }),
+        bus.publish('webhook.attempt', attempt.at, {
+          id: delivery.id,
+          type: delivery.type,
+          bankId: delivery.bankId,
+          attempt,
+        }),
     })
 
   const world = buildWorld(options.seed)
@@ -98,6 +115,7 @@ export function createDeps(options: SandboxOptions): Deps {
     state: createState(clock.now()),
     outbox: buildOutbox(),
     integrationUrl: options.integrationUrl ?? null,
+    runningIntegration: null,
     bank: (bankId) => banks.find((bank) => bank.id === bankId),
     reset(seed = deps.seed) {
       deps.seed = seed

@@ -1,11 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { toIso } from '../clock.ts'
+import { attachIntegration } from '../attach.ts'
 import type { Deps } from '../deps.ts'
 import { json, problemResponses } from '../http/openapi.ts'
 import { problems } from '../http/problem.ts'
-import { refuseTargetUrl } from '../http/url-guard.ts'
 import { validationHook } from '../http/validate.ts'
-import { tick } from '../runtime.ts'
 
 // Attaching the integration under test: webhooks and user messages go to its URL, and
 // OAuth redirect_uris must lie under it.
@@ -16,7 +14,8 @@ const attach = createRoute({
   method: 'put',
   path: '/sandbox/integration',
   tags: ['Control: integration'],
-  summary: 'Attach an integration by its base URL (http or https; loopback allowed)',
+  summary:
+    'Attach an integration: its base URL (http or https; loopback allowed), `reference` or `faulty/<name>`',
   request: { body: { content: { 'application/json': { schema: Integration } }, required: true } },
   responses: { 200: json(Integration, 'The attached integration'), ...problemResponses(400) },
 })
@@ -43,17 +42,9 @@ export function integrationRoutes(deps: Deps) {
 
   app.openapi(read, (c) => c.json({ url: deps.integrationUrl }, 200))
 
-  app.openapi(attach, (c) => {
-    const { url } = c.req.valid('json')
-    const refusal = url === null ? null : refuseTargetUrl(url)
-    if (refusal)
-      throw problems.invalidRequest('The integration URL is not allowed.', [
-        { path: 'url', message: refusal },
-      ])
-    deps.integrationUrl = url === null ? null : url.replace(/\/+$/, '')
-    deps.bus.publish('integration.attached', toIso(deps.clock.now()), { url: deps.integrationUrl })
-    tick(deps) // deliveries held while nothing was attached go out now
-    return c.json({ url: deps.integrationUrl }, 200)
+  app.openapi(attach, async (c) => {
+    const url = await attachIntegration(deps, c.req.valid('json').url, new URL(c.req.url).origin)
+    return c.json({ url }, 200)
   })
 
   app.openapi(rotate, (c) => {

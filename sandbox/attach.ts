@@ -1,0 +1,51 @@
+import { builtInIntegration } from '../fixtures/integrations.ts'
+import { startIntegration } from '../fixtures/reference/server.ts'
+import { toIso } from './clock.ts'
+import { publicCredentials } from './credentials.ts'
+import type { Deps } from './deps.ts'
+import { problems } from './http/problem.ts'
+import { refuseTargetUrl } from './http/url-guard.ts'
+import { tick } from './runtime.ts'
+
+// Attaching the integration under test (DESIGN §6, §11): a base URL, or the name of a
+// built-in one (`reference`, `faulty/<name>`), which is started in this process.
+
+export async function attachIntegration(
+  deps: Deps,
+  nameOrUrl: string | null,
+  sandboxUrl: string,
+): Promise<string | null> {
+  let url: string | null = null
+  if (nameOrUrl !== null && /^https?:\/\//i.test(nameOrUrl)) {
+    const refusal = refuseTargetUrl(nameOrUrl)
+    if (refusal)
+      throw problems.invalidRequest('The integration URL is not allowed.', [
+        { path: 'url', message: refusal },
+      ])
+    url = nameOrUrl.replace(/\/+$/, '')
+  }
+  const builtIn = nameOrUrl === null || url !== null ? undefined : builtInIntegration(nameOrUrl)
+  if (nameOrUrl !== null && url === null && !builtIn) {
+    throw problems.invalidRequest('Unknown integration.', [
+      {
+        path: 'url',
+        message: 'An http(s) URL, "reference" or "faulty/<name>" (see bank-sandbox integrations)',
+      },
+    ])
+  }
+  await deps.runningIntegration?.close()
+  deps.runningIntegration = null
+  if (builtIn) {
+    const running = await startIntegration({
+      sandboxUrl,
+      credentials: publicCredentials(deps.credentials),
+      quirks: builtIn.quirks,
+    })
+    deps.runningIntegration = { name: builtIn.name, close: running.close }
+    url = running.url
+  }
+  deps.integrationUrl = url
+  deps.bus.publish('integration.attached', toIso(deps.clock.now()), { url, name: builtIn?.name ?? null })
+  tick(deps) // deliveries held while nothing was attached go out now
+  return url
+}

@@ -1,0 +1,46 @@
+import type { Transaction } from '../world/types.ts'
+
+// Card spending by merchant category, split by where it happened: bought inside the
+// messaging platform, or off it (in store, online) — the split a bank guards (DESIGN §3).
+
+export interface CategorySpend {
+  category: string
+  /** Positive minor units spent inside the platform. */
+  platform: number
+  /** Positive minor units spent in store or online elsewhere. */
+  offPlatform: number
+  count: number
+  /** How many of these charges sit on a fraud alert. */
+  flagged: number
+}
+
+/** Shown one bar each; the rest is folded into "other" so the chart stays legible. */
+export const MAX_CATEGORIES = 9
+
+/** Card charges (refunds, transfers and salary are not spending), biggest category first. */
+export function spendingByCategory(transactions: Iterable<Transaction>, flagged: ReadonlySet<string>): CategorySpend[] {
+  const byCategory = new Map<string, CategorySpend>()
+  for (const txn of transactions) {
+    if (txn.cardId === null || txn.amount >= 0) continue
+    const key = txn.merchant.category
+    const entry = byCategory.get(key) ?? { category: key, platform: 0, offPlatform: 0, count: 0, flagged: 0 }
+    if (txn.channel === 'platform') entry.platform -= txn.amount
+    else entry.offPlatform -= txn.amount
+    entry.count += 1
+    if (flagged.has(txn.id)) entry.flagged += 1
+    byCategory.set(key, entry)
+  }
+  const sorted = [...byCategory.values()].sort((a, b) => total(b) - total(a) || a.category.localeCompare(b.category))
+  if (sorted.length <= MAX_CATEGORIES) return sorted
+  const shown = sorted.slice(0, MAX_CATEGORIES - 1)
+  const other = { category: 'other', platform: 0, offPlatform: 0, count: 0, flagged: 0 }
+  for (const rest of sorted.slice(MAX_CATEGORIES - 1)) {
+    other.platform += rest.platform
+    other.offPlatform += rest.offPlatform
+    other.count += rest.count
+    other.flagged += rest.flagged
+  }
+  return [...shown, other]
+}
+
+export const total = (spend: CategorySpend) => spend.platform + spend.offPlatform
