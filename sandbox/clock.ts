@@ -1,3 +1,5 @@
+import { createIsoFormatter } from './generate/iso.ts'
+
 // The simulation clock. Real-time by default (sim time runs at wall speed from an
 // anchor), or frozen; advancing moves the anchor. The wall clock is injected, so
 // tests and scenarios run on time they control.
@@ -41,6 +43,5 @@ export function createClock(options: { startMs: number; mode: ClockMode; wallNow
   }
 }
 
-export function toIso(ms: number): string {
-  return new Date(ms).toISOString()
-}
+/** ISO 8601 UTC with milliseconds, via the memoizing formatter (the API formats many per answer). */
+export const toIso: (ms: number) => string = createIsoFormatter()

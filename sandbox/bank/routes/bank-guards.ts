@@ -23,14 +23,15 @@ export function journal(deps: Deps): MiddlewareHandler {
       bankId: c.req.param('bankId') ?? null,
       method: c.req.method,
       route: routePath(c),
-      path: new URL(c.req.url).pathname,
+      path: c.req.path,
       consentId: consent?.id ?? null,
       status: c.res.status,
       latencyMs: deps.clock.wallNow() - started,
     }
     const log = deps.state.journal
     log.push(entry)
-    if (log.length > JOURNAL_LIMIT) log.splice(0, log.length - JOURNAL_LIMIT)
+    // Trim in batches: splicing one entry off a full log on every call is O(n) per request.
+    if (log.length > JOURNAL_LIMIT + JOURNAL_LIMIT / 10) log.splice(0, log.length - JOURNAL_LIMIT)
     deps.bus.publish('journal', entry.at, entry)
   }
 }
@@ -47,6 +48,6 @@ export function partnershipGuard(deps: Deps): MiddlewareHandler {
 
 /** During the notice period existing consents are served; only new links are refused. */
 function isNewLink(c: Context): boolean {
-  const path = new URL(c.req.url).pathname
+  const path = c.req.path
   return path.endsWith('/oauth/authorize') || (path.endsWith('/consents') && c.req.method === 'POST')
 }
