@@ -5,16 +5,16 @@ import { createDeps, type Deps } from '../sandbox/deps.ts'
 
 export const TEST_NOW = Date.parse('2026-06-15T12:00:00.000Z')
 
-/** A fresh sandbox on a frozen clock: same inputs, same answers. */
+/** A fresh sandbox on a frozen clock (wall clock too, unless given): same inputs, same answers. */
 export function createTestSandbox(
-  options: { seed?: number; customers?: number; days?: number; now?: number } = {},
+  options: { seed?: number; customers?: number; days?: number; now?: number; wallNow?: () => number } = {},
 ) {
   const now = options.now ?? TEST_NOW
   const deps = createDeps({
     seed: options.seed ?? 42,
     customers: options.customers ?? 200,
     days: options.days ?? 90,
-    clock: createClock({ startMs: now, mode: 'frozen', wallNow: () => now }),
+    clock: createClock({ startMs: now, mode: 'frozen', wallNow: options.wallNow ?? (() => now) }),
   })
   const app = createApp(deps)
   return { deps, app, request: (path: string, init?: RequestInit) => app.request(path, init) }
