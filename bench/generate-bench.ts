@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
-import { benchScript, type ChildGroup, CLI, NODE, waitForExit } from './processes.ts'
+import { benchScript, type ChildGroup, CLI_BUNDLE, NODE, waitForExit } from './processes.ts'
 import { median } from './stats.ts'
 
 // Section 3: `generate` throughput against the raw write speed of the same byte volume,
@@ -54,7 +54,7 @@ export async function benchGenerate(
   options = DEFAULT_GENERATE,
 ): Promise<GenerateFigures> {
   const args = (customers: number) => [
-    CLI,
+    CLI_BUNDLE,
     'generate',
     '--seed',
     String(options.seed),

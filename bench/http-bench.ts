@@ -1,6 +1,6 @@
 import { type Fixtures, recordFixtures } from './fixtures.ts'
 import { DEFAULT_LOAD, type LoadOptions, type LoadResult, load } from './load.ts'
-import { benchScript, type ChildGroup, CLI, NODE, waitForOutput } from './processes.ts'
+import { benchScript, type ChildGroup, CLI_BUNDLE, NODE, waitForOutput } from './processes.ts'
 import { median } from './stats.ts'
 
 // Section 1: the sandbox against a bare node:http server replaying its bytes, each in
@@ -30,7 +30,7 @@ export async function benchHttp(
   options = DEFAULT_LOAD,
 ): Promise<HttpFigures> {
   const sandboxChild = children.start(NODE, [
-    CLI,
+    CLI_BUNDLE,
     'serve',
     '--port',
     '0',

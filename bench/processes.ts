@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url'
 
 export const NODE = process.execPath
 export const CLI = fileURLToPath(new URL('../bin/bank-sandbox.js', import.meta.url))
+/** What `npm start` runs: the CLI bundled by `npm run build` (no TypeScript loader at start). */
+export const CLI_BUNDLE = fileURLToPath(new URL('../dist/bank-sandbox.mjs', import.meta.url))
 
 /** `node --import tsx <bench file>`: the helper children are TypeScript like the rest. */
 export function benchScript(name: string): string[] {

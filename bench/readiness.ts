@@ -1,7 +1,7 @@
 import { get } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { type ChildGroup, CLI, freePort, NODE } from './processes.ts'
+import { type ChildGroup, CLI_BUNDLE, freePort, NODE } from './processes.ts'
 import { median } from './stats.ts'
 
 // Section 2: how long `serve` keeps a developer (or a CI job) waiting. The clock runs
@@ -17,13 +17,13 @@ const BARE_SERVER = `require('node:http').createServer((q, s) => s.end('ok')).li
 export interface ReadinessFigures {
   sandboxMs: number
   bareMs: number
-  /** The very first sandbox spawn, left out of the median: it may pay tsx's cold compile cache. */
+  /** The very first sandbox spawn, left out of the median: it may pay a cold file-system cache. */
   firstSandboxMs: number
   runs: number
 }
 
 export async function benchReadiness(children: ChildGroup, runs = 5): Promise<ReadinessFigures> {
-  const sandbox = (port: number) => [CLI, 'serve', '--port', String(port), '--host', '127.0.0.1']
+  const sandbox = (port: number) => [CLI_BUNDLE, 'serve', '--port', String(port), '--host', '127.0.0.1']
   const bare = (port: number) => ['-e', BARE_SERVER, String(port)]
   const firstSandboxMs = await timeToFirst200(children, sandbox)
   const sandboxTimes: number[] = []
