@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url'
 // early return or Ctrl-C never leaves a server listening behind the bench.
 
 export const NODE = process.execPath
-export const CLI = fileURLToPath(new URL('../bin/bank-sandbox.js', import.meta.url))
 /** What `npm start` runs: the CLI bundled by `npm run build` (no TypeScript loader at start). */
 export const CLI_BUNDLE = fileURLToPath(new URL('../dist/bank-sandbox.mjs', import.meta.url))
 

@@ -16,6 +16,7 @@ import { scenarioRoutes } from './control/scenarios.ts'
 import { transactionRoutes } from './control/transactions.ts'
 import { worldRoutes } from './control/world.ts'
 import type { Deps } from './deps.ts'
+import { demoRoutes } from './demo/routes.ts'
 import { docsRoutes } from './http/docs.ts'
 import { notFound, onError } from './http/errors.ts'
 import { limitBody, requireAdminKey } from './http/guards.ts'
@@ -62,6 +63,7 @@ export function createApp(deps: Deps) {
   app.route('/', sendApiRoutes(deps))
   app.route('/', platformControlRoutes(deps))
   app.route('/', docsRoutes())
+  app.route('/', demoRoutes(deps))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' })
   app.get('/openapi.json', (c) => c.json(openApiDocument(app)))

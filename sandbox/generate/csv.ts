@@ -14,6 +14,7 @@
 //   accountId, accountType, cardId (empty for non-card items), customerId, bankId,
 //   platformUserId, personIndex, archetype
 //   seed            the world's seed, so every file records where it came from
+import { decimal } from './decimal.ts'
 import type { Encoder, EncoderContext, ExportMeta } from './encoder.ts'
 
 const COLUMNS = [
@@ -63,7 +64,7 @@ export function csvEncoder({ nowMs, iso }: EncoderContext): Encoder {
             for (const t of day) {
               text += `${csvField(t.id)},${iso(t.bookedAtMs)},${iso(t.postedAtMs)},${
                 t.postedAtMs > nowMs ? 'pending' : 'posted'
-              },${t.amount},USD,${t.channel},${csvField(t.merchant.name)},${t.merchant.mcc},${t.merchant.category},${csvField(
+              },${decimal(t.amount)},USD,${t.channel},${csvField(t.merchant.name)},${t.merchant.mcc},${t.merchant.category},${csvField(
                 t.description,
               )},${csvField(t.city)},${t.fraud ?? ''},${csvField(t.accountId)},${owner}${t.cardId === null ? '' : csvField(t.cardId)},${tail}`
             }

@@ -2,6 +2,7 @@
 // Cards are exported without their number: the export is a dataset for building
 // integrations, and a PAN has no place in one (DESIGN §3). The fraud label is in.
 import type { Account, Card, Customer, Merchant, Person, Transaction } from '../world/types.ts'
+import { decimal } from './decimal.ts'
 
 export interface ExportMeta {
   generator: 'bank-sandbox'
@@ -107,7 +108,7 @@ export function createTransactionJson({ nowMs, iso, bankIds }: EncoderContext) {
       t.postedAtMs > nowMs
         ? ',"currency":"USD"},"status":"pending","bookedAt":"'
         : ',"currency":"USD"},"status":"posted","bookedAt":"'
-    return `{${prefix}"id":"${raw(t.id)}${owner}${t.amount}${status}${iso(t.bookedAtMs)}","postedAt":"${iso(
+    return `{${prefix}"id":"${raw(t.id)}${owner}${decimal(t.amount)}${status}${iso(t.bookedAtMs)}","postedAt":"${iso(
       t.postedAtMs,
     )}"${merchantJson(t.merchant)}${t.channel}","description":${q(t.description)},"city":${q(t.city)}${fraudOf(t.fraud)}`
   }
