@@ -31,13 +31,19 @@ export interface AuthorizeRequest {
 /** Validates the client and redirect_uri; throws a problem when the user must not be sent back. */
 export function parseAuthorize(deps: Deps, bank: Bank, raw: Record<string, string>): AuthorizeRequest {
   const parsed = AuthorizeQuery.safeParse(raw)
-  if (!parsed.success) throw problems.invalidRequest('The authorization request is not valid.', fieldErrors(parsed.error))
+  if (!parsed.success)
+    throw problems.invalidRequest('The authorization request is not valid.', fieldErrors(parsed.error))
   const query = parsed.data
   if (query.client_id !== deps.credentials.clientId) {
-    throw problems.invalidRequest('Unknown client_id.', [{ path: 'client_id', message: 'Not a registered client' }])
+    throw problems.invalidRequest('Unknown client_id.', [
+      { path: 'client_id', message: 'Not a registered client' },
+    ])
   }
   const refusal = refuseTargetUrl(query.redirect_uri) ?? outsideIntegration(deps, query.redirect_uri)
-  if (refusal) throw problems.invalidRequest('redirect_uri is not allowed.', [{ path: 'redirect_uri', message: refusal }])
+  if (refusal)
+    throw problems.invalidRequest('redirect_uri is not allowed.', [
+      { path: 'redirect_uri', message: refusal },
+    ])
   const scopes = query.scope.split(' ').filter((s): s is Scope => (SCOPES as readonly string[]).includes(s))
   return { bank, redirectUri: query.redirect_uri, state: query.state, scopes, purpose: query.purpose }
 }
@@ -45,7 +51,9 @@ export function parseAuthorize(deps: Deps, bank: Bank, raw: Record<string, strin
 function outsideIntegration(deps: Deps, redirectUri: string): string | null {
   const base = deps.integrationUrl
   if (base === null) return null
-  return redirectUri.startsWith(base.endsWith('/') ? base : `${base}/`) ? null : 'Must lie under the integration URL'
+  return redirectUri.startsWith(base.endsWith('/') ? base : `${base}/`)
+    ? null
+    : 'Must lie under the integration URL'
 }
 
 /**
@@ -61,12 +69,16 @@ export function decide(deps: Deps, request: AuthorizeRequest, customerId: string
     return target.toString()
   }
   if (customerId === null) return fail('access_denied', 'The customer declined.')
-  if (!deps.world.customer(request.bank.id, customerId)) return fail('access_denied', 'No such customer at this bank.')
+  if (!deps.world.customer(request.bank.id, customerId))
+    return fail('access_denied', 'No such customer at this bank.')
   if (grantedScopes(request.bank, request.scopes).length === 0) {
     return fail('invalid_scope', `${request.bank.name} grants none of the requested scopes.`)
   }
   try {
-    const consent = grantConsent(deps, request.bank, customerId, { scopes: request.scopes, purpose: request.purpose })
+    const consent = grantConsent(deps, request.bank, customerId, {
+      scopes: request.scopes,
+      purpose: request.purpose,
+    })
     target.searchParams.set('code', issueCode(deps, consent.id, request.redirectUri))
     return target.toString()
   } catch (error) {

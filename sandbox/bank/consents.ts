@@ -29,7 +29,12 @@ export function checkPurpose(purpose: string): Purpose {
 }
 
 /** The customer approves: a consent for the intersection of the asked scopes and the bank's policy. */
-export function grantConsent(deps: Deps, bank: Bank, customerId: string, request: ConsentRequest): ConsentRecord {
+export function grantConsent(
+  deps: Deps,
+  bank: Bank,
+  customerId: string,
+  request: ConsentRequest,
+): ConsentRecord {
   const purpose = checkPurpose(request.purpose)
   const scopes = grantedScopes(bank, request.scopes)
   if (scopes.length === 0) {
@@ -71,14 +76,28 @@ export function consentStatus(record: ConsentRecord, nowMs: number): Consent['st
  * kept on purpose: every call checks the consent, so they answer consent_revoked
  * (not a vaguer invalid_token) from the very next call on.
  */
-export function revokeConsent(deps: Deps, record: ConsentRecord, by: RevokedBy, options = { notify: true }): void {
+export function revokeConsent(
+  deps: Deps,
+  record: ConsentRecord,
+  by: RevokedBy,
+  options = { notify: true },
+): void {
   if (record.revokedAtMs !== null) return
   const now = deps.clock.now()
   record.revokedAtMs = now
   record.revokedBy = by
-  deps.bus.publish('consent.revoked', toIso(now), { consentId: record.id, bankId: record.bankId, revokedBy: by })
+  deps.bus.publish('consent.revoked', toIso(now), {
+    consentId: record.id,
+    bankId: record.bankId,
+    revokedBy: by,
+  })
   if (options.notify) {
-    notify(deps, record.bankId, record.id, consentEvent('consent.revoked', record, presentConsent(record, now), now))
+    notify(
+      deps,
+      record.bankId,
+      record.id,
+      consentEvent('consent.revoked', record, presentConsent(record, now), now),
+    )
   }
 }
 

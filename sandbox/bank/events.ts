@@ -58,8 +58,17 @@ export function cardStatusEvent(consent: ConsentRecord, card: Card, nowMs: numbe
   return { type: 'card.status.changed', timestamp: toIso(nowMs), data: { ...scoped(consent), card } }
 }
 
-export function transactionsAvailableEvent(consent: ConsentRecord, accountId: string, count: number, nowMs: number): BankEvent {
-  return { type: 'transactions.available', timestamp: toIso(nowMs), data: { ...scoped(consent), accountId, count } }
+export function transactionsAvailableEvent(
+  consent: ConsentRecord,
+  accountId: string,
+  count: number,
+  nowMs: number,
+): BankEvent {
+  return {
+    type: 'transactions.available',
+    timestamp: toIso(nowMs),
+    data: { ...scoped(consent), accountId, count },
+  }
 }
 
 export function partnershipEvent(

@@ -17,19 +17,34 @@ export function runConsentLifecycle(deps: Deps): void {
     const status = consentStatus(consent, now)
     if (!consent.notified.expiring && now >= consent.expiresAtMs - EXPIRY_NOTICE_MS && status === 'active') {
       consent.notified.expiring = true
-      notify(deps, consent.bankId, consent.id, consentEvent('consent.expiring', consent, presentConsent(consent, now), now))
+      notify(
+        deps,
+        consent.bankId,
+        consent.id,
+        consentEvent('consent.expiring', consent, presentConsent(consent, now), now),
+      )
     }
     if (!consent.notified.expired && status === 'expired') {
       consent.notified.expired = true
       // An expired consent skips straight past "expiring" if the clock jumped over the notice.
       consent.notified.expiring = true
-      notify(deps, consent.bankId, consent.id, consentEvent('consent.expired', consent, presentConsent(consent, now), now))
+      notify(
+        deps,
+        consent.bankId,
+        consent.id,
+        consentEvent('consent.expired', consent, presentConsent(consent, now), now),
+      )
     }
   }
 }
 
 /** The bank withdraws: `terminating` refuses new links now; `terminated` ends everything. */
-export function withdraw(deps: Deps, bankId: string, status: 'terminating' | 'terminated', effectiveAtMs: number): void {
+export function withdraw(
+  deps: Deps,
+  bankId: string,
+  status: 'terminating' | 'terminated',
+  effectiveAtMs: number,
+): void {
   const now = deps.clock.now()
   if (status === 'terminated' || effectiveAtMs <= now) {
     terminate(deps, bankId, Math.min(effectiveAtMs, now))
@@ -43,7 +58,11 @@ export function withdraw(deps: Deps, bankId: string, status: 'terminating' | 'te
 export function runPartnerships(deps: Deps): void {
   const now = deps.clock.now()
   for (const [bankId, partnership] of deps.state.partnerships) {
-    if (partnership.status === 'terminating' && partnership.effectiveAtMs !== null && now >= partnership.effectiveAtMs) {
+    if (
+      partnership.status === 'terminating' &&
+      partnership.effectiveAtMs !== null &&
+      now >= partnership.effectiveAtMs
+    ) {
       terminate(deps, bankId, partnership.effectiveAtMs)
     }
   }
@@ -57,6 +76,10 @@ function terminate(deps: Deps, bankId: string, effectiveAtMs: number): void {
   for (const consent of deps.state.consents.values()) {
     if (consent.bankId === bankId) revokeConsent(deps, consent, 'bank', { notify: false })
   }
-  deps.bus.publish('partnership.changed', new Date(now).toISOString(), { bankId, status: 'terminated', effectiveAtMs })
+  deps.bus.publish('partnership.changed', new Date(now).toISOString(), {
+    bankId,
+    status: 'terminated',
+    effectiveAtMs,
+  })
   notify(deps, bankId, `partnership:${bankId}`, partnershipEvent('terminated', bankId, effectiveAtMs, now))
 }

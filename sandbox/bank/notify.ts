@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.ts'
 import type { ConsentRecord } from '../store/state.ts'
-import type { BankEvent } from './events.ts'
 import { consentStatus } from './consents.ts'
+import type { BankEvent } from './events.ts'
 import type { Scope } from './policy.ts'
 
 /**
@@ -20,7 +20,12 @@ export function notify(deps: Deps, bankId: string, orderKey: string, event: Bank
 }
 
 /** Active consents of one customer at a bank that hold any of the scopes: who may hear about it. */
-export function consentsFor(deps: Deps, bankId: string, customerId: string, ...anyOf: Scope[]): ConsentRecord[] {
+export function consentsFor(
+  deps: Deps,
+  bankId: string,
+  customerId: string,
+  ...anyOf: Scope[]
+): ConsentRecord[] {
   const now = deps.clock.now()
   return [...deps.state.consents.values()].filter(
     (consent) =>

@@ -1,7 +1,13 @@
 // Each bank's data policy is data, not a code path: the scopes it will ever grant.
 // A consent gets the intersection of what was asked and what the bank allows (DESIGN §12).
 
-export const SCOPES = ['accounts:read', 'balances:read', 'transactions:read', 'transactions.all:read', 'alerts'] as const
+export const SCOPES = [
+  'accounts:read',
+  'balances:read',
+  'transactions:read',
+  'transactions.all:read',
+  'alerts',
+] as const
 export type Scope = (typeof SCOPES)[number]
 
 export const PURPOSES = ['account_servicing', 'fraud_prevention', 'customer_support'] as const

@@ -10,7 +10,13 @@ export function money(amount: number): Money {
 }
 
 export function presentAccount(account: internal.Account): Account {
-  return { id: account.id, type: account.type, name: account.name, mask: account.mask, currency: account.currency }
+  return {
+    id: account.id,
+    type: account.type,
+    name: account.name,
+    mask: account.mask,
+    currency: account.currency,
+  }
 }
 
 export function presentCard(card: internal.Card, status: Card['status']): Card {
@@ -37,4 +43,18 @@ export function presentTransaction(txn: internal.Transaction, nowMs: number): Tr
     channel: txn.channel,
     description: txn.description,
   }
+}
+
+// Serialised transactions, per transaction object and status: a transaction never changes
+// once booked except from pending to posted, and JSON.stringify of a 50-item page is most
+// of that route's cost. Keyed weakly, so the cache lives exactly as long as the world's
+// own memo of the day holds the transaction.
+const serialised = new WeakMap<internal.Transaction, { pending?: string; posted?: string }>()
+
+/** The JSON text of presentTransaction(txn, nowMs), memoised. */
+export function transactionJson(txn: internal.Transaction, nowMs: number): string {
+  const status = txn.postedAtMs > nowMs ? 'pending' : 'posted'
+  let entry = serialised.get(txn)
+  if (!entry) serialised.set(txn, (entry = {}))
+  return (entry[status] ??= JSON.stringify(presentTransaction(txn, nowMs)))
 }

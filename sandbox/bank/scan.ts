@@ -10,10 +10,20 @@ import { canReadTransactions, seesOffPlatform } from './policy.ts'
 // bank's observers (the fraud engine) and announced to integrations that may read them.
 // Only customers with a consent are scanned: a lazy world of millions stays lazy.
 
-export type TransactionObserver = (deps: Deps, customer: Customer, account: Account, fresh: readonly Transaction[]) => void
+export type TransactionObserver = (
+  deps: Deps,
+  customer: Customer,
+  account: Account,
+  fresh: readonly Transaction[],
+) => void
 
 /** Everything booked in (fromMs, toMs] for every linked customer, oldest first. */
-export function scanNewTransactions(deps: Deps, fromMs: number, toMs: number, observers: readonly TransactionObserver[]): void {
+export function scanNewTransactions(
+  deps: Deps,
+  fromMs: number,
+  toMs: number,
+  observers: readonly TransactionObserver[],
+): void {
   if (toMs <= fromMs) return
   const linked = new Map<string, Customer>()
   for (const consent of deps.state.consents.values()) {
@@ -49,9 +59,16 @@ export const announceTransactions: TransactionObserver = (deps, customer, accoun
   const now = deps.clock.now()
   for (const consent of consentsFor(deps, customer.bankId, customer.id)) {
     if (!canReadTransactions(consent.scopes)) continue
-    const visible = seesOffPlatform(consent.scopes) ? fresh : fresh.filter((txn) => txn.channel === 'platform')
+    const visible = seesOffPlatform(consent.scopes)
+      ? fresh
+      : fresh.filter((txn) => txn.channel === 'platform')
     if (visible.length > 0) {
-      notify(deps, consent.bankId, consent.id, transactionsAvailableEvent(consent, account.id, visible.length, now))
+      notify(
+        deps,
+        consent.bankId,
+        consent.id,
+        transactionsAvailableEvent(consent, account.id, visible.length, now),
+      )
     }
   }
 }

@@ -5,13 +5,18 @@ import { PURPOSES, SCOPES } from './policy.ts'
 
 export const Money = z
   .object({
-    amount: z.number().int().openapi({ description: 'Integer minor units (cents); a debit is negative', example: -1250 }),
+    amount: z
+      .number()
+      .int()
+      .openapi({ description: 'Integer minor units (cents); a debit is negative', example: -1250 }),
     currency: z.literal('USD'),
   })
   .openapi('Money')
 export type Money = z.infer<typeof Money>
 
-const Timestamp = z.string().openapi({ description: 'ISO 8601 UTC with milliseconds', example: '2026-11-20T12:00:00.000Z' })
+const Timestamp = z
+  .string()
+  .openapi({ description: 'ISO 8601 UTC with milliseconds', example: '2026-11-20T12:00:00.000Z' })
 
 export const Account = z
   .object({

@@ -32,7 +32,11 @@ function mintTokens(deps: Deps, consent: ConsentRecord): TokenResponse {
   const access = deps.ids.secret('at')
   const refresh = deps.ids.secret('rt')
   const now = deps.clock.now()
-  deps.state.tokens.set(access, { consentId: consent.id, kind: 'access', expiresAtMs: now + ACCESS_TOKEN_LIFETIME_MS })
+  deps.state.tokens.set(access, {
+    consentId: consent.id,
+    kind: 'access',
+    expiresAtMs: now + ACCESS_TOKEN_LIFETIME_MS,
+  })
   deps.state.tokens.set(refresh, { consentId: consent.id, kind: 'refresh', expiresAtMs: null })
   return {
     access_token: access,
@@ -52,7 +56,12 @@ function usableConsent(deps: Deps, bankId: string, consentId: string): ConsentRe
   return consent
 }
 
-export function exchangeCode(deps: Deps, bankId: string, code: string, redirectUri: string | undefined): TokenResponse {
+export function exchangeCode(
+  deps: Deps,
+  bankId: string,
+  code: string,
+  redirectUri: string | undefined,
+): TokenResponse {
   const entry = deps.state.codes.get(code)
   // Single use: the code is gone whether or not the exchange succeeds.
   deps.state.codes.delete(code)
@@ -60,7 +69,10 @@ export function exchangeCode(deps: Deps, bankId: string, code: string, redirectU
     throw new OAuthError('invalid_grant', 'The authorization code is unknown, used or expired.')
   }
   if (entry.redirectUri !== null && entry.redirectUri !== redirectUri) {
-    throw new OAuthError('invalid_grant', 'redirect_uri must repeat the one of the authorization request exactly.')
+    throw new OAuthError(
+      'invalid_grant',
+      'redirect_uri must repeat the one of the authorization request exactly.',
+    )
   }
   return mintTokens(deps, usableConsent(deps, bankId, entry.consentId))
 }

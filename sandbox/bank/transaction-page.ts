@@ -18,7 +18,12 @@ export interface PageQuery {
   after: { bookedAtMs: number; id: string } | null
 }
 
-const CursorData = z.object({ f: z.number().int(), t: z.number().int(), b: z.number().int(), i: z.string().max(100) })
+const CursorData = z.object({
+  f: z.number().int(),
+  t: z.number().int(),
+  b: z.number().int(),
+  i: z.string().max(100),
+})
 
 export function encodeCursor(query: PageQuery, last: Transaction): string {
   const data = { f: query.fromDay, t: query.toDay, b: last.bookedAtMs, i: last.id }

@@ -39,7 +39,11 @@ export interface Activity {
   flaggedTransactionIds: string[]
 }
 
-export function customerActivity(deps: Deps, customer: internal.Customer, feedSize = DEFAULT_FEED_SIZE): Activity {
+export function customerActivity(
+  deps: Deps,
+  customer: internal.Customer,
+  feedSize = DEFAULT_FEED_SIZE,
+): Activity {
   const now = deps.clock.now()
   const alerts = alertsOf(deps, customer.bankId, customer.id)
   const flagged = new Set(alerts.flatMap((alert) => alert.transactionIds))
@@ -86,11 +90,18 @@ function accountView(deps: Deps, account: internal.Account, now: number): Accoun
 }
 
 /** Every transaction of the customer's accounts booked from `fromDay` up to `nowMs`, newest first. */
-function bookedBetween(deps: Deps, customer: internal.Customer, fromDay: number, toDay: number, nowMs: number) {
+function bookedBetween(
+  deps: Deps,
+  customer: internal.Customer,
+  fromDay: number,
+  toDay: number,
+  nowMs: number,
+) {
   const found: internal.Transaction[] = []
   for (const account of customer.accounts) {
     for (let day = fromDay; day <= toDay; day++) {
-      for (const txn of deps.book.transactionsOnDay(account, day)) if (txn.bookedAtMs <= nowMs) found.push(txn)
+      for (const txn of deps.book.transactionsOnDay(account, day))
+        if (txn.bookedAtMs <= nowMs) found.push(txn)
     }
   }
   return found.sort((a, b) => b.bookedAtMs - a.bookedAtMs || (a.id < b.id ? 1 : -1))

@@ -47,7 +47,8 @@ export interface ChatView {
 export function chatOf(deps: Deps, userId: string): ChatView {
   const records = platformRecords(deps.state)
   const delivery = new Map<string, string>()
-  for (const record of records.deliveries.values()) if (record.userId === userId) delivery.set(record.mid, record.status)
+  for (const record of records.deliveries.values())
+    if (record.userId === userId) delivery.set(record.mid, record.status)
   return { lines: deps.state.chats.get(userId) ?? [], delivery, links: records.links.get(userId) ?? [] }
 }
 

@@ -53,7 +53,16 @@ export function createScenarioLog(bus: Bus, kept = KEPT_RUNS): ScenarioLog {
       const started = Started.safeParse(data)
       if (!started.success) return
       const { runId, name, title } = started.data
-      runs.unshift({ runId, name, title: title ?? name, status: 'running', error: null, startedAt: at, verdicts: [], userIds: [] })
+      runs.unshift({
+        runId,
+        name,
+        title: title ?? name,
+        status: 'running',
+        error: null,
+        startedAt: at,
+        verdicts: [],
+        userIds: [],
+      })
       runs.splice(kept)
     } else if (kind === 'scenario.expectation') {
       const verdict = Expectation.safeParse(data)
@@ -71,7 +80,11 @@ export function createScenarioLog(bus: Bus, kept = KEPT_RUNS): ScenarioLog {
       const message = Message.safeParse(data)
       if (!message.success) return
       for (const run of runs) {
-        if (run.status === 'running' && run.userIds.length < MAX_PEOPLE && !run.userIds.includes(message.data.userId)) {
+        if (
+          run.status === 'running' &&
+          run.userIds.length < MAX_PEOPLE &&
+          !run.userIds.includes(message.data.userId)
+        ) {
           run.userIds.push(message.data.userId)
         }
       }

@@ -19,7 +19,8 @@ export interface Selection {
 export function resolveSelection(deps: Deps, bankId?: string, customerId?: string): Selection {
   const bank = bankId === undefined ? (deps.bank('harbor') ?? deps.banks[0]) : deps.bank(bankId)
   if (!bank) throw problems.notFound('No such bank.')
-  const customer = customerId === undefined ? defaultCustomer(deps, bank.id) : deps.world.customer(bank.id, customerId)
+  const customer =
+    customerId === undefined ? defaultCustomer(deps, bank.id) : deps.world.customer(bank.id, customerId)
   if (!customer) throw problems.notFound('No such customer at this bank.')
   return { bank, customer }
 }
@@ -30,7 +31,12 @@ export function linkedCustomers(deps: Deps, bankId: string, limit = PICKER_LINKE
   const found = new Map<string, Customer>()
   for (const consent of deps.state.consents.values()) {
     if (found.size >= limit) break
-    if (consent.bankId !== bankId || found.has(consent.customerId) || consentStatus(consent, now) !== 'active') continue
+    if (
+      consent.bankId !== bankId ||
+      found.has(consent.customerId) ||
+      consentStatus(consent, now) !== 'active'
+    )
+      continue
     const customer = deps.world.customer(bankId, consent.customerId)
     if (customer) found.set(customer.id, customer)
   }
@@ -45,7 +51,9 @@ export function defaultCustomer(deps: Deps, bankId: string): Customer | undefine
 export function pickerChoices(deps: Deps, bankId: string): { linked: Customer[]; others: Customer[] } {
   const linked = linkedCustomers(deps, bankId)
   const seen = new Set(linked.map((customer) => customer.id))
-  const others = deps.world.listCustomers(bankId, 0, PICKER_FIRST).customers.filter((customer) => !seen.has(customer.id))
+  const others = deps.world
+    .listCustomers(bankId, 0, PICKER_FIRST)
+    .customers.filter((customer) => !seen.has(customer.id))
   return { linked, others }
 }
 

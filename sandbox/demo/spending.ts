@@ -15,10 +15,13 @@ export interface CategorySpend {
 }
 
 /** Shown one bar each; the rest is folded into "other" so the chart stays legible. */
-export const MAX_CATEGORIES = 9
+export const MAX_CATEGORIES = 10
 
 /** Card charges (refunds, transfers and salary are not spending), biggest category first. */
-export function spendingByCategory(transactions: Iterable<Transaction>, flagged: ReadonlySet<string>): CategorySpend[] {
+export function spendingByCategory(
+  transactions: Iterable<Transaction>,
+  flagged: ReadonlySet<string>,
+): CategorySpend[] {
   const byCategory = new Map<string, CategorySpend>()
   for (const txn of transactions) {
     if (txn.cardId === null || txn.amount >= 0) continue
@@ -30,17 +33,24 @@ export function spendingByCategory(transactions: Iterable<Transaction>, flagged:
     if (flagged.has(txn.id)) entry.flagged += 1
     byCategory.set(key, entry)
   }
-  const sorted = [...byCategory.values()].sort((a, b) => total(b) - total(a) || a.category.localeCompare(b.category))
+  const sorted = [...byCategory.values()].sort(
+    (a, b) => total(b) - total(a) || a.category.localeCompare(b.category),
+  )
   if (sorted.length <= MAX_CATEGORIES) return sorted
-  const shown = sorted.slice(0, MAX_CATEGORIES - 1)
+  // Flagged categories always keep their own bar: a fraud burst is often tiny money.
+  const room = MAX_CATEGORIES - 1
+  const flaggedOnes = sorted.filter((spend) => spend.flagged > 0).slice(0, room)
+  const biggest = sorted.filter((spend) => spend.flagged === 0).slice(0, room - flaggedOnes.length)
+  const shown = new Set([...biggest, ...flaggedOnes])
   const other = { category: 'other', platform: 0, offPlatform: 0, count: 0, flagged: 0 }
-  for (const rest of sorted.slice(MAX_CATEGORIES - 1)) {
+  for (const rest of sorted) {
+    if (shown.has(rest)) continue
     other.platform += rest.platform
     other.offPlatform += rest.offPlatform
     other.count += rest.count
     other.flagged += rest.flagged
   }
-  return [...shown, other]
+  return [...sorted.filter((spend) => shown.has(spend)), other]
 }
 
 export const total = (spend: CategorySpend) => spend.platform + spend.offPlatform

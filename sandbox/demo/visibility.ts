@@ -8,14 +8,25 @@ export interface PolicyView {
   bankId: string
   name: string
   summary: string
-  may: { accounts: boolean; balances: boolean; platformSpending: boolean; offPlatformSpending: boolean; alerts: boolean }
+  may: {
+    accounts: boolean
+    balances: boolean
+    platformSpending: boolean
+    offPlatformSpending: boolean
+    alerts: boolean
+  }
   /** Of this person's transactions in the window, how many the policy lets through. */
   visible: number
   total: number
 }
 
 export function policyView(bank: Bank, channels: { platform: number; offPlatform: number }): PolicyView {
-  return { bankId: bank.id, name: bank.name, summary: bank.policy.summary, ...mayShare(bank.policy.scopes, channels) }
+  return {
+    bankId: bank.id,
+    name: bank.name,
+    summary: bank.policy.summary,
+    ...mayShare(bank.policy.scopes, channels),
+  }
 }
 
 /** The same test applies to a consent's granted scopes: what this link lets through. */
@@ -30,7 +41,11 @@ export function mayShare(scopes: readonly Scope[], channels: { platform: number;
       offPlatformSpending,
       alerts: scopes.includes('alerts'),
     },
-    visible: offPlatformSpending ? channels.platform + channels.offPlatform : platformSpending ? channels.platform : 0,
+    visible: offPlatformSpending
+      ? channels.platform + channels.offPlatform
+      : platformSpending
+        ? channels.platform
+        : 0,
     total: channels.platform + channels.offPlatform,
   }
 }

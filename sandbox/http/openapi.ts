@@ -1,4 +1,5 @@
 import type { z } from '@hono/zod-openapi'
+import type { TypedResponse } from 'hono'
 import { Problem } from '../bank/schemas.ts'
 
 // Small helpers so route definitions stay short and every documented error is problem+json.
@@ -8,12 +9,26 @@ export function json<T extends z.ZodType>(schema: T, description: string) {
 }
 
 export function problemResponses(...statuses: number[]) {
-  const responses: Record<number, { content: { 'application/problem+json': { schema: typeof Problem } }; description: string }> =
-    {}
+  const responses: Record<
+    number,
+    { content: { 'application/problem+json': { schema: typeof Problem } }; description: string }
+  > = {}
   for (const status of statuses) {
-    responses[status] = { content: { 'application/problem+json': { schema: Problem } }, description: 'Problem (RFC 9457)' }
+    responses[status] = {
+      content: { 'application/problem+json': { schema: Problem } },
+      description: 'Problem (RFC 9457)',
+    }
   }
   return responses
 }
 
 export const bearerSecurity = [{ bearerAuth: [] }]
+
+/**
+ * A JSON body serialised ahead of time (from memoised fragments), typed as the schema it
+ * was built from so the route keeps its OpenAPI typing.
+ */
+export function jsonText<T>(body: string): Response & TypedResponse<T, 200, 'json'> {
+  const res = new Response(body, { status: 200, headers: { 'Content-Type': 'application/json' } })
+  return res as Response & TypedResponse<T, 200, 'json'>
+}

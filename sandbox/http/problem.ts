@@ -57,7 +57,11 @@ export class Problem extends Error {
   readonly errors: FieldError[] | undefined
   readonly headers: Record<string, string>
 
-  constructor(code: ProblemCode, detail: string, extra: { errors?: FieldError[]; headers?: Record<string, string> } = {}) {
+  constructor(
+    code: ProblemCode,
+    detail: string,
+    extra: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+  ) {
     super(detail)
     this.code = code
     this.status = catalogue[code].status
@@ -91,7 +95,10 @@ export const problems = {
   consentRevoked: () => new Problem('consent_revoked', 'Ask the customer to link the bank again.'),
   consentExpired: () => new Problem('consent_expired', 'Ask the customer to renew the link to the bank.'),
   insufficientScope: (scope: string) =>
-    new Problem('insufficient_scope', `This call needs the ${scope} scope, which the consent does not grant.`),
+    new Problem(
+      'insufficient_scope',
+      `This call needs the ${scope} scope, which the consent does not grant.`,
+    ),
   partnershipTerminated: (bankId: string) =>
     new Problem('partnership_terminated', `The bank ${bankId} no longer works with this platform.`),
   purposeNotPermitted: () =>

@@ -14,7 +14,12 @@ const BAR_START = 140
 const BAR_MAX = 250
 const FLAG_X = 470
 
-export const CHART_COLOURS = { platform: '#0969da', offPlatform: '#9a6700', flagged: '#cf222e', text: '#1f2328' }
+export const CHART_COLOURS = {
+  platform: '#0969da',
+  offPlatform: '#9a6700',
+  flagged: '#cf222e',
+  text: '#1f2328',
+}
 
 export function SpendingChart({ spending }: { spending: Activity['spending'] }) {
   const rows = spending.categories
@@ -59,9 +64,17 @@ function ChartRow({ row, y, largest }: { row: CategorySpend; y: number; largest:
       <text x={LABEL_END} y={middle} text-anchor="end" dominant-baseline="middle" fill={CHART_COLOURS.text}>
         {label}
       </text>
-      {platformWidth > 0 && <rect x={BAR_START} y={y + 5} width={platformWidth} height={ROW - 10} fill={CHART_COLOURS.platform} />}
+      {platformWidth > 0 && (
+        <rect x={BAR_START} y={y + 5} width={platformWidth} height={ROW - 10} fill={CHART_COLOURS.platform} />
+      )}
       {offWidth > 0 && (
-        <rect x={BAR_START + platformWidth} y={y + 5} width={offWidth} height={ROW - 10} fill={CHART_COLOURS.offPlatform} />
+        <rect
+          x={BAR_START + platformWidth}
+          y={y + 5}
+          width={offWidth}
+          height={ROW - 10}
+          fill={CHART_COLOURS.offPlatform}
+        />
       )}
       <text x={barEnd + 6} y={middle} dominant-baseline="middle" fill={CHART_COLOURS.text}>
         {roundDollars(total(row))}
@@ -69,7 +82,13 @@ function ChartRow({ row, y, largest }: { row: CategorySpend; y: number; largest:
       {row.flagged > 0 && (
         <g class="flag">
           <path d={`M ${FLAG_X} ${middle - 6} l 6 6 l -6 6 l -6 -6 z`} fill={CHART_COLOURS.flagged} />
-          <text x={FLAG_X + 10} y={middle} dominant-baseline="middle" fill={CHART_COLOURS.flagged} font-weight="600">
+          <text
+            x={FLAG_X + 10}
+            y={middle}
+            dominant-baseline="middle"
+            fill={CHART_COLOURS.flagged}
+            font-weight="600"
+          >
             {row.flagged} flagged
           </text>
         </g>

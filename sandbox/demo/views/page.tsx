@@ -1,0 +1,161 @@
+import type { Child } from 'hono/jsx'
+import type { Bank } from '../../bank/policy.ts'
+import { DAY_MS } from '../../world/types.ts'
+import type { Panel } from '../panels.tsx'
+
+// The page shell: header with pickers and the clock, then the panels. Every panel is
+// rendered here once, so the page tells its story before any script runs; the client
+// script (dashboard.js) then keeps them live.
+
+export interface PageProps {
+  banks: readonly Bank[]
+  bankId: string
+  customerId: string
+  userId: string
+  seed: number
+  panels: Record<Panel, Child>
+}
+
+export function Page({ banks, bankId, customerId, userId, seed, panels }: PageProps) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>Bank Sandbox — live demo (fake data)</title>
+        <link rel="icon" href="data:," />
+        <link rel="stylesheet" href="/demo/assets/dashboard.css" />
+        <script type="module" src="/demo/assets/dashboard.js" />
+      </head>
+      <body data-bank-id={bankId} data-customer-id={customerId} data-user-id={userId}>
+        <header class="top">
+          <div class="brand">
+            <h1>Bank Sandbox</h1>
+            <p class="fake" data-testid="fake-data">
+              Fake data only — simulated banks, people and transactions
+            </p>
+          </div>
+          <form class="pickers" id="pickers">
+            <label>
+              Bank{' '}
+              <select id="bank-picker" name="bank">
+                {banks.map((bank) => (
+                  <option value={bank.id} selected={bank.id === bankId}>
+                    {bank.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Person{' '}
+              <select id="person-picker" name="person" data-panel="people">
+                {panels.people}
+              </select>
+            </label>
+            <label class="check">
+              <input type="checkbox" id="follow" checked /> Follow scenario runs
+            </label>
+          </form>
+          <div id="panel-status" data-panel="status">
+            {panels.status}
+          </div>
+          <fieldset class="clock-controls">
+            <legend class="sr-only">Move the simulation clock</legend>
+            <button type="button" data-advance-ms={String(DAY_MS)}>
+              +1 day
+            </button>
+            <button type="button" data-advance-ms={String(30 * DAY_MS)}>
+              +1 month
+            </button>
+          </fieldset>
+          <p class="live" id="live" role="status">
+            connecting…
+          </p>
+        </header>
+        <main class="grid">
+          <section class="panel area-person" aria-labelledby="person-title">
+            <h2 id="person-title">The bank’s view</h2>
+            <div id="panel-person" data-panel="person">
+              {panels.person}
+            </div>
+          </section>
+          <section class="panel area-chat" aria-labelledby="chat-title">
+            <h2 id="chat-title">The chat, as the user sees it</h2>
+            <div id="panel-chat" class="chat" data-panel="chat" data-testid="chat" aria-live="polite">
+              {panels.chat}
+            </div>
+            <form id="chat-form" class="chat-form">
+              <label class="sr-only" for="chat-input">
+                Type as the user
+              </label>
+              <input
+                id="chat-input"
+                name="text"
+                autocomplete="off"
+                maxlength={500}
+                placeholder="Type as the user, e.g. balance"
+              />
+              <button type="submit">Send</button>
+            </form>
+          </section>
+          <div class="area-side">
+            <section class="panel" aria-labelledby="scenarios-title">
+              <h2 id="scenarios-title">Scenarios</h2>
+              <div id="scenario-buttons" class="scenario-buttons">
+                <p class="muted small">Loading scenarios…</p>
+              </div>
+              <div id="panel-verdicts" data-panel="verdicts" data-testid="verdicts" aria-live="polite">
+                {panels.verdicts}
+              </div>
+            </section>
+            <section class="panel" aria-labelledby="consent-title">
+              <h2 id="consent-title">Consent</h2>
+              <div id="panel-consent" data-panel="consent">
+                {panels.consent}
+              </div>
+            </section>
+          </div>
+          <section class="panel area-banks" aria-labelledby="banks-title">
+            <h2 id="banks-title">Banks: partnership and what the integration may see</h2>
+            <div id="panel-banks" data-panel="banks">
+              {panels.banks}
+            </div>
+          </section>
+          <section class="panel area-timeline" aria-labelledby="timeline-title">
+            <h2 id="timeline-title">Timeline</h2>
+            <div id="panel-timeline" data-panel="timeline">
+              {panels.timeline}
+            </div>
+          </section>
+        </main>
+        <footer class="muted small">
+          Every name, account, card and transaction here is generated (seed {seed}); none belongs to a real
+          person. Times are UTC on the simulation clock.
+        </footer>
+      </body>
+    </html>
+  )
+}
+
+/** Shown instead of the dashboard when the control API needs an admin key the browser cannot send. */
+export function AdminKeyNotice() {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <title>Bank Sandbox — demo unavailable</title>
+        <link rel="icon" href="data:," />
+        <link rel="stylesheet" href="/demo/assets/dashboard.css" />
+      </head>
+      <body>
+        <main class="notice">
+          <h1>Bank Sandbox</h1>
+          <p>
+            This sandbox is reachable beyond loopback, so its control API needs an admin key that a browser
+            page cannot send. Run <code>bank-sandbox serve --host 127.0.0.1</code> to use the demo dashboard.
+          </p>
+        </main>
+      </body>
+    </html>
+  )
+}
