@@ -107,11 +107,6 @@ export function customerProfile(ctx: WorldContext, bankId: string, bankHash: num
   const savingsOpening = hasSavings
     ? Math.round(rng.logNormal(Math.log(spec.savingsMedianDollars * 100), 0.8) * traits.spendScale)
     : 0
-  const accountIds = {
-    checking: accountId(bankId, index, 'checking'),
-    savings: accountId(bankId, index, 'savings'),
-    credit: accountId(bankId, index, 'credit'),
-  }
   return {
     bankId,
     bankHash,
@@ -122,16 +117,7 @@ export function customerProfile(ctx: WorldContext, bankId: string, bankHash: num
     traits,
     spec,
     home: homeCityOf(traits),
-    accountIds,
-    cards: {
-      debit: { accountId: accountIds.checking, cardId: cardId(bankId, index, 'd') },
-      credit: { accountId: accountIds.credit, cardId: cardId(bankId, index, 'c') },
-    },
-    bankTargets: {
-      checking: { accountId: accountIds.checking, cardId: null },
-      savings: { accountId: accountIds.savings, cardId: null },
-      credit: { accountId: accountIds.credit, cardId: null },
-    },
+    ...idsOf(bankId, index),
     hasSavings,
     hasCredit,
     debitPerDay: perDay * (1 - creditShare),
@@ -153,6 +139,27 @@ export function customerProfile(ctx: WorldContext, bankId: string, bankHash: num
     },
     creditLimit,
     typicalCharge,
+  }
+}
+
+function idsOf(bankId: string, index: number): Pick<Profile, 'accountIds' | 'cards' | 'bankTargets'> {
+  const accountIds = {
+    checking: accountId(bankId, index, 'checking'),
+    savings: accountId(bankId, index, 'savings'),
+    credit: accountId(bankId, index, 'credit'),
+  }
+  const plain = (id: string): Target => ({ accountId: id, cardId: null })
+  return {
+    accountIds,
+    cards: {
+      debit: { accountId: accountIds.checking, cardId: cardId(bankId, index, 'd') },
+      credit: { accountId: accountIds.credit, cardId: cardId(bankId, index, 'c') },
+    },
+    bankTargets: {
+      checking: plain(accountIds.checking),
+      savings: plain(accountIds.savings),
+      credit: plain(accountIds.credit),
+    },
   }
 }
 
