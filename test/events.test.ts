@@ -26,8 +26,20 @@ describe('GET /sandbox/events', () => {
     const events = text
       .split('\n\n')
       .filter((block) => block.includes('event: sandbox'))
-      .map((block) => JSON.parse(block.split('\n').find((line) => line.startsWith('data: '))?.slice(6) ?? '{}'))
-    expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(['clock.moved', 'webhook.queued', 'partnership.changed']))
-    expect(events.find((e) => e.kind === 'clock.moved')?.data).toEqual({ now: '2026-06-15T12:01:00.000Z', mode: 'frozen' })
+      .map((block) =>
+        JSON.parse(
+          block
+            .split('\n')
+            .find((line) => line.startsWith('data: '))
+            ?.slice(6) ?? '{}',
+        ),
+      )
+    expect(events.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(['clock.moved', 'webhook.queued', 'partnership.changed']),
+    )
+    expect(events.find((e) => e.kind === 'clock.moved')?.data).toEqual({
+      now: '2026-06-15T12:01:00.000Z',
+      mode: 'frozen',
+    })
   })
 })

@@ -26,8 +26,8 @@ export function createBook(world: World): Book {
       return extra ? [...generated, ...extra].sort(byTime) : generated
     },
     inject(account, transactions) {
-      let days = injected.get(account.id)
-      if (!days) injected.set(account.id, (days = new Map()))
+      const days = injected.get(account.id) ?? new Map<number, Transaction[]>()
+      injected.set(account.id, days)
       for (const txn of transactions) {
         const day = Math.floor(txn.bookedAtMs / DAY_MS)
         const list = days.get(day) ?? []

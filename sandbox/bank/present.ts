@@ -54,7 +54,8 @@ const serialised = new WeakMap<internal.Transaction, { pending?: string; posted?
 /** The JSON text of presentTransaction(txn, nowMs), memoised. */
 export function transactionJson(txn: internal.Transaction, nowMs: number): string {
   const status = txn.postedAtMs > nowMs ? 'pending' : 'posted'
-  let entry = serialised.get(txn)
-  if (!entry) serialised.set(txn, (entry = {}))
-  return (entry[status] ??= JSON.stringify(presentTransaction(txn, nowMs)))
+  const entry = serialised.get(txn) ?? {}
+  serialised.set(txn, entry)
+  entry[status] ??= JSON.stringify(presentTransaction(txn, nowMs))
+  return entry[status]
 }
