@@ -4,6 +4,7 @@ import { type Bank, DEFAULT_BANKS } from './bank/policy.ts'
 import type { Clock } from './clock.ts'
 import { type Credentials, createCredentials } from './credentials.ts'
 import { type Bus, createBus } from './events/bus.ts'
+import { problems } from './http/problem.ts'
 import { createIdSource, type IdSource } from './store/ids.ts'
 import { createState, type SandboxState } from './store/state.ts'
 import { createSender, type Send } from './webhooks/deliver.ts'
@@ -56,6 +57,8 @@ export interface Deps {
   /** A built-in integration this process started and attached, if any. */
   runningIntegration: { name: string; close(): Promise<void> } | null
   bank(bankId: string): Bank | undefined
+  /** The bank, or a not_found problem. */
+  requireBank(bankId: string): Bank
   reset(seed?: number): void
 }
 
@@ -117,6 +120,11 @@ export function createDeps(options: SandboxOptions): Deps {
     integrationUrl: options.integrationUrl ?? null,
     runningIntegration: null,
     bank: (bankId) => banks.find((bank) => bank.id === bankId),
+    requireBank(bankId) {
+      const bank = deps.bank(bankId)
+      if (!bank) throw problems.notFound('No such bank.')
+      return bank
+    },
     reset(seed = deps.seed) {
       deps.seed = seed
       deps.world = buildWorld(seed)

@@ -1,3 +1,6 @@
+import type { ChatMessage, JournalEntry } from '../sandbox/store/state.ts'
+import type { Attempt } from '../sandbox/webhooks/outbox.ts'
+
 // The runner drives the sandbox only through its HTTP surface, so the same code runs
 // against an in-process sandbox and one an external integration is configured for.
 
@@ -7,37 +10,16 @@ export interface ClaimedPerson {
   banks: Record<string, { customerId: string; cardId: string; last4: string }>
 }
 
-export interface ChatLine {
-  mid: string
-  direction: 'to_user' | 'from_user'
-  text: string
-  at: string
-}
-
-export interface JournalEntry {
-  id: number
-  bankId: string | null
-  method: string
-  route: string
-  path: string
-  consentId: string | null
-  status: number
-}
-
-export interface DeliveryAttempt {
-  number: number
-  at: string
-  statusCode: number | null
-  latencyMs: number
-  error: string | null
-}
+/** The wire shapes of the control API, as the sandbox defines them. */
+export type ChatLine = ChatMessage
+export type { JournalEntry }
 
 export interface Delivery {
   id: string
   bankId: string
   type: string
   status: string
-  attempts: DeliveryAttempt[]
+  attempts: Attempt[]
   payload: { data?: Record<string, unknown> }
 }
 

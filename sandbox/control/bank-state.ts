@@ -90,23 +90,17 @@ const clearFaults = createRoute({
 
 export function bankStateRoutes(deps: Deps) {
   const app = new OpenAPIHono({ defaultHook: validationHook })
-  const bankOf = (bankId: string) => {
-    const bank = deps.bank(bankId)
-    if (!bank) throw problems.notFound('No such bank.')
-    return bank
-  }
-
   app.openapi(revoke, (c) => {
     const { bankId, consentId } = c.req.valid('param')
     const consent = deps.state.consents.get(consentId)
-    if (!consent || consent.bankId !== bankOf(bankId).id)
+    if (!consent || consent.bankId !== deps.requireBank(bankId).id)
       throw problems.notFound('No such consent at this bank.')
     revokeConsent(deps, consent, 'customer')
     return c.json(presentConsent(consent, deps.clock.now()), 200)
   })
 
   app.openapi(partnership, (c) => {
-    const bank = bankOf(c.req.valid('param').bankId)
+    const bank = deps.requireBank(c.req.valid('param').bankId)
     const { status, effectiveAt } = c.req.valid('json')
     const now = deps.clock.now()
     const effectiveAtMs = effectiveAt
@@ -127,7 +121,7 @@ export function bankStateRoutes(deps: Deps) {
   })
 
   app.openapi(putFaults, (c) => {
-    const bank = bankOf(c.req.valid('param').bankId)
+    const bank = deps.requireBank(c.req.valid('param').bankId)
     const body = c.req.valid('json')
     const faults: Faults = {}
     if (body.latencyMs !== undefined) faults.latencyMs = body.latencyMs
@@ -141,7 +135,7 @@ export function bankStateRoutes(deps: Deps) {
   })
 
   app.openapi(clearFaults, (c) => {
-    const bank = bankOf(c.req.valid('param').bankId)
+    const bank = deps.requireBank(c.req.valid('param').bankId)
     deps.state.faults.delete(bank.id)
     deps.bus.publish('faults.changed', toIso(deps.clock.now()), { bankId: bank.id, faults: null })
     return c.body(null, 204)

@@ -79,13 +79,8 @@ const createConsent = createRoute({
 export function customerRoutes(deps: Deps) {
   const app = new OpenAPIHono({ defaultHook: validationHook })
 
-  const bankOf = (bankId: string) => {
-    const bank = deps.bank(bankId)
-    if (!bank) throw problems.notFound('No such bank.')
-    return bank
-  }
   const customerOf = (bankId: string, customerId: string) => {
-    const customer = deps.world.customer(bankOf(bankId).id, customerId)
+    const customer = deps.world.customer(deps.requireBank(bankId).id, customerId)
     if (!customer) throw problems.notFound('No such customer at this bank.')
     return customer
   }
@@ -106,7 +101,7 @@ export function customerRoutes(deps: Deps) {
     const { bankId } = c.req.valid('param')
     const { limit, cursor } = c.req.valid('query')
     const from = cursor ? Number.parseInt(cursor.slice(1), 36) : 0
-    const { customers, next } = deps.world.listCustomers(bankOf(bankId).id, from, limit)
+    const { customers, next } = deps.world.listCustomers(deps.requireBank(bankId).id, from, limit)
     return c.json(
       { data: customers.map(view), nextCursor: next === null ? null : `p${next.toString(36)}` },
       200,
@@ -121,7 +116,7 @@ export function customerRoutes(deps: Deps) {
   app.openapi(createConsent, (c) => {
     const { bankId, customerId } = c.req.valid('param')
     const customer = customerOf(bankId, customerId)
-    const consent = grantConsent(deps, bankOf(bankId), customer.id, c.req.valid('json'))
+    const consent = grantConsent(deps, deps.requireBank(bankId), customer.id, c.req.valid('json'))
     const code = issueCode(deps, consent.id, null)
     return c.json({ consent: presentConsent(consent, deps.clock.now()), code }, 201)
   })

@@ -10,8 +10,7 @@ import type { BankEnv } from './env.ts'
 /** Resolves the bank and the token's consent on every data call, so revocation bites at once. */
 export function authenticated(deps: Deps): MiddlewareHandler<BankEnv> {
   return async (c, next) => {
-    const bank = deps.bank(c.req.param('bankId') ?? '')
-    if (!bank) throw problems.notFound('No such bank.')
+    const bank = deps.requireBank(c.req.param('bankId') ?? '')
     c.set('bank', bank)
     c.set('consent', authenticate(deps, bank.id, c.req.header('Authorization')))
     await next()

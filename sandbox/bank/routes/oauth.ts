@@ -13,15 +13,9 @@ export function oauthRoutes(deps: Deps) {
   const app = new OpenAPIHono()
   registerOAuthDocs(app.openAPIRegistry)
 
-  const bankOf = (bankId: string | undefined): Bank => {
-    const bank = deps.bank(bankId ?? '')
-    if (!bank) throw problems.notFound('No such bank.')
-    return bank
-  }
-
   // The page a customer sees after tapping the link; approving posts back below.
   app.get('/banks/:bankId/oauth/authorize', (c) => {
-    const request = parseAuthorize(deps, bankOf(c.req.param('bankId')), c.req.query())
+    const request = parseAuthorize(deps, deps.requireBank(c.req.param('bankId') ?? ''), c.req.query())
     return c.html(consentPage(request, c.req.query()))
   })
 
@@ -29,13 +23,13 @@ export function oauthRoutes(deps: Deps) {
     const form = await c.req.parseBody()
     const fields: Record<string, string> = {}
     for (const [key, value] of Object.entries(form)) if (typeof value === 'string') fields[key] = value
-    const request = parseAuthorize(deps, bankOf(c.req.param('bankId')), fields)
+    const request = parseAuthorize(deps, deps.requireBank(c.req.param('bankId') ?? ''), fields)
     const customerId = fields.decision === 'approve' ? (fields.customer_id ?? '').trim() : null
     return c.redirect(decide(deps, request, customerId), 302)
   })
 
   app.post('/banks/:bankId/oauth/token', async (c) => {
-    const bank = bankOf(c.req.param('bankId'))
+    const bank = deps.requireBank(c.req.param('bankId') ?? '')
     try {
       authenticateClient(deps, c.req.header('Authorization'))
       const form = await formBody(c)
@@ -50,7 +44,7 @@ export function oauthRoutes(deps: Deps) {
 
   // RFC 7009: unknown tokens still answer 200. Revoking a refresh token ends the grant.
   app.post('/banks/:bankId/oauth/revoke', async (c) => {
-    const bank = bankOf(c.req.param('bankId'))
+    const bank = deps.requireBank(c.req.param('bankId') ?? '')
     try {
       authenticateClient(deps, c.req.header('Authorization'))
       const { token } = await formBody(c)
