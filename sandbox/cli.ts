@@ -34,6 +34,8 @@ Usage:
   bank-sandbox scenario run NAME…|--all [--integration URL|reference|faulty/<name>] [--report FILE.xml|FILE.json]
                             [--sandbox URL] [--admin-key KEY]
   bank-sandbox integrations
+  bank-sandbox verify --pact FILE|DIR|URL … | --broker-url URL [--provider NAME …] [--publish --provider-version V]
+                      (Pact provider verification; "bank-sandbox verify --help" lists every option)
   bank-sandbox openapi
   bank-sandbox help
 `
@@ -53,6 +55,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | null> 
         return await scenarioCommand(rest, io)
       case 'integrations':
         return integrationsCommand(io)
+      case 'verify':
+        // Loaded on demand: Pact's native core is only needed here.
+        return await (await import('../contracts/verify-cli.ts')).verifyCommand(rest, io)
       case 'openapi':
         io.stdout.write(`${JSON.stringify(openapiDocument(), null, 2)}\n`)
         return 0

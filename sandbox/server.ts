@@ -13,18 +13,21 @@ export interface RunningServer {
 export function startServer(deps: Deps, options: { port: number; host: string }): Promise<RunningServer> {
   const app = createApp(deps)
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, (info: AddressInfo) => {
-      const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
-      const stopTicking = startTicking(deps)
-      resolve({
-        url: `http://${host}:${info.port}`,
-        close: () =>
-          new Promise((done) => {
-            stopTicking()
-            server.close(() => done())
-          }),
-      })
-    })
+    const server = serve(
+      { fetch: app.fetch, port: options.port, hostname: options.host },
+      (info: AddressInfo) => {
+        const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
+        const stopTicking = startTicking(deps)
+        resolve({
+          url: `http://${host}:${info.port}`,
+          close: () =>
+            new Promise((done) => {
+              stopTicking()
+              server.close(() => done())
+            }),
+        })
+      },
+    )
     server.once('error', reject)
   })
 }

@@ -79,7 +79,7 @@ export function exchangeCode(
 
 export function refreshTokens(deps: Deps, bankId: string, refreshToken: string): TokenResponse {
   const entry = deps.state.tokens.get(refreshToken)
-  if (!entry || entry.kind !== 'refresh') {
+  if (entry?.kind !== 'refresh') {
     throw new OAuthError('invalid_grant', 'The refresh token is unknown or was already used.')
   }
   const consent = usableConsent(deps, bankId, entry.consentId)
@@ -93,7 +93,7 @@ export function authenticate(deps: Deps, bankId: string, authorization: string |
   if (!token) throw problems.invalidToken('Send Authorization: Bearer <access token>.')
   const entry = deps.state.tokens.get(token)
   const consent = entry && deps.state.consents.get(entry.consentId)
-  if (!entry || entry.kind !== 'access' || !consent || consent.bankId !== bankId) {
+  if (entry?.kind !== 'access' || !consent || consent.bankId !== bankId) {
     throw problems.invalidToken('The access token is not known at this bank.')
   }
   const status = consentStatus(consent, deps.clock.now())

@@ -48,7 +48,7 @@ export async function generateWorld(
   // charges) and each person once.
   const world = createWorld(
     { seed, customers: total, bankIds, startDay },
-    { cacheSize: 512, entityCacheSize: 4 },
+    { cacheSize: 512, entityCacheSize: 1 },
   )
   const iso = createIsoFormatter()
   const encoder = encoders[options.format]({ nowMs, iso, bankIds })

@@ -1,7 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { calendarDay, previousMonth } from './calendar.ts'
-import { GroupedLru, Lru } from './lru.ts'
+import { DirectCache } from './direct-cache.ts'
+import { cached, Memo } from './memo.ts'
 import { hash, Rng } from './rng.ts'
 import { DAY_MS } from './types.ts'
 
@@ -66,23 +67,32 @@ describe('rng', () => {
 })
 
 describe('caches', () => {
-  test('an Lru never holds more than its capacity and keeps what was read recently', () => {
-    const lru = new Lru<number, number>(3)
-    for (const n of [1, 2, 3]) lru.set(n, n)
-    lru.get(1)
-    lru.set(4, 4)
-    expect(lru.get(2)).toBeUndefined()
-    expect([1, 3, 4].map((n) => lru.get(n))).toEqual([1, 3, 4])
+  test('a Memo remembers what it made, within its few slots', () => {
+    const memo = new Memo<string, number>(4)
+    let made = 0
+    const make = () => ++made
+    expect(cached(memo, 'a', make)).toBe(1)
+    expect(cached(memo, 'a', make)).toBe(1)
+    for (let i = 0; i < 100; i++) cached(memo, `k${i}`, make)
+    const slots = ['a', ...Array.from({ length: 100 }, (_, i) => `k${i}`)].filter(
+      (k) => memo.get(k) !== undefined,
+    )
+    expect(slots.length).toBeLessThanOrEqual(4)
+    const one = new Memo<number, string>(1)
+    one.set(1, 'x')
+    one.set(2, 'y')
+    expect([one.get(1), one.get(2)]).toEqual([undefined, 'y'])
   })
 
-  test('a GroupedLru is bounded by its total number of entries', () => {
-    const cache = new GroupedLru<number>(10)
-    for (let group = 0; group < 20; group++)
-      for (let day = 0; day < 4; day++) cache.set(`g${group}`, day, day)
-    expect(cache.size).toBeLessThanOrEqual(10)
-    expect(cache.get('g19', 3)).toBe(3)
-    expect(cache.get('g0', 0)).toBeUndefined()
-    for (let day = 0; day < 25; day++) cache.set('big', day, day)
-    expect(cache.size).toBeLessThanOrEqual(10)
+  test('a DirectCache answers only for the exact group and day, and overwrites on collision', () => {
+    const cache = new DirectCache<string>(8)
+    cache.set('acc_a', 3, 10, 'a10')
+    cache.set('acc_a', 3, 11, 'a11')
+    expect([cache.get('acc_a', 3, 10), cache.get('acc_a', 3, 11)]).toEqual(['a10', 'a11'])
+    expect(cache.get('acc_b', 3, 10)).toBeUndefined()
+    expect(cache.get('acc_a', 3, 18)).toBeUndefined() // same slot, other day
+    cache.set('acc_b', 5, 8, 'b8') // (5 + 8) & 7 === (3 + 10) & 7
+    expect(cache.get('acc_a', 3, 10)).toBeUndefined()
+    expect(cache.get('acc_b', 5, 8)).toBe('b8')
   })
 })

@@ -9,7 +9,7 @@ import type { Target } from './draft.ts'
 import { accountId, cardId, customerId, p36 } from './ids.ts'
 import { isMainBank } from './membership.ts'
 import * as m from './merchants.ts'
-import { hash, Kind, Rng } from './rng.ts'
+import { hash, hashString, Kind, Rng } from './rng.ts'
 import { subscriptionPlans } from './subscriptions.ts'
 import { homeCityOf, personTraits, type Traits } from './traits.ts'
 import type { AccountType } from './types.ts'
@@ -34,6 +34,8 @@ export interface Profile {
   accountIds: Record<AccountType, string>
   cards: { debit: Target; credit: Target }
   bankTargets: Record<AccountType, Target>
+  /** Hashes of the account and card ids, for the direct-mapped transaction caches. */
+  idHash: { accounts: Record<AccountType, number>; debitCard: number; creditCard: number }
   hasSavings: boolean
   hasCredit: boolean
   debitPerDay: number
@@ -142,18 +144,32 @@ export function customerProfile(ctx: WorldContext, bankId: string, bankHash: num
   }
 }
 
-function idsOf(bankId: string, index: number): Pick<Profile, 'accountIds' | 'cards' | 'bankTargets'> {
+function idsOf(
+  bankId: string,
+  index: number,
+): Pick<Profile, 'accountIds' | 'cards' | 'bankTargets' | 'idHash'> {
   const accountIds = {
     checking: accountId(bankId, index, 'checking'),
     savings: accountId(bankId, index, 'savings'),
     credit: accountId(bankId, index, 'credit'),
   }
   const plain = (id: string): Target => ({ accountId: id, cardId: null })
+  const debitCard = cardId(bankId, index, 'd')
+  const creditCard = cardId(bankId, index, 'c')
   return {
     accountIds,
+    idHash: {
+      accounts: {
+        checking: hashString(accountIds.checking),
+        savings: hashString(accountIds.savings),
+        credit: hashString(accountIds.credit),
+      },
+      debitCard: hashString(debitCard),
+      creditCard: hashString(creditCard),
+    },
     cards: {
-      debit: { accountId: accountIds.checking, cardId: cardId(bankId, index, 'd') },
-      credit: { accountId: accountIds.credit, cardId: cardId(bankId, index, 'c') },
+      debit: { accountId: accountIds.checking, cardId: debitCard },
+      credit: { accountId: accountIds.credit, cardId: creditCard },
     },
     bankTargets: {
       checking: plain(accountIds.checking),

@@ -3,10 +3,10 @@
 // A pure function of (seed, bank, person, account type, day) — never of the
 // world's start day — memoized through bounded caches because the API calls it hot.
 import { type CalendarDay, calendarDay, previousMonth } from './calendar.ts'
+import { DirectCache } from './direct-cache.ts'
 import { type Draft, finalize } from './draft.ts'
 import { fraudOn, injectFraud } from './fraud-patterns.ts'
 import { accountCodes } from './ids.ts'
-import { GroupedLru } from './lru.ts'
 import type { Profile } from './profile.ts'
 import { cardPurchases } from './purchases.ts'
 import { bankItems, isPaymentDay, subscriptionCharges } from './recurring.ts'
@@ -25,9 +25,9 @@ const noTransactions: readonly Transaction[] = Object.freeze([])
 
 /** `cacheSize` bounds the number of cached account-days (and card-days). */
 export function createTransactionSource(seed: number, cacheSize = 4096): TransactionSource {
-  const charges = new GroupedLru<readonly Draft[]>(cacheSize)
-  const statements = new GroupedLru<number>(cacheSize)
-  const days = new GroupedLru<readonly Transaction[]>(cacheSize)
+  const charges = new DirectCache<readonly Draft[]>(cacheSize)
+  const statements = new DirectCache<number>(cacheSize / 8) // one entry per card-month
+  const days = new DirectCache<readonly Transaction[]>(cacheSize)
 
   const rng = new Rng(0) // reseeded per card-day; never held across calls
   const calendar = new Map<number, CalendarDay>()
@@ -46,7 +46,8 @@ export function createTransactionSource(seed: number, cacheSize = 4096): Transac
   function cardCharges(profile: Profile, credit: boolean, cal: CalendarDay): readonly Draft[] {
     const target = credit ? profile.cards.credit : profile.cards.debit
     const key = target.cardId ?? ''
-    const known = charges.get(key, cal.day)
+    const keyHash = credit ? profile.idHash.creditCard : profile.idHash.debitCard
+    const known = charges.get(key, keyHash, cal.day)
     if (known) return known
     const out: Draft[] = []
     rng.reseed(hash(seed, Kind.purchases, profile.bankHash, profile.index, credit ? 2 : 1, cal.day))
@@ -56,24 +57,25 @@ export function createTransactionSource(seed: number, cacheSize = 4096): Transac
     const fraud = fraudOn(seed, profile, credit, cal.day)
     if (fraud) injectFraud(fraud, profile, target, cal.day, out)
     if (out.length > 1) out.sort(byBookingTime) // stable: equal times keep generation order
-    return charges.set(key, cal.day, out.length === 0 ? noDrafts : out)
+    return charges.set(key, keyHash, cal.day, out.length === 0 ? noDrafts : out)
   }
 
   /** What the credit card owes for the calendar month before `cal`: its charges, in full. */
   function statement(profile: Profile, cal: CalendarDay): number {
     const { first, last } = previousMonth(cal)
     const key = profile.cards.credit.cardId ?? ''
-    const known = statements.get(key, first)
+    const known = statements.get(key, profile.idHash.creditCard, first)
     if (known !== undefined) return known
     let owed = 0
     for (let d = first; d <= last; d++)
       for (const c of cardCharges(profile, true, calendarOf(d))) owed -= c.amount
-    return statements.set(key, first, owed)
+    return statements.set(key, profile.idHash.creditCard, first, owed)
   }
 
   function onDay(profile: Profile, type: AccountType, day: number): readonly Transaction[] {
     const key = profile.accountIds[type]
-    const known = days.get(key, day)
+    const keyHash = profile.idHash.accounts[type]
+    const known = days.get(key, keyHash, day)
     if (known) return known
     const cal = calendarOf(day)
     const items: Draft[] = []
@@ -84,7 +86,7 @@ export function createTransactionSource(seed: number, cacheSize = 4096): Transac
     if (out.length === 0) return noTransactions // most savings days: nothing worth caching
     const prefix = `txn_${profile.bankId}_${profile.p36}_${accountCodes[type]}_${day.toString(36)}_`
     for (let n = 0; n < out.length; n++) finalize(out[n] as Draft, prefix + n.toString(36))
-    return days.set(key, day, Object.freeze(out))
+    return days.set(key, keyHash, day, Object.freeze(out))
   }
 
   function creditOwedBefore(profile: Profile, day: number): number {

@@ -6,8 +6,8 @@ import { accountsOf, generateAccount, hasAccount } from './accounts.ts'
 import { cardsOf, generateCard } from './cards.ts'
 import { createContext, isPersonIndex } from './context.ts'
 import { parseAccountId, parseCardId, parseCustomerId } from './ids.ts'
-import { cached, Lru } from './lru.ts'
 import { isMember } from './membership.ts'
+import { cached, Memo } from './memo.ts'
 import { createFaker, generatePerson } from './people.ts'
 import { customerProfile, type Profile } from './profile.ts'
 import { createTransactionSource } from './transactions.ts'
@@ -38,13 +38,13 @@ export function createWorld(config: WorldConfig, options: WorldOptions = {}): Wo
   const cacheSize = Math.max(16, options.cacheSize ?? 4096)
   const entities = Math.max(1, options.entityCacheSize ?? 512)
   let faker: Faker | undefined // built on first use: a world nobody reads costs nothing
-  const people = new Lru<number, Person>(entities)
-  const profiles = new Lru<string, Profile>(entities)
-  const customers = new Lru<string, Customer>(entities)
+  const people = new Memo<number, Person>(entities)
+  const profiles = new Memo<string, Profile>(entities)
+  const customers = new Memo<string, Customer>(entities)
   const transactions = createTransactionSource(seed, cacheSize)
   // Account id → its owner's profile: transactionsOnDay is called per account-day, and
   // an existing id string hashes for free where parsing it would not.
-  const owners = new Lru<string, { profile: Profile; type: AccountType } | null>(entities)
+  const owners = new Memo<string, { profile: Profile; type: AccountType } | null>(entities)
 
   function profileOf(bankId: string, index: number): Profile | undefined {
     const bankHash = ctx.bankHash.get(bankId)

@@ -1,0 +1,177 @@
+import { existsSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import type { LogLevel } from '@pact-foundation/pact'
+import type { CliIo } from '../sandbox/cli.ts'
+import { startVerificationSandbox } from './provider/harness.ts'
+import { type VerifyRequest, verifySandbox } from './provider/verify-sandbox.ts'
+import { PROVIDERS } from './vocabulary.ts'
+
+// `bank-sandbox verify`: the sandbox as a Pact provider for anyone's consumer pacts —
+// local files, URLs, or a Pact Broker — with the provider-state vocabulary of
+// contracts/STATES.md. Pact prints its report; the exit code is 0 only when every
+// interaction passed and every provider state could be set up.
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const
+/** Pact's recommended default: what is on main, what is deployed or released, and the same branch. */
+const DEFAULT_SELECTORS = [{ mainBranch: true }, { deployedOrReleased: true }, { matchingBranch: true }]
+
+const VERIFY_HELP = `bank-sandbox verify — the sandbox as a Pact provider (bank API, Send API, bank webhooks)
+
+Usage:
+  bank-sandbox verify --pact FILE|DIR|URL …
+  bank-sandbox verify --broker-url URL [--provider NAME …] [--consumer-version-selectors JSON]
+                      [--consumer NAME …] [--enable-pending] [--include-wip-pacts-since DATE]
+                      [--broker-token T | --broker-username U --broker-password P]
+                      [--publish --provider-version V [--provider-branch B] [--provider-tag T …] [--build-url URL]]
+  common: [--seed 42] [--customers 1000] [--log-level trace|debug|info|warn|error]
+
+Broker options fall back to PACT_BROKER_BASE_URL, PACT_BROKER_TOKEN, PACT_BROKER_USERNAME,
+PACT_BROKER_PASSWORD and PACT_BROKER_PUBLISH_VERIFICATION_RESULTS=true. Without --provider,
+pacts for ${Object.values(PROVIDERS).join(', ')} are fetched. Default selectors:
+${JSON.stringify(DEFAULT_SELECTORS)}. Provider states: contracts/STATES.md.
+Exit status: 0 when every interaction passed, 1 when any failed, 2 on a usage error.
+`
+
+class VerifyUsageError extends Error {}
+
+export async function verifyCommand(args: string[], io: CliIo): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout.write(VERIFY_HELP)
+    return 0
+  }
+  let request: VerifyRequest
+  let world: { seed: number; customers: number }
+  try {
+    ;({ request, world } = parseVerifyArgs(args, io.env))
+  } catch (error) {
+    if (!(error instanceof VerifyUsageError)) throw error
+    io.stderr.write(`bank-sandbox: ${error.message}\nRun "bank-sandbox verify --help" for usage.\n`)
+    return 2
+  }
+  // The native verifier reads the process environment; its usage telemetry stays off
+  // unless the user asked for it.
+  process.env.PACT_DO_NOT_TRACK ??= 'true'
+  const sandbox = await startVerificationSandbox(world)
+  try {
+    const result = await verifySandbox(sandbox, request, (line) => io.stdout.write(`${line}\n`))
+    io.stdout.write(
+      result.passed
+        ? '\nbank-sandbox verify: every interaction passed.\n'
+        : '\nbank-sandbox verify: verification FAILED (see the report above).\n',
+    )
+    return result.passed ? 0 : 1
+  } finally {
+    await sandbox.close()
+  }
+}
+
+export function parseVerifyArgs(args: string[], env: Record<string, string | undefined>) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      pact: { type: 'string', multiple: true },
+      'broker-url': { type: 'string' },
+      'broker-token': { type: 'string' },
+      'broker-username': { type: 'string' },
+      'broker-password': { type: 'string' },
+      provider: { type: 'string', multiple: true },
+      'consumer-version-selectors': { type: 'string' },
+      consumer: { type: 'string', multiple: true },
+      'enable-pending': { type: 'boolean' },
+      'include-wip-pacts-since': { type: 'string' },
+      publish: { type: 'boolean' },
+      'provider-version': { type: 'string' },
+      'provider-branch': { type: 'string' },
+      'provider-tag': { type: 'string', multiple: true },
+      'build-url': { type: 'string' },
+      seed: { type: 'string' },
+      customers: { type: 'string' },
+      'log-level': { type: 'string' },
+    },
+  })
+  const brokerUrl = values['broker-url'] ?? env.PACT_BROKER_BASE_URL
+  const pactUrls = values.pact ?? []
+  if (pactUrls.length === 0 && !brokerUrl)
+    throw new VerifyUsageError('verify needs --pact FILE|DIR|URL, or --broker-url (or PACT_BROKER_BASE_URL).')
+  for (const source of pactUrls)
+    if (!/^https?:\/\//i.test(source) && !existsSync(source))
+      throw new VerifyUsageError(`--pact ${source}: no such file or directory.`)
+  const publish = values.publish === true || env.PACT_BROKER_PUBLISH_VERIFICATION_RESULTS === 'true'
+  const providerVersion = values['provider-version']
+  if (publish && !providerVersion)
+    throw new VerifyUsageError('Publishing results needs --provider-version (e.g. the git commit).')
+  const logLevel = values['log-level'] ?? 'warn'
+  if (!LOG_LEVELS.includes(logLevel as LogLevel))
+    throw new VerifyUsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}.`)
+
+  const request: VerifyRequest = { pactUrls, logLevel: logLevel as LogLevel }
+  if (brokerUrl) request.broker = broker(brokerUrl, values, env)
+  if (values.consumer) request.consumers = values.consumer
+  if (publish && providerVersion) {
+    request.publish = { providerVersion }
+    if (values['provider-branch']) request.publish.branch = values['provider-branch']
+    if (values['provider-tag']) request.publish.tags = values['provider-tag']
+    if (values['build-url']) request.publish.buildUrl = values['build-url']
+  }
+  const world = {
+    seed: whole(values.seed, 'seed', 42, 0, 2 ** 31 - 1),
+    customers: whole(values.customers, 'customers', 1000, 10, 1_000_000),
+  }
+  return { request, world }
+}
+
+function broker(
+  url: string,
+  values: {
+    provider?: string[] | undefined
+    'consumer-version-selectors'?: string | undefined
+    'enable-pending'?: boolean | undefined
+    'include-wip-pacts-since'?: string | undefined
+    'broker-token'?: string | undefined
+    'broker-username'?: string | undefined
+    'broker-password'?: string | undefined
+  },
+  env: Record<string, string | undefined>,
+): NonNullable<VerifyRequest['broker']> {
+  const token = values['broker-token'] ?? env.PACT_BROKER_TOKEN
+  const username = values['broker-username'] ?? env.PACT_BROKER_USERNAME
+  const password = values['broker-password'] ?? env.PACT_BROKER_PASSWORD
+  if (token && (username || password))
+    throw new VerifyUsageError('Give the broker a token or a username and password, not both.')
+  return {
+    url,
+    providers: values.provider ?? Object.values(PROVIDERS),
+    consumerVersionSelectors: selectors(values['consumer-version-selectors']),
+    ...(values['enable-pending'] ? { enablePending: true } : {}),
+    ...(values['include-wip-pacts-since'] ? { includeWipPactsSince: values['include-wip-pacts-since'] } : {}),
+    ...(token ? { token } : {}),
+    ...(username ? { username } : {}),
+    ...(password ? { password } : {}),
+  }
+}
+
+function selectors(
+  json: string | undefined,
+): NonNullable<VerifyRequest['broker']>['consumerVersionSelectors'] {
+  if (json === undefined) return DEFAULT_SELECTORS
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(json)
+  } catch {
+    throw new VerifyUsageError('--consumer-version-selectors must be JSON, e.g. \'[{"mainBranch":true}]\'.')
+  }
+  if (
+    !Array.isArray(parsed) ||
+    !parsed.every((s) => typeof s === 'object' && s !== null && !Array.isArray(s))
+  )
+    throw new VerifyUsageError('--consumer-version-selectors must be a JSON array of selector objects.')
+  return parsed
+}
+
+function whole(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new VerifyUsageError(`--${name} must be a whole number from ${min} to ${max}.`)
+  return n
+}
