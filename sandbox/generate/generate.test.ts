@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest'
 import { findCardNumbers } from '../world/luhn.ts'
 import { DAY_MS } from '../world/types.ts'
 import { createWorld } from '../world/world.ts'
+import { CHUNK_BYTES, MAX_QUEUED_BYTES } from './chunked-writer.ts'
 import { csvField } from './csv.ts'
 import { type GenerateFormat, type GenerateOptions, generateWorld } from './generate.ts'
 
@@ -204,12 +205,12 @@ describe('generateWorld', () => {
   })
 
   test('a slow consumer gets the same bytes, with the producer waiting for drain', async () => {
-    const fast = await run({ customers: 8, days: 60 })
-    const slow = await run({ customers: 8, days: 60 }, new Collect(true))
+    const fast = await run({ customers: 20, days: 90 })
+    const slow = await run({ customers: 20, days: 90 }, new Collect(true))
     expect(sha(slow.text)).toBe(sha(fast.text))
     // Without backpressure the whole export would pile up in the stream's buffer.
-    expect(slow.out.maxBuffered).toBeLessThan(3 * 64 * 1024)
-    expect(Buffer.byteLength(slow.text)).toBeGreaterThan(6 * 64 * 1024)
+    expect(slow.out.maxBuffered).toBeLessThanOrEqual(MAX_QUEUED_BYTES + 2 * CHUNK_BYTES)
+    expect(Buffer.byteLength(slow.text)).toBeGreaterThan(4 * (MAX_QUEUED_BYTES + 2 * CHUNK_BYTES))
   })
 
   test('progress is reported every 1000 people and at the end', async () => {
