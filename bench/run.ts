@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus } from 'node:os'
+import { fraudQuality } from './fraud-quality.ts'
 import { benchGenerate } from './generate-bench.ts'
 import { benchHttp } from './http-bench.ts'
 import { createChildGroup } from './processes.ts'
@@ -49,6 +50,32 @@ async function section<T>(
 await section('readiness', () => benchReadiness(children), readinessRows, readinessNotes)
 await section('http', () => benchHttp(children), httpRows, httpNotes)
 await section('generate', () => benchGenerate(children), generateRows, generateNotes)
+await section(
+  'fraud quality',
+  () => fraudQuality(),
+  (q) => [
+    // The baseline is the world's hidden ground truth: a perfect engine scores 1.
+    {
+      measure: 'fraud engine: precision (transactions)',
+      sandbox: q.precision.toFixed(2),
+      baseline: '1.00',
+      ratio: q.precision.toFixed(2),
+      target: '',
+      status: '',
+    },
+    {
+      measure: 'fraud engine: recall (transactions)',
+      sandbox: q.recall.toFixed(2),
+      baseline: '1.00',
+      ratio: q.recall.toFixed(2),
+      target: '',
+      status: '',
+    },
+  ],
+  (q) => [
+    `Fraud quality: ${q.customers} linked customers, ${q.days} days on the clock; ${q.alerts} alerts, ${q.flaggedTxns} flagged and ${q.fraudTxns} truly fraudulent transactions; alert precision ${q.alertPrecision.toFixed(2)}, episode recall ${q.episodeRecall.toFixed(2)}.`,
+  ],
+)
 
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}`
 const report = [
