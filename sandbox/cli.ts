@@ -1,16 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { BUILT_IN_INTEGRATIONS, builtInIntegration } from '../fixtures/integrations.ts'
-import { integrationsCommand, ScenarioUsageError, scenarioCommand } from '../scenarios/cli.ts'
-import { createApp, openApiDocument } from './app.ts'
-import { attachIntegration } from './attach.ts'
 import { DEFAULT_BANKS } from './bank/policy.ts'
 import { type Clock, createClock } from './clock.ts'
 import { publicCredentials } from './credentials.ts'
-import { createDeps } from './deps.ts'
 import { generateWorld } from './generate/generate.ts'
 import { refuseTargetUrl } from './http/url-guard.ts'
-import { isLoopback, startServer } from './server.ts'
+import { UsageError } from './usage-error.ts'
 
 // Command parsing only: each command calls into the modules. `io` carries the outside
 // world (streams, wall clock, env), so the CLI runs the same in tests as in a shell.
@@ -22,7 +18,8 @@ export interface CliIo {
   wallNow: () => number
 }
 
-export class UsageError extends Error {}
+// Commands load the server, the scenario engine or Pact only when they run: `generate`
+// streams for minutes and should not carry the web stack's memory.
 
 const HELP = `bank-sandbox — simulated banks and messaging platform for building bank-to-chat integrations
 
@@ -52,14 +49,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | null> 
         await generateCommand(rest, io)
         return 0
       case 'scenario':
-        return await scenarioCommand(rest, io)
+        return await (await import('../scenarios/cli.ts')).scenarioCommand(rest, io)
       case 'integrations':
-        return integrationsCommand(io)
+        return (await import('../scenarios/cli.ts')).integrationsCommand(io)
       case 'verify':
         // Loaded on demand: Pact's native core is only needed here.
         return await (await import('../contracts/verify-cli.ts')).verifyCommand(rest, io)
       case 'openapi':
-        io.stdout.write(`${JSON.stringify(openapiDocument(), null, 2)}\n`)
+        io.stdout.write(`${JSON.stringify(await openapiDocument(), null, 2)}\n`)
         return 0
       case undefined:
       case 'help':
@@ -70,11 +67,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | null> 
         throw new UsageError(`Unknown command "${command}".`)
     }
   } catch (error) {
-    if (
-      error instanceof UsageError ||
-      error instanceof ScenarioUsageError ||
-      (error instanceof TypeError && 'code' in error)
-    ) {
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
       io.stderr.write(`bank-sandbox: ${error.message}\nRun "bank-sandbox help" for usage.\n`)
       return 2
     }
@@ -124,6 +117,9 @@ async function serveCommand(args: string[], io: CliIo): Promise<void> {
       `--integration must be a URL, "none", or one of: ${BUILT_IN_INTEGRATIONS.map((i) => i.name).join(', ')}.`,
     )
   }
+  const { createDeps } = await import('./deps.ts')
+  const { attachIntegration } = await import('./attach.ts')
+  const { isLoopback, startServer } = await import('./server.ts')
   const adminKey =
     values['admin-key'] ??
     io.env.SANDBOX_ADMIN_KEY ??
@@ -232,7 +228,9 @@ function progressLine(io: CliIo) {
   }
 }
 
-function openapiDocument() {
+async function openapiDocument() {
+  const { createDeps } = await import('./deps.ts')
+  const { createApp, openApiDocument } = await import('./app.ts')
   const deps = createDeps({
     seed: 42,
     customers: 1,

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { BUILT_IN_INTEGRATIONS, builtInIntegration } from '../fixtures/integrations.ts'
 import { refuseTargetUrl } from '../sandbox/http/url-guard.ts'
+import { UsageError } from '../sandbox/usage-error.ts'
 import { runBuiltIn } from './built-in.ts'
 import { SCENARIOS, scenarioNamed } from './catalogue.ts'
 import { startExternalTarget } from './external.ts'
@@ -13,8 +14,6 @@ import { DEFAULT_SANDBOX_URL } from './target.ts'
 // `bank-sandbox scenario …` and `bank-sandbox integrations`. Exit codes: 0 all passed,
 // 1 an expectation failed, 2 a usage error.
 
-export class ScenarioUsageError extends Error {}
-
 interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean }
 }
@@ -25,7 +24,7 @@ export async function scenarioCommand(args: string[], io: Io): Promise<number> {
     for (const s of SCENARIOS) io.stdout.write(`${s.name.padEnd(18)} ${s.title}. Catches: ${s.catches}.\n`)
     return 0
   }
-  if (sub !== 'run') throw new ScenarioUsageError('Use "scenario list" or "scenario run NAME…|--all".')
+  if (sub !== 'run') throw new UsageError('Use "scenario list" or "scenario run NAME…|--all".')
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
@@ -39,7 +38,7 @@ export async function scenarioCommand(args: string[], io: Io): Promise<number> {
   })
   const scenarios = pickScenarios(positionals, values.all ?? false)
   if (values.report && !/\.(xml|json)$/.test(values.report)) {
-    throw new ScenarioUsageError('--report must name a .xml (JUnit) or .json file.')
+    throw new UsageError('--report must name a .xml (JUnit) or .json file.')
   }
   const integration = values.integration ?? 'reference'
   const results = await run(
@@ -55,13 +54,11 @@ export async function scenarioCommand(args: string[], io: Io): Promise<number> {
 
 function pickScenarios(names: string[], all: boolean): Scenario[] {
   if (all) return [...SCENARIOS]
-  if (names.length === 0) throw new ScenarioUsageError('Name the scenarios to run, or pass --all.')
+  if (names.length === 0) throw new UsageError('Name the scenarios to run, or pass --all.')
   return names.map((name) => {
     const found = scenarioNamed(name)
     if (!found)
-      throw new ScenarioUsageError(
-        `Unknown scenario "${name}". Known: ${SCENARIOS.map((s) => s.name).join(', ')}.`,
-      )
+      throw new UsageError(`Unknown scenario "${name}". Known: ${SCENARIOS.map((s) => s.name).join(', ')}.`)
     return found
   })
 }
@@ -74,7 +71,7 @@ async function run(
 ) {
   if (/^https?:\/\//.test(integration)) {
     const refusal = refuseTargetUrl(integration)
-    if (refusal) throw new ScenarioUsageError(`--integration: ${refusal}`)
+    if (refusal) throw new UsageError(`--integration: ${refusal}`)
     const target = await startExternalTarget(integration, sandboxUrl, adminKey)
     try {
       return await runSerially(scenarios, target)
@@ -83,7 +80,7 @@ async function run(
     }
   }
   if (!builtInIntegration(integration)) {
-    throw new ScenarioUsageError(
+    throw new UsageError(
       `Unknown integration "${integration}". Give a URL, or one of: ${BUILT_IN_INTEGRATIONS.map((i) => i.name).join(', ')}.`,
     )
   }
