@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { BUILT_IN_INTEGRATIONS, builtInIntegration } from '../fixtures/integrations.ts'
 import { DEFAULT_BANKS } from './bank/policy.ts'
@@ -191,7 +192,6 @@ async function generateCommand(args: string[], io: CliIo): Promise<void> {
     format,
     bankIds: DEFAULT_BANKS.map((bank) => bank.id),
   } as const
-  const { createWriteStream } = await import('node:fs')
   const out = values.out ? createWriteStream(values.out) : io.stdout
   const progress = io.stderr.isTTY ? progressLine(io) : undefined
   const result = await generateWorld(options, out, progress?.update)
