@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import type { Deps } from '../deps.ts'
+import { requestHeader } from '../http/header.ts'
 import { bearerSecurity, json, problemResponses } from '../http/openapi.ts'
 import { validationHook } from '../http/validate.ts'
 import { SendRequest, SendResponse } from './schemas.ts'
@@ -23,7 +24,7 @@ export function sendApiRoutes(deps: Deps) {
   const app = new OpenAPIHono({ defaultHook: validationHook })
   // The token is checked before the body, so a caller without it learns nothing else.
   app.use('/platform/v1/*', async (c, next) => {
-    checkPageToken(deps, c.req.header('Authorization'))
+    checkPageToken(deps, requestHeader(c, 'authorization'))
     await next()
   })
   app.openapi(sendMessage, (c) => {

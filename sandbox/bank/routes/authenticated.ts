@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import type { Deps } from '../../deps.ts'
+import { requestHeader } from '../../http/header.ts'
 import { problems } from '../../http/problem.ts'
 import type { ConsentRecord } from '../../store/state.ts'
 import type { Customer } from '../../world/types.ts'
@@ -12,7 +13,7 @@ export function authenticated(deps: Deps): MiddlewareHandler<BankEnv> {
   return async (c, next) => {
     const bank = deps.requireBank(c.req.param('bankId') ?? '')
     c.set('bank', bank)
-    c.set('consent', authenticate(deps, bank.id, c.req.header('Authorization')))
+    c.set('consent', authenticate(deps, bank.id, requestHeader(c, 'authorization')))
     await next()
   }
 }

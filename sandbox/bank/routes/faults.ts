@@ -1,6 +1,7 @@
-import type { MiddlewareHandler } from 'hono'
+import type { Context } from 'hono'
 import type { Deps } from '../../deps.ts'
 import { Problem, type ProblemCode, problems } from '../../http/problem.ts'
+import type { Faults } from '../../store/state.ts'
 
 // Fault injection per bank (DESIGN §6): latency, a forced status, an outage window,
 // a random error rate (from a seeded generator, so runs repeat) and a rate limit.
@@ -16,7 +17,11 @@ export const FAULT_STATUS_CODES: Record<number, ProblemCode> = {
   503: 'bank_unavailable',
 }
 
-export function faultInjector(deps: Deps): MiddlewareHandler {
+/**
+ * Returns the per-call fault check: it throws the injected problem, returns a promise when
+ * the call must first wait out injected latency, and nothing (cheaply) when the bank is healthy.
+ */
+export function faultInjector(deps: Deps): (c: Context, bankId: string) => Promise<void> | undefined {
   let draws = 0
   const windows = new Map<string, { second: number; count: number }>()
   // mulberry32 over a per-process counter: deterministic for a given sequence of calls
@@ -27,11 +32,7 @@ export function faultInjector(deps: Deps): MiddlewareHandler {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 
-  return async (c, next) => {
-    const bankId = c.req.param('bankId') ?? ''
-    const faults = deps.state.faults.get(bankId)
-    if (!faults) return next()
-    if (faults.latencyMs) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs))
+  const check = (c: Context, bankId: string, faults: Faults): void => {
     if (faults.rateLimit !== undefined) {
       const second = Math.floor(deps.clock.wallNow() / 1000)
       const window = windows.get(bankId)
@@ -61,7 +62,18 @@ export function faultInjector(deps: Deps): MiddlewareHandler {
     if (faults.errorRate !== undefined && nextRandom() < faults.errorRate) {
       throw new Problem('bank_unavailable', 'The bank failed to answer.', { headers: { 'Retry-After': '1' } })
     }
-    return next()
+  }
+
+  return (c, bankId) => {
+    const faults = deps.state.faults.get(bankId)
+    if (!faults) return undefined
+    if (!faults.latencyMs) {
+      check(c, bankId, faults)
+      return undefined
+    }
+    return new Promise((resolve) => setTimeout(resolve, faults.latencyMs)).then(() =>
+      check(c, bankId, faults),
+    )
   }
 }
 
