@@ -54,8 +54,11 @@ const serialised = new WeakMap<internal.Transaction, { pending?: string; posted?
 /** The JSON text of presentTransaction(txn, nowMs), memoised. */
 export function transactionJson(txn: internal.Transaction, nowMs: number): string {
   const status = txn.postedAtMs > nowMs ? 'pending' : 'posted'
-  const entry = serialised.get(txn) ?? {}
-  serialised.set(txn, entry)
+  let entry = serialised.get(txn)
+  if (!entry) {
+    entry = {}
+    serialised.set(txn, entry)
+  }
   entry[status] ??= JSON.stringify(presentTransaction(txn, nowMs))
   return entry[status]
 }

@@ -68,14 +68,25 @@ export function transactionPage(
   const lastDay = Math.min(query.toDay, Math.floor(nowMs / DAY_MS))
   const firstDay = Math.max(query.fromDay, book.startDay)
   for (let day = lastDay; day >= firstDay; day--) {
-    const onDay = book
-      .transactionsOnDay(account, day)
-      .filter((txn) => txn.bookedAtMs <= nowMs && visible(txn) && isAfterCursor(txn, query.after))
-      .sort(newerFirst)
-    for (const txn of onDay) {
+    for (const txn of newestFirst(book.transactionsOnDay(account, day))) {
+      if (txn.bookedAtMs > nowMs || !visible(txn) || !isAfterCursor(txn, query.after)) continue
       if (items.length === query.limit) return { items, hasMore: true }
       items.push(txn)
     }
   }
   return { items, hasMore: false }
+}
+
+// The world caches each account-day as one frozen list (oldest first), so the reversed
+// order is worth keeping beside it rather than re-sorting the day on every page read.
+const newestFirstOrder = new WeakMap<readonly Transaction[], readonly Transaction[]>()
+
+function newestFirst(day: readonly Transaction[]): readonly Transaction[] {
+  if (day.length < 2) return day
+  let sorted = newestFirstOrder.get(day)
+  if (!sorted) {
+    sorted = [...day].sort(newerFirst)
+    newestFirstOrder.set(day, sorted)
+  }
+  return sorted
 }
