@@ -14,11 +14,20 @@ type HookResult = { success: true } | { success: false; error: z.ZodError; targe
 
 /** The default hook for every validated route: a failed validation becomes invalid_request. */
 export function validationHook(result: HookResult, _c: Context): undefined {
-  if (!result.success) {
-    const where = 'target' in result && result.target ? ` in the ${describeTarget(result.target)}` : ''
-    throw problems.invalidRequest(`Some fields${where} are not valid.`, fieldErrors(result.error))
-  }
+  if (!result.success) throw invalid(result.error, 'target' in result ? result.target : undefined)
   return undefined
+}
+
+/** Validation inside a handler (see `documentedGet`), failing exactly as the hook does. */
+export function parseInput<T extends z.ZodType>(schema: T, value: unknown, target: 'param' | 'query'): z.output<T> {
+  const result = schema.safeParse(value)
+  if (!result.success) throw invalid(result.error, target)
+  return result.data
+}
+
+function invalid(error: z.ZodError, target: string | undefined) {
+  const where = target ? ` in the ${describeTarget(target)}` : ''
+  return problems.invalidRequest(`Some fields${where} are not valid.`, fieldErrors(error))
 }
 
 function describeTarget(target: string): string {

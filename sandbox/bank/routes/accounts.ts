@@ -1,9 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { toIso } from '../../clock.ts'
 import type { Deps } from '../../deps.ts'
-import { bearerSecurity, json, jsonText, problemResponses } from '../../http/openapi.ts'
+import { bearerSecurity, documentedGet, json, jsonText, problemResponses } from '../../http/openapi.ts'
 import { problems } from '../../http/problem.ts'
-import { validationHook } from '../../http/validate.ts'
+import { parseInput } from '../../http/validate.ts'
 import { DAY_MS } from '../../world/types.ts'
 import { money, presentAccount, transactionJson } from '../present.ts'
 import { Account, Balance, page, Transaction } from '../schemas.ts'
@@ -79,7 +79,7 @@ const listTransactions = createRoute({
 })
 
 export function accountRoutes(deps: Deps) {
-  const app = new OpenAPIHono<BankEnv>({ defaultHook: validationHook })
+  const app = new OpenAPIHono<BankEnv>()
 
   /** The account, if it belongs to the consent's customer; anyone else's is simply not found. */
   const ownAccount = (consentCustomerId: string, accountId: string) => {
@@ -89,20 +89,22 @@ export function accountRoutes(deps: Deps) {
     return account
   }
 
-  app.openapi(listAccounts, (c) => {
+  documentedGet(app, listAccounts, (c) => {
     requireScope(c.var.consent, 'accounts:read')
     const customer = consentCustomer(deps, c.var.consent)
     return c.json({ data: customer.accounts.map(presentAccount), nextCursor: null }, 200)
   })
 
-  app.openapi(getAccount, (c) => {
+  documentedGet(app, getAccount, (c) => {
+    const { accountId } = parseInput(AccountParams, c.req.param(), 'param')
     requireScope(c.var.consent, 'accounts:read')
-    return c.json(presentAccount(ownAccount(c.var.consent.customerId, c.req.valid('param').accountId)), 200)
+    return c.json(presentAccount(ownAccount(c.var.consent.customerId, accountId)), 200)
   })
 
-  app.openapi(getBalance, (c) => {
+  documentedGet(app, getBalance, (c) => {
+    const { accountId } = parseInput(AccountParams, c.req.param(), 'param')
     requireScope(c.var.consent, 'balances:read')
-    const account = ownAccount(c.var.consent.customerId, c.req.valid('param').accountId)
+    const account = ownAccount(c.var.consent.customerId, accountId)
     const now = deps.clock.now()
     const { current, pending } = deps.ledger.balance(account, now)
     const available = current + pending + (account.creditLimit ?? 0)
@@ -112,11 +114,13 @@ export function accountRoutes(deps: Deps) {
     )
   })
 
-  app.openapi(listTransactions, (c) => {
+  documentedGet(app, listTransactions, (c) => {
+    const { accountId } = parseInput(AccountParams, c.req.param(), 'param')
+    const rawQuery = parseInput(TransactionQuery, c.req.query(), 'query')
     requireScope(c.var.consent, 'transactions:read', 'transactions.all:read')
-    const account = ownAccount(c.var.consent.customerId, c.req.valid('param').accountId)
+    const account = ownAccount(c.var.consent.customerId, accountId)
     const now = deps.clock.now()
-    const query = pageQuery(c.req.valid('query'), now)
+    const query = pageQuery(rawQuery, now)
     const offPlatform = offPlatformVisible(c.var.consent)
     const { items, hasMore } = transactionPage(
       deps.book,
@@ -129,7 +133,7 @@ export function accountRoutes(deps: Deps) {
     const nextCursor = hasMore && last ? encodeCursor(query, last) : null
     // Built from memoised fragments: the same bytes c.json would write, without re-serialising.
     const body = `{"data":[${items.map((txn) => transactionJson(txn, now)).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`
-    return jsonText<z.infer<typeof TransactionPage>>(body)
+    return jsonText(body)
   })
 
   return app
