@@ -41,6 +41,8 @@ export function createWorld(config: WorldConfig, options: WorldOptions = {}): Wo
   const people = new Memo<number, Person>(entities)
   const profiles = new Memo<string, Profile>(entities)
   const customers = new Memo<string, Customer>(entities)
+  // Every bank data call looks its account up by id; rebuilding it each time cost more than the balance.
+  const accounts = new Memo<string, Account>(entities)
   const transactions = createTransactionSource(seed, cacheSize)
   // Account id → its owner's profile: transactionsOnDay is called per account-day, and
   // an existing id string hashes for free where parsing it would not.
@@ -102,6 +104,13 @@ export function createWorld(config: WorldConfig, options: WorldOptions = {}): Wo
   }
 
   function account(id: string): Account | undefined {
+    const known = accounts.get(id)
+    if (known) return known
+    const made = makeAccount(id)
+    return made && accounts.set(id, made)
+  }
+
+  function makeAccount(id: string): Account | undefined {
     const parsed = parseAccountId(id)
     const profile = parsed && profileOf(parsed.bankId, parsed.index)
     if (!parsed || !profile || !hasAccount(profile, parsed.type)) return undefined
