@@ -1,5 +1,5 @@
 import type { OpenAPIHono, RouteConfig, z } from '@hono/zod-openapi'
-import type { Env, Handler, TypedResponse } from 'hono'
+import type { Env, Handler } from 'hono'
 import { Problem } from '../bank/schemas.ts'
 
 // Small helpers so route definitions stay short and every documented error is problem+json.
@@ -25,12 +25,12 @@ export function problemResponses(...statuses: number[]) {
 export const bearerSecurity = [{ bearerAuth: [] }]
 
 /**
- * A JSON body serialised ahead of time (from memoised fragments), typed as the schema it
- * was built from so the route keeps its OpenAPI typing.
+ * A JSON body serialised ahead of time (from memoised fragments). It is encoded to bytes
+ * here, once: given a string, the node adapter would encode it twice (for Content-Length,
+ * then for the socket), which on a 50-transaction page costs more than building it.
  */
-export function jsonText<T>(body: string): Response & TypedResponse<T, 200, 'json'> {
-  const res = new Response(body, { status: 200, headers: { 'Content-Type': 'application/json' } })
-  return res as Response & TypedResponse<T, 200, 'json'>
+export function jsonText(body: string): Response {
+  return new Response(Buffer.from(body), { status: 200, headers: { 'Content-Type': 'application/json' } })
 }
 
 /**

@@ -90,21 +90,21 @@ export function accountRoutes(deps: Deps) {
   }
 
   documentedGet(app, listAccounts, (c) => {
-    requireScope(c.var.consent, 'accounts:read')
-    const customer = consentCustomer(deps, c.var.consent)
+    requireScope(c.get('consent'), 'accounts:read')
+    const customer = consentCustomer(deps, c.get('consent'))
     return c.json({ data: customer.accounts.map(presentAccount), nextCursor: null }, 200)
   })
 
   documentedGet(app, getAccount, (c) => {
     const { accountId } = parseInput(AccountParams, c.req.param(), 'param')
-    requireScope(c.var.consent, 'accounts:read')
-    return c.json(presentAccount(ownAccount(c.var.consent.customerId, accountId)), 200)
+    requireScope(c.get('consent'), 'accounts:read')
+    return c.json(presentAccount(ownAccount(c.get('consent').customerId, accountId)), 200)
   })
 
   documentedGet(app, getBalance, (c) => {
     const { accountId } = parseInput(AccountParams, c.req.param(), 'param')
-    requireScope(c.var.consent, 'balances:read')
-    const account = ownAccount(c.var.consent.customerId, accountId)
+    requireScope(c.get('consent'), 'balances:read')
+    const account = ownAccount(c.get('consent').customerId, accountId)
     const now = deps.clock.now()
     const { current, pending } = deps.ledger.balance(account, now)
     const available = current + pending + (account.creditLimit ?? 0)
@@ -117,11 +117,11 @@ export function accountRoutes(deps: Deps) {
   documentedGet(app, listTransactions, (c) => {
     const { accountId } = parseInput(AccountParams, c.req.param(), 'param')
     const rawQuery = parseInput(TransactionQuery, c.req.query(), 'query')
-    requireScope(c.var.consent, 'transactions:read', 'transactions.all:read')
-    const account = ownAccount(c.var.consent.customerId, accountId)
+    requireScope(c.get('consent'), 'transactions:read', 'transactions.all:read')
+    const account = ownAccount(c.get('consent').customerId, accountId)
     const now = deps.clock.now()
     const query = pageQuery(rawQuery, now)
-    const offPlatform = offPlatformVisible(c.var.consent)
+    const offPlatform = offPlatformVisible(c.get('consent'))
     const { items, hasMore } = transactionPage(
       deps.book,
       account,
