@@ -41,15 +41,15 @@ export function alertRoutes(deps: Deps) {
   const app = new OpenAPIHono<BankEnv>({ defaultHook: validationHook })
 
   app.openapi(listAlerts, (c) => {
-    requireScope(c.var.consent, 'alerts')
-    const { bankId, customerId } = c.var.consent
+    requireScope(c.get('consent'), 'alerts')
+    const { bankId, customerId } = c.get('consent')
     return c.json({ data: alertsOf(deps, bankId, customerId).map(presentAlert), nextCursor: null }, 200)
   })
 
   app.openapi(resolve, (c) => {
-    requireScope(c.var.consent, 'alerts')
+    requireScope(c.get('consent'), 'alerts')
     const alert = deps.state.alerts.get(c.req.valid('param').alertId)
-    const { bankId, customerId } = c.var.consent
+    const { bankId, customerId } = c.get('consent')
     if (!alert || alert.bankId !== bankId || alert.customerId !== customerId) {
       throw problems.notFound('No such alert under this consent.')
     }

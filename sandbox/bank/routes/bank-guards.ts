@@ -26,7 +26,7 @@ export function journalRecorder(deps: Deps): Recorder {
       method: c.req.method,
       route: routePath(c),
       path: c.req.path,
-      consentId: (c as Context<BankEnv>).var.consent?.id ?? null,
+      consentId: (c as Context<BankEnv>).get('consent')?.id ?? null,
       status: c.res.status,
       latencyMs: deps.clock.wallNow() - startedWallMs,
     }

@@ -39,8 +39,8 @@ export function cardRoutes(deps: Deps) {
   const status = (cardId: string) => deps.state.cardStatus.get(cardId) ?? 'active'
 
   app.openapi(listCards, (c) => {
-    requireScope(c.var.consent, 'accounts:read')
-    const customer = consentCustomer(deps, c.var.consent)
+    requireScope(c.get('consent'), 'accounts:read')
+    const customer = consentCustomer(deps, c.get('consent'))
     return c.json(
       { data: customer.cards.map((card) => presentCard(card, status(card.id))), nextCursor: null },
       200,
@@ -48,9 +48,9 @@ export function cardRoutes(deps: Deps) {
   })
 
   app.openapi(getCard, (c) => {
-    requireScope(c.var.consent, 'accounts:read')
+    requireScope(c.get('consent'), 'accounts:read')
     const card = deps.world.card(c.req.valid('param').cardId)
-    if (!card || card.customerId !== c.var.consent.customerId)
+    if (!card || card.customerId !== c.get('consent').customerId)
       throw problems.notFound('No such card under this consent.')
     return c.json(presentCard(card, status(card.id)), 200)
   })

@@ -26,9 +26,9 @@ const deleteConsent = createRoute({
 
 export function consentRoutes(deps: Deps) {
   const app = new OpenAPIHono<BankEnv>({ defaultHook: validationHook })
-  app.openapi(readConsent, (c) => c.json(presentConsent(c.var.consent, deps.clock.now()), 200))
+  app.openapi(readConsent, (c) => c.json(presentConsent(c.get('consent'), deps.clock.now()), 200))
   app.openapi(deleteConsent, (c) => {
-    revokeConsent(deps, c.var.consent, 'platform')
+    revokeConsent(deps, c.get('consent'), 'platform')
     return c.body(null, 204)
   })
   return app
