@@ -1,18 +1,26 @@
+import type { SpawnOptions } from 'node:child_process'
 import { type Fixtures, recordFixtures } from './fixtures.ts'
 import { DEFAULT_LOAD, type LoadOptions, type LoadResult, load } from './load.ts'
 import { benchScript, type ChildGroup, CLI_BUNDLE, NODE, waitForOutput } from './processes.ts'
 import { median } from './stats.ts'
 
-// Section 1: the sandbox against a bare node:http server replaying its bytes, each in
-// its own child process, loaded in turns. Alternating the order every round spreads
-// thermal and background drift over both sides instead of loading it onto one.
+// Section 1: the sandbox against a bare node:http server replaying its bytes, and a
+// one-route Hono app replaying them too (the framework floor), each in its own child
+// process, loaded in turns. Rotating the order every round spreads thermal and
+// background drift over all sides instead of loading it onto one.
 
 const LISTENING = /listening on (http:\/\/127\.0\.0\.1:\d+)/
 
-export interface EndpointFigures {
+const SERVERS = ['sandbox', 'floor', 'bare'] as const
+type Server = (typeof SERVERS)[number]
+
+interface Figures {
+  requestsPerSecond: number
+  p99Ms: number
+}
+
+export interface EndpointFigures extends Record<Server, Figures> {
   name: string
-  sandbox: { requestsPerSecond: number; p99Ms: number }
-  bare: { requestsPerSecond: number; p99Ms: number }
   failures: number
   bodyBytes: number
 }
@@ -39,50 +47,58 @@ export async function benchHttp(
     '--seed',
     '42',
   ])
-  const bareChild = children.start(NODE, benchScript('./bare-server.ts'), { stdio: ['pipe', 'pipe', 'pipe'] })
+  const replaying: SpawnOptions = { stdio: ['pipe', 'pipe', 'pipe'] }
+  const bareChild = children.start(NODE, benchScript('./bare-server.ts'), replaying)
+  const floorChild = children.start(NODE, benchScript('./hono-floor-server.ts'), replaying)
   try {
     const [, sandboxUrl = ''] = await waitForOutput(sandboxChild, LISTENING)
     const fixtures = await recordFixtures(sandboxUrl)
-    bareChild.stdin?.end(JSON.stringify([fixtures.balances, fixtures.transactions]))
-    const [, bareUrl = ''] = await waitForOutput(bareChild, LISTENING)
-    return await measure(sandboxUrl, bareUrl, fixtures, rounds, options)
+    const recorded = JSON.stringify([fixtures.balances, fixtures.transactions])
+    const listening = [bareChild, floorChild].map((child) => {
+      child.stdin?.end(recorded)
+      return waitForOutput(child, LISTENING).then(([, url = '']) => url)
+    })
+    const [bareUrl = '', floorUrl = ''] = await Promise.all(listening)
+    const urls: Record<Server, string> = { sandbox: sandboxUrl, floor: floorUrl, bare: bareUrl }
+    return await measure(urls, fixtures, rounds, options)
   } finally {
-    await Promise.all([children.stop(sandboxChild), children.stop(bareChild)])
+    await Promise.all([sandboxChild, bareChild, floorChild].map((child) => children.stop(child)))
   }
 }
 
 async function measure(
-  sandboxUrl: string,
-  bareUrl: string,
+  urls: Record<Server, string>,
   fixtures: Fixtures,
   rounds: number,
   options: LoadOptions,
-) {
+): Promise<HttpFigures> {
   const headers = { Authorization: `Bearer ${fixtures.token}` }
   const endpoints = [
-    { name: 'balances', response: fixtures.balances, sandbox: [] as LoadResult[], bare: [] as LoadResult[] },
-    {
-      name: `${fixtures.pageSize}-transaction page`,
-      response: fixtures.transactions,
-      sandbox: [] as LoadResult[],
-      bare: [] as LoadResult[],
-    },
-  ]
+    { name: 'balances', response: fixtures.balances },
+    { name: `${fixtures.pageSize}-transaction page`, response: fixtures.transactions },
+  ].map((endpoint) => ({
+    ...endpoint,
+    results: { sandbox: [], floor: [], bare: [] } as Record<Server, LoadResult[]>,
+  }))
   for (let round = 0; round < rounds; round++) {
-    const targets = round % 2 === 0 ? (['sandbox', 'bare'] as const) : (['bare', 'sandbox'] as const)
+    const order = SERVERS.map((_, i) => SERVERS[(i + round) % SERVERS.length] as Server)
     for (const endpoint of endpoints) {
-      for (const target of targets) {
-        const base = target === 'sandbox' ? sandboxUrl : bareUrl
-        endpoint[target].push(await load(`${base}${endpoint.response.path}`, headers, options))
+      for (const server of order) {
+        endpoint.results[server].push(
+          await load(`${urls[server]}${endpoint.response.path}`, headers, options),
+        )
       }
     }
   }
   return {
-    endpoints: endpoints.map(({ name, response, sandbox, bare }) => ({
+    endpoints: endpoints.map(({ name, response, results }) => ({
       name,
-      sandbox: summarize(sandbox),
-      bare: summarize(bare),
-      failures: [...sandbox, ...bare].reduce((sum, r) => sum + r.failures, 0),
+      sandbox: summarize(results.sandbox),
+      floor: summarize(results.floor),
+      bare: summarize(results.bare),
+      failures: Object.values(results)
+        .flat()
+        .reduce((sum, r) => sum + r.failures, 0),
       bodyBytes: Buffer.byteLength(response.body),
     })),
     pageSize: fixtures.pageSize,
@@ -91,7 +107,7 @@ async function measure(
   }
 }
 
-function summarize(results: readonly LoadResult[]) {
+function summarize(results: readonly LoadResult[]): Figures {
   return {
     requestsPerSecond: median(results.map((r) => r.requestsPerSecond)),
     p99Ms: median(results.map((r) => r.p99Ms)),
