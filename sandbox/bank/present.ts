@@ -46,19 +46,38 @@ export function presentTransaction(txn: internal.Transaction, nowMs: number): Tr
 }
 
 // Serialised transactions, per transaction object and status: a transaction never changes
-// once booked except from pending to posted, and JSON.stringify of a 50-item page is most
-// of that route's cost. Keyed weakly, so the cache lives exactly as long as the world's
-// own memo of the day holds the transaction.
-const serialised = new WeakMap<internal.Transaction, { pending?: string; posted?: string }>()
+// once booked except from pending to posted, and serialising a 50-item page is most of
+// that route's cost. Kept as UTF-8 bytes, so a page is one copy of its parts rather than
+// a string the server must encode again. Keyed weakly, so the cache lives exactly as long
+// as the world's own memo of the day holds the transaction.
+const serialised = new WeakMap<internal.Transaction, { pending?: Buffer; posted?: Buffer }>()
 
-/** The JSON text of presentTransaction(txn, nowMs), memoised. */
-export function transactionJson(txn: internal.Transaction, nowMs: number): string {
+/** The UTF-8 JSON of presentTransaction(txn, nowMs), memoised. */
+export function transactionJson(txn: internal.Transaction, nowMs: number): Buffer {
   const status = txn.postedAtMs > nowMs ? 'pending' : 'posted'
   let entry = serialised.get(txn)
   if (!entry) {
     entry = {}
     serialised.set(txn, entry)
   }
-  entry[status] ??= JSON.stringify(presentTransaction(txn, nowMs))
+  entry[status] ??= Buffer.from(JSON.stringify(presentTransaction(txn, nowMs)))
   return entry[status]
+}
+
+const PAGE_START = Buffer.from('{"data":[')
+const COMMA = Buffer.from(',')
+
+/** The JSON of a transaction page, `{"data":[…],"nextCursor":…}`, from the memoised parts. */
+export function transactionPageJson(
+  items: readonly internal.Transaction[],
+  nowMs: number,
+  nextCursor: string | null,
+): Buffer {
+  const parts: Buffer[] = [PAGE_START]
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) parts.push(COMMA)
+    parts.push(transactionJson(items[i] as internal.Transaction, nowMs))
+  }
+  parts.push(Buffer.from(`],"nextCursor":${JSON.stringify(nextCursor)}}`))
+  return Buffer.concat(parts)
 }

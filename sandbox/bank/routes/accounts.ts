@@ -1,11 +1,11 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { toIso } from '../../clock.ts'
 import type { Deps } from '../../deps.ts'
-import { bearerSecurity, documentedGet, json, jsonText, problemResponses } from '../../http/openapi.ts'
+import { bearerSecurity, documentedGet, json, jsonBytes, problemResponses } from '../../http/openapi.ts'
 import { problems } from '../../http/problem.ts'
 import { parseInput } from '../../http/validate.ts'
 import { DAY_MS } from '../../world/types.ts'
-import { money, presentAccount, transactionJson } from '../present.ts'
+import { money, presentAccount, transactionPageJson } from '../present.ts'
 import { Account, Balance, page, Transaction } from '../schemas.ts'
 import {
   DEFAULT_WINDOW_DAYS,
@@ -131,9 +131,8 @@ export function accountRoutes(deps: Deps) {
     )
     const last = items.at(-1)
     const nextCursor = hasMore && last ? encodeCursor(query, last) : null
-    // Built from memoised fragments: the same bytes c.json would write, without re-serialising.
-    const body = `{"data":[${items.map((txn) => transactionJson(txn, now)).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`
-    return jsonText(body)
+    // Built from memoised parts: the same bytes c.json would write, without re-serialising.
+    return jsonBytes(transactionPageJson(items, now, nextCursor))
   })
 
   return app
