@@ -23,14 +23,8 @@ const BankParams = z.object({ bankId: z.string().openapi({ example: 'harbor' }) 
 const AccountParams = BankParams.extend({
   accountId: z.string().max(100).openapi({ example: 'acc_harbor_00000_chk' }),
 })
-const IsoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Expected a date as YYYY-MM-DD')
-  // Date.parse rolls 2026-02-30 over to March; a round trip catches it.
-  .refine((d) => {
-    const ms = Date.parse(`${d}T00:00:00Z`)
-    return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(d)
-  }, 'Not a calendar date')
+// The ISO date regex knows month lengths and leap years: no Date round trip per query.
+const IsoDate = z.iso.date({ error: 'Expected a calendar date as YYYY-MM-DD' })
 const TransactionQuery = z.object({
   from: IsoDate.optional().openapi({ description: 'Inclusive; default 29 days before `to`' }),
   to: IsoDate.optional().openapi({ description: 'Inclusive; default today on the simulation clock' }),
