@@ -19,7 +19,11 @@ export function validationHook(result: HookResult, _c: Context): undefined {
 }
 
 /** Validation inside a handler (see `documentedGet`), failing exactly as the hook does. */
-export function parseInput<T extends z.ZodType>(schema: T, value: unknown, target: 'param' | 'query'): z.output<T> {
+export function parseInput<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  target: 'param' | 'query',
+): z.output<T> {
   const result = schema.safeParse(value)
   if (!result.success) throw invalid(result.error, target)
   return result.data
