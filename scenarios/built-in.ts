@@ -57,7 +57,7 @@ function activity(deps: Deps): string {
   const attempts = deps.outbox.list().reduce((sum, d) => sum + d.attempts.length, 0)
   let messages = 0
   for (const chat of deps.state.chats.values()) messages += chat.length
-  return `${deps.state.journal.length}/${attempts}/${messages}/${deps.state.consents.size}`
+  return `${deps.state.journal.recorded}/${attempts}/${messages}/${deps.state.consents.size}`
 }
 
 /** Runs scenarios against a built-in integration, each in its own sandbox, a few at a time. */

@@ -1,4 +1,5 @@
-import type { ChatMessage, JournalEntry } from '../sandbox/store/state.ts'
+import type { JournalEntry } from '../sandbox/store/journal.ts'
+import type { ChatMessage } from '../sandbox/store/state.ts'
 import type { Attempt } from '../sandbox/webhooks/outbox.ts'
 
 // The runner drives the sandbox only through its HTTP surface, so the same code runs

@@ -27,7 +27,8 @@ export async function settleOverHttp(control: ControlClient): Promise<void> {
   while (Date.now() < deadline) {
     await control.settle()
     const [journal, deliveries] = await Promise.all([control.journal(), control.deliveries()])
-    const now = `${journal.length}/${deliveries.reduce((sum, d) => sum + d.attempts.length, 0)}`
+    // The newest id, not the length: a full journal keeps its length as calls arrive.
+    const now = `${journal.at(-1)?.id ?? 0}/${deliveries.reduce((sum, d) => sum + d.attempts.length, 0)}`
     if (now !== last) {
       last = now
       stableSince = Date.now()

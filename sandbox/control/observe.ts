@@ -86,12 +86,14 @@ export function observeRoutes(deps: Deps) {
   app.openapi(journalRoute, (c) => {
     const { since, bankId, consentId } = c.req.valid('query')
     const after = since ? Date.parse(since) : Number.NEGATIVE_INFINITY
-    const data = deps.state.journal.filter(
-      (entry) =>
-        Date.parse(entry.at) > after &&
-        (bankId === undefined || entry.bankId === bankId) &&
-        (consentId === undefined || entry.consentId === consentId),
-    )
+    const data = deps.state.journal
+      .entries()
+      .filter(
+        (entry) =>
+          Date.parse(entry.at) > after &&
+          (bankId === undefined || entry.bankId === bankId) &&
+          (consentId === undefined || entry.consentId === consentId),
+      )
     return c.json({ data }, 200)
   })
 

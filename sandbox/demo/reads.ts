@@ -3,7 +3,8 @@ import type { Consent } from '../bank/schemas.ts'
 import { toIso } from '../clock.ts'
 import type { Deps } from '../deps.ts'
 import { type LinkTap, platformRecords } from '../platform/records.ts'
-import type { ChatMessage, Faults, JournalEntry } from '../store/state.ts'
+import type { JournalEntry } from '../store/journal.ts'
+import type { ChatMessage, Faults } from '../store/state.ts'
 import type { Delivery } from '../webhooks/outbox.ts'
 
 // Read-only views of sandbox state the control API does not slice the way the dashboard
@@ -59,5 +60,5 @@ export function recentDeliveries(deps: Deps, size = TIMELINE_SIZE): Delivery[] {
 
 /** Newest first. */
 export function recentCalls(deps: Deps, size = TIMELINE_SIZE): JournalEntry[] {
-  return deps.state.journal.slice(-size).reverse()
+  return deps.state.journal.newest(size)
 }

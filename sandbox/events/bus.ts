@@ -11,6 +11,8 @@ export interface SandboxEvent {
 
 export interface Bus {
   publish(kind: string, at: string, data: unknown): void
+  /** Whether anyone listens: lets a hot path skip building an event nobody reads. */
+  listening(): boolean
   subscribe(listener: (event: SandboxEvent) => void): () => void
 }
 
@@ -23,6 +25,7 @@ export function createBus(): Bus {
       const event = { kind, at, data }
       for (const listener of listeners) listener(event)
     },
+    listening: () => listeners.size > 0,
     subscribe(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)

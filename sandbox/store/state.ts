@@ -1,4 +1,5 @@
 import type { Purpose, Scope } from '../bank/policy.ts'
+import { createJournal, type Journal } from './journal.ts'
 
 // Everything in a world that changes. The synthetic world itself is computed; only
 // these records are stored, so a reset is just a fresh SandboxState.
@@ -77,18 +78,6 @@ export interface ChatMessage {
   at: string
 }
 
-export interface JournalEntry {
-  id: number
-  at: string
-  bankId: string | null
-  method: string
-  route: string
-  path: string
-  consentId: string | null
-  status: number
-  latencyMs: number
-}
-
 export interface SandboxState {
   consents: Map<string, ConsentRecord>
   codes: Map<string, CodeRecord>
@@ -101,11 +90,14 @@ export interface SandboxState {
   alerts: Map<string, AlertRecord>
   /** platformUserId → the chat as that user sees it, oldest first. */
   chats: Map<string, ChatMessage[]>
-  /** Every bank-API and Send-API call, oldest first (bounded). */
-  journal: JournalEntry[]
+  /** The newest bank-API and Send-API calls. */
+  journal: Journal
   /** Up to when new transactions have been scanned for events and fraud. */
   scannedThroughMs: number
 }
+
+/** How many calls the journal keeps. */
+export const JOURNAL_LIMIT = 50_000
 
 export function createState(nowMs: number): SandboxState {
   return {
@@ -117,7 +109,7 @@ export function createState(nowMs: number): SandboxState {
     faults: new Map(),
     alerts: new Map(),
     chats: new Map(),
-    journal: [],
+    journal: createJournal(JOURNAL_LIMIT),
     scannedThroughMs: nowMs,
   }
 }

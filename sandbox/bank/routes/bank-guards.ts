@@ -11,18 +11,16 @@ import { faultInjector } from './faults.ts'
 // async hop on the hot read path. In order: the journal records what happened, a
 // withdrawn partnership wins over every other answer, then injected faults.
 
-export const JOURNAL_LIMIT = 50_000
-
 type Recorder = (c: Context, startedWallMs: number) => void
 
 /** Records a finished call: time, bank, route, consent, status, latency. */
 export function journalRecorder(deps: Deps): Recorder {
-  let nextId = 1
   return (c, startedWallMs) => {
-    const entry = {
-      id: nextId++,
-      at: toIso(deps.clock.now()),
-      bankId: c.req.param('bankId') ?? null,
+    const bankId = c.req.param('bankId')
+    const call = {
+      atMs: deps.clock.now(),
+      // The bank's own id string rather than this request's copy: the journal keeps it.
+      bankId: bankId === undefined ? null : (deps.bank(bankId)?.id ?? bankId),
       method: c.req.method,
       route: routePath(c),
       path: c.req.path,
@@ -30,11 +28,12 @@ export function journalRecorder(deps: Deps): Recorder {
       status: c.res.status,
       latencyMs: deps.clock.wallNow() - startedWallMs,
     }
-    const log = deps.state.journal
-    log.push(entry)
-    // Trim in batches: splicing one entry off a full log on every call is O(n) per request.
-    if (log.length > JOURNAL_LIMIT + JOURNAL_LIMIT / 10) log.splice(0, log.length - JOURNAL_LIMIT)
-    deps.bus.publish('journal', entry.at, entry)
+    const id = deps.state.journal.record(call)
+    if (deps.bus.listening()) {
+      const { atMs, ...rest } = call
+      const at = toIso(atMs)
+      deps.bus.publish('journal', at, { id, at, ...rest })
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import type { JournalEntry } from '../../store/state.ts'
+import type { JournalEntry } from '../../store/journal.ts'
 import type { Delivery } from '../../webhooks/outbox.ts'
 import { clockTime } from '../format.ts'
 
