@@ -1,6 +1,7 @@
 import type { SpawnOptions } from 'node:child_process'
 import { type Fixtures, recordFixtures } from './fixtures.ts'
 import { DEFAULT_LOAD, type LoadOptions, type LoadResult, load } from './load.ts'
+import { detectPinning } from './pinning.ts'
 import { benchScript, type ChildGroup, CLI_BUNDLE, NODE, waitForOutput } from './processes.ts'
 import { median } from './stats.ts'
 
@@ -30,6 +31,8 @@ export interface HttpFigures {
   pageSize: number
   rounds: number
   load: LoadOptions
+  /** Where servers and load generator ran, or null when they could not be pinned. */
+  pinning: string | null
 }
 
 export async function benchHttp(
@@ -37,7 +40,12 @@ export async function benchHttp(
   rounds = 3,
   options = DEFAULT_LOAD,
 ): Promise<HttpFigures> {
-  const sandboxChild = children.start(NODE, [
+  const pinning = detectPinning()
+  const startServer = (args: string[], options?: SpawnOptions) =>
+    pinning
+      ? children.start('taskset', [...pinning.serverPrefix, NODE, ...args], options)
+      : children.start(NODE, args, options)
+  const sandboxChild = startServer([
     CLI_BUNDLE,
     'serve',
     '--port',
@@ -48,8 +56,9 @@ export async function benchHttp(
     '42',
   ])
   const replaying: SpawnOptions = { stdio: ['pipe', 'pipe', 'pipe'] }
-  const bareChild = children.start(NODE, benchScript('./bare-server.ts'), replaying)
-  const floorChild = children.start(NODE, benchScript('./hono-floor-server.ts'), replaying)
+  const bareChild = startServer(benchScript('./bare-server.ts'), replaying)
+  const floorChild = startServer(benchScript('./hono-floor-server.ts'), replaying)
+  pinning?.hold()
   try {
     const [, sandboxUrl = ''] = await waitForOutput(sandboxChild, LISTENING)
     const fixtures = await recordFixtures(sandboxUrl)
@@ -60,8 +69,9 @@ export async function benchHttp(
     })
     const [bareUrl = '', floorUrl = ''] = await Promise.all(listening)
     const urls: Record<Server, string> = { sandbox: sandboxUrl, floor: floorUrl, bare: bareUrl }
-    return await measure(urls, fixtures, rounds, options)
+    return { ...(await measure(urls, fixtures, rounds, options)), pinning: pinning?.description ?? null }
   } finally {
+    pinning?.release()
     await Promise.all([sandboxChild, bareChild, floorChild].map((child) => children.stop(child)))
   }
 }
@@ -71,7 +81,7 @@ async function measure(
   fixtures: Fixtures,
   rounds: number,
   options: LoadOptions,
-): Promise<HttpFigures> {
+): Promise<Omit<HttpFigures, 'pinning'>> {
   const headers = { Authorization: `Bearer ${fixtures.token}` }
   const endpoints = [
     { name: 'balances', response: fixtures.balances },

@@ -57,7 +57,7 @@ export function httpNotes(figures: HttpFigures): string[] {
   const bodies = figures.endpoints.map((e) => `${e.name} ${formatNumber(e.bodyBytes)} B`).join(', ')
   const failures = figures.endpoints.map((e) => `${e.name} ${e.failures}`).join(', ')
   return [
-    `HTTP: baseline is a bare node:http child replaying the sandbox's recorded status, content-type and body (${bodies}). autocannon over 127.0.0.1, ${connections} connections, pipelining 1, ${warmupSeconds} s warm-up + ${seconds} s measured; median of ${figures.rounds} alternating rounds.`,
+    `HTTP: baseline is a bare node:http child replaying the sandbox's recorded status, content-type and body (${bodies}). autocannon over 127.0.0.1, ${connections} connections, pipelining 1, ${warmupSeconds} s warm-up + ${seconds} s measured; median of ${figures.rounds} rounds in rotating order; ${figures.pinning ?? 'not pinned (no taskset or one core)'}.`,
     `HTTP: the "one Hono route" rows are the framework floor: a child serving the same recorded bytes from memory through one Hono route on @hono/node-server, with no middleware, auth or JSON building. The sandbox's ratio cannot exceed the floor's.`,
     `HTTP: non-2xx/errors/timeouts across all runs: ${failures}.`,
   ]
