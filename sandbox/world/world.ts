@@ -136,11 +136,20 @@ export function createWorld(config: WorldConfig, options: WorldOptions = {}): Wo
     return parsed && profile && hasAccount(profile, parsed.type) ? { profile, type: parsed.type } : null
   }
 
+  // Callers walk one account's days in a row (a page, a balance, an export), so the last
+  // owner is remembered by the account object itself: no id hashing per day.
+  let lastAccount: Account | undefined
+  let lastOwner: { profile: Profile; type: AccountType } | null = null
+
   function transactionsOnDay(acct: Account, day: number): readonly Transaction[] {
     if (typeof acct?.id !== 'string' || !Number.isSafeInteger(day)) return []
-    let owner = owners.get(acct.id)
-    if (owner === undefined) owner = owners.set(acct.id, ownerOf(acct.id))
-    return owner ? transactions.onDay(owner.profile, owner.type, day) : []
+    if (acct !== lastAccount) {
+      let owner = owners.get(acct.id)
+      if (owner === undefined) owner = owners.set(acct.id, ownerOf(acct.id))
+      lastAccount = acct
+      lastOwner = owner
+    }
+    return lastOwner ? transactions.onDay(lastOwner.profile, lastOwner.type, day) : []
   }
 
   return { config, person, listCustomers, customer, customerOfPerson, account, card, transactionsOnDay }
