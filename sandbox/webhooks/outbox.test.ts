@@ -3,22 +3,25 @@ import type { AttemptResult } from './deliver.ts'
 import { createOutbox, RETRY_DELAYS_MS } from './outbox.ts'
 
 /** An outbox whose transport answers from a script, on a clock the test moves. */
-function scripted(answers: (url: string, id: string) => number | null) {
+function scripted(answers: (url: string, id: string) => number | null, finishedLimit?: number) {
   let now = 1_000_000
   const sent: { id: string; at: number }[] = []
-  const outbox = createOutbox({
-    now: () => now,
-    wallNow: () => now,
-    send: async (url, headers): Promise<AttemptResult> => {
-      const id = headers['webhook-id'] ?? ''
-      sent.push({ id, at: now })
-      const statusCode = answers(url, id)
-      return { statusCode, latencyMs: 1, error: statusCode === null ? 'connection failed' : null }
+  const outbox = createOutbox(
+    {
+      now: () => now,
+      wallNow: () => now,
+      send: async (url, headers): Promise<AttemptResult> => {
+        const id = headers['webhook-id'] ?? ''
+        sent.push({ id, at: now })
+        const statusCode = answers(url, id)
+        return { statusCode, latencyMs: 1, error: statusCode === null ? 'connection failed' : null }
+      },
+      target: () => 'http://127.0.0.1:1/webhooks/bank/harbor',
+      sign: (_bank, id) => ({ 'webhook-id': id }),
+      onAttempt: () => {},
     },
-    target: () => 'http://127.0.0.1:1/webhooks/bank/harbor',
-    sign: (_bank, id) => ({ 'webhook-id': id }),
-    onAttempt: () => {},
-  })
+    finishedLimit,
+  )
   const advance = async (ms: number) => {
     now += ms
     outbox.dispatchDue()
@@ -96,5 +99,36 @@ describe('outbox', () => {
     outbox.dispatchDue()
     await outbox.idle()
     expect(sent).toEqual(['evt_h'])
+  })
+
+  test('keeps every pending delivery and only the newest finished ones', async () => {
+    // Events of consent c-down never get through; everything else is delivered at once.
+    const { outbox } = scripted((_url, id) => (id.startsWith('down') ? 500 : 204), 10)
+    for (let n = 0; n < 40; n++) {
+      const down = n % 8 === 0
+      outbox.enqueue({
+        id: `${down ? 'down' : 'ok'}_${n}`,
+        bankId: 'harbor',
+        type: 'transaction.created',
+        orderKey: down ? 'c-down' : `c${n}`,
+        body: '{}',
+      })
+      await outbox.idle()
+    }
+    const kept = outbox.list()
+    expect(kept.filter((d) => d.status === 'pending').map((d) => d.id)).toEqual([
+      'down_0',
+      'down_8',
+      'down_16',
+      'down_24',
+      'down_32',
+    ])
+    const finished = kept.filter((d) => d.status !== 'pending')
+    expect(finished.length).toBeGreaterThanOrEqual(10)
+    expect(finished.length).toBeLessThanOrEqual(11)
+    expect(finished.at(-1)?.id).toBe('ok_39')
+    // Oldest first, as enqueued.
+    const order = kept.map((d) => Number(d.id.split('_')[1]))
+    expect(order).toEqual([...order].sort((a, b) => a - b))
   })
 })

@@ -8,6 +8,9 @@ import { type AttemptResult, type Send, succeeded } from './deliver.ts'
 
 export const RETRY_DELAYS_MS = [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000]
 
+/** Finished deliveries kept for GET /sandbox/webhooks; pending ones are always kept. */
+export const FINISHED_DELIVERY_LIMIT = 10_000
+
 export interface Attempt {
   number: number
   /** Wall-clock time of the attempt (what the signature's timestamp says). */
@@ -48,11 +51,12 @@ export interface Outbox {
   redeliver(id: string): Promise<Attempt | null>
   /** Resolves when no attempt is in flight and nothing due is waiting. */
   idle(): Promise<void>
+  /** Every pending delivery and the newest finished ones, oldest first. */
   list(): readonly Delivery[]
 }
 
-export function createOutbox(deps: OutboxDeps): Outbox {
-  const deliveries: Delivery[] = []
+export function createOutbox(deps: OutboxDeps, finishedLimit = FINISHED_DELIVERY_LIMIT): Outbox {
+  let deliveries: Delivery[] = []
   const queues = new Map<string, Delivery[]>()
   const inFlight = new Set<Promise<void>>()
   const busyKeys = new Set<string>()
@@ -116,6 +120,9 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         nextAttemptAtMs: deps.now(),
       }
       deliveries.push(delivery)
+      // Trim in batches, so a long demo's outbox stays bounded at O(1) amortised per event.
+      if (deliveries.length > finishedLimit + finishedLimit / 10)
+        deliveries = withoutOldestFinished(deliveries, finishedLimit)
       const queue = queues.get(entry.orderKey)
       if (queue) queue.push(delivery)
       else queues.set(entry.orderKey, [delivery])
@@ -139,4 +146,9 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     },
     list: () => deliveries,
   }
+}
+
+function withoutOldestFinished(deliveries: readonly Delivery[], keep: number): Delivery[] {
+  let finished = deliveries.reduce((count, d) => count + (d.status === 'pending' ? 0 : 1), 0)
+  return deliveries.filter((d) => d.status === 'pending' || finished-- <= keep)
 }
