@@ -73,12 +73,9 @@ export function Page({ banks, bankId, customerId, userId, seed, panels }: PagePr
           </p>
         </header>
         <main class="grid">
-          <section class="panel area-person" aria-labelledby="person-title">
-            <h2 id="person-title">The bank’s view</h2>
-            <div id="panel-person" data-panel="person">
-              {panels.person}
-            </div>
-          </section>
+          <LivePanel name="person" title="The bank’s view" area="person">
+            {panels.person}
+          </LivePanel>
           <section class="panel area-chat" aria-labelledby="chat-title">
             <h2 id="chat-title">The chat, as the user sees it</h2>
             <div id="panel-chat" class="chat" data-panel="chat" data-testid="chat" aria-live="polite">
@@ -108,25 +105,16 @@ export function Page({ banks, bankId, customerId, userId, seed, panels }: PagePr
                 {panels.verdicts}
               </div>
             </section>
-            <section class="panel" aria-labelledby="consent-title">
-              <h2 id="consent-title">Consent</h2>
-              <div id="panel-consent" data-panel="consent">
-                {panels.consent}
-              </div>
-            </section>
+            <LivePanel name="consent" title="Consent">
+              {panels.consent}
+            </LivePanel>
           </div>
-          <section class="panel area-banks" aria-labelledby="banks-title">
-            <h2 id="banks-title">Banks: partnership and what the integration may see</h2>
-            <div id="panel-banks" data-panel="banks">
-              {panels.banks}
-            </div>
-          </section>
-          <section class="panel area-timeline" aria-labelledby="timeline-title">
-            <h2 id="timeline-title">Timeline</h2>
-            <div id="panel-timeline" data-panel="timeline">
-              {panels.timeline}
-            </div>
-          </section>
+          <LivePanel name="banks" title="Banks: partnership and what the integration may see" area="banks">
+            {panels.banks}
+          </LivePanel>
+          <LivePanel name="timeline" title="Timeline" area="timeline">
+            {panels.timeline}
+          </LivePanel>
         </main>
         <footer class="muted small">
           Every name, account, card and transaction here is generated (seed {seed}); none belongs to a real
@@ -134,6 +122,28 @@ export function Page({ banks, bankId, customerId, userId, seed, panels }: PagePr
         </footer>
       </body>
     </html>
+  )
+}
+
+/** A titled panel whose body the client script replaces by name (`data-panel`). */
+function LivePanel({
+  name,
+  title,
+  area,
+  children,
+}: {
+  name: Panel
+  title: string
+  area?: string
+  children: Child
+}) {
+  return (
+    <section class={area ? `panel area-${area}` : 'panel'} aria-labelledby={`${name}-title`}>
+      <h2 id={`${name}-title`}>{title}</h2>
+      <div id={`panel-${name}`} data-panel={name}>
+        {children}
+      </div>
+    </section>
   )
 }
 

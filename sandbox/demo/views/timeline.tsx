@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx'
 import type { JournalEntry } from '../../store/journal.ts'
 import type { Delivery } from '../../webhooks/outbox.ts'
 import { clockTime } from '../format.ts'
@@ -17,78 +18,83 @@ export function Timeline({
 }) {
   return (
     <div class="timeline">
-      <section aria-labelledby="webhooks-title">
-        <h3 id="webhooks-title">Webhooks to the integration</h3>
-        {deliveries.length === 0 ? (
-          <p class="empty">No webhooks yet.</p>
-        ) : (
-          <table class="rows" data-testid="webhooks">
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Bank</th>
-                <th scope="col">Type</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {deliveries.map((delivery) => (
-                <tr data-delivery-id={delivery.id}>
-                  <td class="muted">{clockTime(delivery.createdAt)}</td>
-                  <td>{delivery.bankId}</td>
-                  <td>
-                    <code>{delivery.type}</code>
-                  </td>
-                  <td>
-                    {delivery.attempts.length}
-                    <span class="muted small"> {attemptCodes(delivery)}</span>
-                  </td>
-                  <td>
-                    <span class={`badge ${DELIVERY_BADGE[delivery.status]}`}>{delivery.status}</span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
-      <section aria-labelledby="calls-title">
-        <h3 id="calls-title">The integration’s calls</h3>
-        {calls.length === 0 ? (
-          <p class="empty">No calls yet.</p>
-        ) : (
-          <table class="rows" data-testid="calls">
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Call</th>
-                <th scope="col">Answer</th>
-                <th scope="col">Latency</th>
-              </tr>
-            </thead>
-            <tbody>
-              {calls.map((call) => (
-                <tr data-call-id={call.id}>
-                  <td class="muted">{clockTime(call.at)}</td>
-                  <td>
-                    <code>
-                      {call.method} {call.route.replace(':bankId', call.bankId ?? ':bankId')}
-                    </code>
-                  </td>
-                  <td>
-                    <span class={`badge ${call.status < 300 ? 'ok' : call.status < 500 ? 'warn' : 'bad'}`}>
-                      {call.status}
-                    </span>
-                  </td>
-                  <td class="muted">{Math.round(call.latencyMs)} ms</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+      <Rows
+        id="webhooks-title"
+        title="Webhooks to the integration"
+        testId="webhooks"
+        empty="No webhooks yet."
+        columns={['Time', 'Bank', 'Type', 'Attempts', 'Status']}
+        rows={deliveries.map((delivery) => (
+          <tr data-delivery-id={delivery.id}>
+            <td class="muted">{clockTime(delivery.createdAt)}</td>
+            <td>{delivery.bankId}</td>
+            <td>
+              <code>{delivery.type}</code>
+            </td>
+            <td>
+              {delivery.attempts.length}
+              <span class="muted small"> {attemptCodes(delivery)}</span>
+            </td>
+            <td>
+              <span class={`badge ${DELIVERY_BADGE[delivery.status]}`}>{delivery.status}</span>
+            </td>
+          </tr>
+        ))}
+      />
+      <Rows
+        id="calls-title"
+        title="The integration’s calls"
+        testId="calls"
+        empty="No calls yet."
+        columns={['Time', 'Call', 'Answer', 'Latency']}
+        rows={calls.map((call) => (
+          <tr data-call-id={call.id}>
+            <td class="muted">{clockTime(call.at)}</td>
+            <td>
+              <code>
+                {call.method} {call.route.replace(':bankId', call.bankId ?? ':bankId')}
+              </code>
+            </td>
+            <td>
+              <span class={`badge ${call.status < 300 ? 'ok' : call.status < 500 ? 'warn' : 'bad'}`}>
+                {call.status}
+              </span>
+            </td>
+            <td class="muted">{Math.round(call.latencyMs)} ms</td>
+          </tr>
+        ))}
+      />
     </div>
+  )
+}
+
+/** A titled table of rows, or a line saying there are none yet. */
+function Rows(props: {
+  id: string
+  title: string
+  testId: string
+  empty: string
+  columns: readonly string[]
+  rows: readonly Child[]
+}) {
+  return (
+    <section aria-labelledby={props.id}>
+      <h3 id={props.id}>{props.title}</h3>
+      {props.rows.length === 0 ? (
+        <p class="empty">{props.empty}</p>
+      ) : (
+        <table class="rows" data-testid={props.testId}>
+          <thead>
+            <tr>
+              {props.columns.map((column) => (
+                <th scope="col">{column}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>{props.rows}</tbody>
+        </table>
+      )}
+    </section>
   )
 }
 
