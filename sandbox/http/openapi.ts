@@ -29,7 +29,7 @@ export const bearerSecurity = [{ bearerAuth: [] }]
  * encode it twice (for Content-Length, then for the socket).
  */
 export function jsonBytes(body: Uint8Array<ArrayBufferLike>): Response {
-  // A Buffer always sits on a plain ArrayBuffer; the DOM typing only wants that said.
+  // Our Buffers sit on plain ArrayBuffers; the DOM typing only wants that said.
   return new Response(body as Uint8Array<ArrayBuffer>, {
     status: 200,
     headers: { 'Content-Type': 'application/json' },

@@ -84,21 +84,24 @@ export function accountRoutes(deps: Deps) {
   }
 
   documentedGet(app, listAccounts, (c) => {
-    requireScope(c.get('consent'), 'accounts:read')
-    const customer = consentCustomer(deps, c.get('consent'))
+    const consent = c.get('consent')
+    requireScope(consent, 'accounts:read')
+    const customer = consentCustomer(deps, consent)
     return c.json({ data: customer.accounts.map(presentAccount), nextCursor: null }, 200)
   })
 
   documentedGet(app, getAccount, (c) => {
     const { accountId } = parseInput(AccountParams, c.req.param(), 'param')
-    requireScope(c.get('consent'), 'accounts:read')
-    return c.json(presentAccount(ownAccount(c.get('consent').customerId, accountId)), 200)
+    const consent = c.get('consent')
+    requireScope(consent, 'accounts:read')
+    return c.json(presentAccount(ownAccount(consent.customerId, accountId)), 200)
   })
 
   documentedGet(app, getBalance, (c) => {
     const { accountId } = parseInput(AccountParams, c.req.param(), 'param')
-    requireScope(c.get('consent'), 'balances:read')
-    const account = ownAccount(c.get('consent').customerId, accountId)
+    const consent = c.get('consent')
+    requireScope(consent, 'balances:read')
+    const account = ownAccount(consent.customerId, accountId)
     const now = deps.clock.now()
     const { current, pending } = deps.ledger.balance(account, now)
     const available = current + pending + (account.creditLimit ?? 0)
@@ -111,11 +114,12 @@ export function accountRoutes(deps: Deps) {
   documentedGet(app, listTransactions, (c) => {
     const { accountId } = parseInput(AccountParams, c.req.param(), 'param')
     const rawQuery = parseInput(TransactionQuery, c.req.query(), 'query')
-    requireScope(c.get('consent'), 'transactions:read', 'transactions.all:read')
-    const account = ownAccount(c.get('consent').customerId, accountId)
+    const consent = c.get('consent')
+    requireScope(consent, 'transactions:read', 'transactions.all:read')
+    const account = ownAccount(consent.customerId, accountId)
     const now = deps.clock.now()
     const query = pageQuery(rawQuery, now)
-    const offPlatform = offPlatformVisible(c.get('consent'))
+    const offPlatform = offPlatformVisible(consent)
     const { items, hasMore } = transactionPage(
       deps.book,
       account,
