@@ -1,7 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { accountRoutes } from './bank/routes/accounts.ts'
 import { alertRoutes } from './bank/routes/alerts.ts'
-import { authenticated } from './bank/routes/authenticated.ts'
 import { bankGate, journal, journalRecorder, partnershipGuard } from './bank/routes/bank-guards.ts'
 import { cardRoutes } from './bank/routes/cards.ts'
 import { consentRoutes } from './bank/routes/consent.ts'
@@ -24,19 +23,24 @@ import { sendApiRoutes } from './platform/send-routes.ts'
 
 export const API_VERSION = '0.1.0'
 
+const BANK_PATH = /^\/banks\/([^/]+)\//
+
 /** The whole sandbox as a Hono app: no listen(), no globals; everything comes from deps. */
 export function createApp(deps: Deps) {
   const app = new OpenAPIHono()
   app.onError(onError)
-  app.notFound(notFound)
   // Reads carry no body: keeping them off this layer spares the hot path an async hop.
   app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '*', limitBody())
   app.use('/sandbox/*', requireAdminKey(deps.adminKey))
   const record = journalRecorder(deps)
-  app.use('/banks/:bankId/*', bankGate(deps, record))
+  // Bank routes are wrapped by the gate (journal, partnership, faults, consent) one by one.
+  const gate = bankGate(deps, record)
+  app.notFound((c) => {
+    const bankId = BANK_PATH.exec(c.req.path)?.[1]
+    return bankId === undefined ? notFound(c) : gate.notFound(c, bankId)
+  })
   app.use('/platform/v1/*', journal(deps, record))
   app.use('/sandbox/banks/:bankId/customers/:customerId/consents', partnershipGuard(deps))
-  app.use('/banks/:bankId/v1/*', authenticated(deps))
 
   app.get('/health', (c) =>
     c.json({
@@ -46,11 +50,11 @@ export function createApp(deps: Deps) {
     }),
   )
 
-  app.route('/', oauthRoutes(deps))
-  app.route('/', accountRoutes(deps))
-  app.route('/', cardRoutes(deps))
-  app.route('/', alertRoutes(deps))
-  app.route('/', consentRoutes(deps))
+  app.route('/', oauthRoutes(deps, gate))
+  app.route('/', accountRoutes(deps, gate))
+  app.route('/', cardRoutes(deps, gate))
+  app.route('/', alertRoutes(deps, gate))
+  app.route('/', consentRoutes(deps, gate))
   app.route('/', worldRoutes(deps))
   app.route('/', customerRoutes(deps))
   app.route('/', transactionRoutes(deps))

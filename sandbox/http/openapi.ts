@@ -37,15 +37,16 @@ export function jsonBytes(body: Uint8Array<ArrayBufferLike>): Response {
 }
 
 /**
- * Documents a GET route from its zod schemas but mounts the handler bare. zod-openapi puts
- * one async validator layer per input in front of a handler; on the hot read routes those
- * layers cost more than the read itself, so these handlers call `parseInput` themselves.
+ * Documents a route from its zod schemas but mounts the handler bare. zod-openapi puts one
+ * async validator layer per input in front of a handler; the bank routes validate inside
+ * (`parseInput`, `readJson`) so that the bank gate sees every answer and a read stays one
+ * synchronous handler.
  */
-export function documentedGet<E extends Env>(
+export function documented<E extends Env>(
   app: OpenAPIHono<E>,
   route: RouteConfig & { getRoutingPath(): string },
   handler: Handler<E>,
 ): void {
   app.openAPIRegistry.registerPath(route)
-  app.get(route.getRoutingPath(), handler)
+  app.on(route.method.toUpperCase(), route.getRoutingPath(), handler)
 }

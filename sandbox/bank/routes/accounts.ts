@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { toIso } from '../../clock.ts'
 import type { Deps } from '../../deps.ts'
-import { bearerSecurity, documentedGet, json, jsonBytes, problemResponses } from '../../http/openapi.ts'
+import { bearerSecurity, documented, json, jsonBytes, problemResponses } from '../../http/openapi.ts'
 import { problems } from '../../http/problem.ts'
 import { parseInput } from '../../http/validate.ts'
 import { DAY_MS } from '../../world/types.ts'
@@ -17,6 +17,7 @@ import {
   transactionPage,
 } from '../transaction-page.ts'
 import { consentCustomer, offPlatformVisible, requireScope } from './authenticated.ts'
+import type { BankGate } from './bank-guards.ts'
 import type { BankEnv } from './env.ts'
 
 const BankParams = z.object({ bankId: z.string().openapi({ example: 'harbor' }) })
@@ -72,7 +73,7 @@ const listTransactions = createRoute({
   },
 })
 
-export function accountRoutes(deps: Deps) {
+export function accountRoutes(deps: Deps, gate: BankGate) {
   const app = new OpenAPIHono<BankEnv>()
 
   /** The account, if it belongs to the consent's customer; anyone else's is simply not found. */
@@ -83,55 +84,71 @@ export function accountRoutes(deps: Deps) {
     return account
   }
 
-  documentedGet(app, listAccounts, (c) => {
-    const consent = c.get('consent')
-    requireScope(consent, 'accounts:read')
-    const customer = consentCustomer(deps, consent)
-    return c.json({ data: customer.accounts.map(presentAccount), nextCursor: null }, 200)
-  })
+  documented(
+    app,
+    listAccounts,
+    gate.data((c) => {
+      const consent = c.get('consent')
+      requireScope(consent, 'accounts:read')
+      const customer = consentCustomer(deps, consent)
+      return c.json({ data: customer.accounts.map(presentAccount), nextCursor: null }, 200)
+    }),
+  )
 
-  documentedGet(app, getAccount, (c) => {
-    const { accountId } = parseInput(AccountParams, c.req.param(), 'param')
-    const consent = c.get('consent')
-    requireScope(consent, 'accounts:read')
-    return c.json(presentAccount(ownAccount(consent.customerId, accountId)), 200)
-  })
+  documented(
+    app,
+    getAccount,
+    gate.data((c) => {
+      const { accountId } = parseInput(AccountParams, c.req.param(), 'param')
+      const consent = c.get('consent')
+      requireScope(consent, 'accounts:read')
+      return c.json(presentAccount(ownAccount(consent.customerId, accountId)), 200)
+    }),
+  )
 
-  documentedGet(app, getBalance, (c) => {
-    const { accountId } = parseInput(AccountParams, c.req.param(), 'param')
-    const consent = c.get('consent')
-    requireScope(consent, 'balances:read')
-    const account = ownAccount(consent.customerId, accountId)
-    const now = deps.clock.now()
-    const { current, pending } = deps.ledger.balance(account, now)
-    const available = current + pending + (account.creditLimit ?? 0)
-    return c.json(
-      { accountId: account.id, current: money(current), available: money(available), asOf: toIso(now) },
-      200,
-    )
-  })
+  documented(
+    app,
+    getBalance,
+    gate.data((c) => {
+      const { accountId } = parseInput(AccountParams, c.req.param(), 'param')
+      const consent = c.get('consent')
+      requireScope(consent, 'balances:read')
+      const account = ownAccount(consent.customerId, accountId)
+      const now = deps.clock.now()
+      const { current, pending } = deps.ledger.balance(account, now)
+      const available = current + pending + (account.creditLimit ?? 0)
+      return c.json(
+        { accountId: account.id, current: money(current), available: money(available), asOf: toIso(now) },
+        200,
+      )
+    }),
+  )
 
-  documentedGet(app, listTransactions, (c) => {
-    const { accountId } = parseInput(AccountParams, c.req.param(), 'param')
-    const rawQuery = parseInput(TransactionQuery, c.req.query(), 'query')
-    const consent = c.get('consent')
-    requireScope(consent, 'transactions:read', 'transactions.all:read')
-    const account = ownAccount(consent.customerId, accountId)
-    const now = deps.clock.now()
-    const query = pageQuery(rawQuery, now)
-    const offPlatform = offPlatformVisible(consent)
-    const { items, hasMore } = transactionPage(
-      deps.book,
-      account,
-      query,
-      now,
-      (txn) => offPlatform || txn.channel === 'platform',
-    )
-    const last = items.at(-1)
-    const nextCursor = hasMore && last ? encodeCursor(query, last) : null
-    // Built from memoised parts: the same bytes c.json would write, without re-serialising.
-    return jsonBytes(transactionPageJson(items, now, nextCursor))
-  })
+  documented(
+    app,
+    listTransactions,
+    gate.data((c) => {
+      const { accountId } = parseInput(AccountParams, c.req.param(), 'param')
+      const rawQuery = parseInput(TransactionQuery, c.req.query(), 'query')
+      const consent = c.get('consent')
+      requireScope(consent, 'transactions:read', 'transactions.all:read')
+      const account = ownAccount(consent.customerId, accountId)
+      const now = deps.clock.now()
+      const query = pageQuery(rawQuery, now)
+      const offPlatform = offPlatformVisible(consent)
+      const { items, hasMore } = transactionPage(
+        deps.book,
+        account,
+        query,
+        now,
+        (txn) => offPlatform || txn.channel === 'platform',
+      )
+      const last = items.at(-1)
+      const nextCursor = hasMore && last ? encodeCursor(query, last) : null
+      // Built from memoised parts: the same bytes c.json would write, without re-serialising.
+      return jsonBytes(transactionPageJson(items, now, nextCursor))
+    }),
+  )
 
   return app
 }

@@ -1,11 +1,12 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Deps } from '../../deps.ts'
-import { bearerSecurity, json, problemResponses } from '../../http/openapi.ts'
+import { bearerSecurity, documented, json, problemResponses } from '../../http/openapi.ts'
 import { problems } from '../../http/problem.ts'
-import { validationHook } from '../../http/validate.ts'
+import { parseInput, readJson } from '../../http/validate.ts'
 import { alertsOf, presentAlert, resolveAlert } from '../alerts.ts'
 import { Alert, page } from '../schemas.ts'
 import { requireScope } from './authenticated.ts'
+import type { BankGate } from './bank-guards.ts'
 import type { BankEnv } from './env.ts'
 
 const BankParams = z.object({ bankId: z.string().openapi({ example: 'harbor' }) })
@@ -37,24 +38,34 @@ const resolve = createRoute({
   responses: { 200: json(Alert, 'The updated alert'), ...problemResponses(400), ...errors },
 })
 
-export function alertRoutes(deps: Deps) {
-  const app = new OpenAPIHono<BankEnv>({ defaultHook: validationHook })
+export function alertRoutes(deps: Deps, gate: BankGate) {
+  const app = new OpenAPIHono<BankEnv>()
 
-  app.openapi(listAlerts, (c) => {
-    requireScope(c.get('consent'), 'alerts')
-    const { bankId, customerId } = c.get('consent')
-    return c.json({ data: alertsOf(deps, bankId, customerId).map(presentAlert), nextCursor: null }, 200)
-  })
+  documented(
+    app,
+    listAlerts,
+    gate.data((c) => {
+      requireScope(c.get('consent'), 'alerts')
+      const { bankId, customerId } = c.get('consent')
+      return c.json({ data: alertsOf(deps, bankId, customerId).map(presentAlert), nextCursor: null }, 200)
+    }),
+  )
 
-  app.openapi(resolve, (c) => {
-    requireScope(c.get('consent'), 'alerts')
-    const alert = deps.state.alerts.get(c.req.valid('param').alertId)
-    const { bankId, customerId } = c.get('consent')
-    if (!alert || alert.bankId !== bankId || alert.customerId !== customerId) {
-      throw problems.notFound('No such alert under this consent.')
-    }
-    return c.json(presentAlert(resolveAlert(deps, alert, c.req.valid('json').outcome)), 200)
-  })
+  documented(
+    app,
+    resolve,
+    gate.data(async (c) => {
+      const { alertId } = parseInput(AlertParams, c.req.param(), 'param')
+      const { outcome } = parseInput(ResolutionBody, await readJson(c), 'json')
+      requireScope(c.get('consent'), 'alerts')
+      const alert = deps.state.alerts.get(alertId)
+      const { bankId, customerId } = c.get('consent')
+      if (!alert || alert.bankId !== bankId || alert.customerId !== customerId) {
+        throw problems.notFound('No such alert under this consent.')
+      }
+      return c.json(presentAlert(resolveAlert(deps, alert, outcome)), 200)
+    }),
+  )
 
   return app
 }

@@ -1,22 +1,10 @@
-import type { MiddlewareHandler } from 'hono'
 import type { Deps } from '../../deps.ts'
-import { requestHeader } from '../../http/header.ts'
 import { problems } from '../../http/problem.ts'
 import type { ConsentRecord } from '../../store/state.ts'
 import type { Customer } from '../../world/types.ts'
 import { type Scope, seesOffPlatform } from '../policy.ts'
-import { authenticate } from '../tokens.ts'
-import type { BankEnv } from './env.ts'
 
-/** Resolves the bank and the token's consent on every data call, so revocation bites at once. */
-export function authenticated(deps: Deps): MiddlewareHandler<BankEnv> {
-  return async (c, next) => {
-    const bank = deps.requireBank(c.req.param('bankId') ?? '')
-    c.set('bank', bank)
-    c.set('consent', authenticate(deps, bank.id, requestHeader(c, 'authorization')))
-    await next()
-  }
-}
+// What a data route asks of the consent its token resolved to (see BankGate.data).
 
 export function requireScope(consent: ConsentRecord, ...anyOf: Scope[]): void {
   if (!anyOf.some((scope) => consent.scopes.includes(scope)))

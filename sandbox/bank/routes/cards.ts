@@ -1,11 +1,12 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Deps } from '../../deps.ts'
-import { bearerSecurity, json, problemResponses } from '../../http/openapi.ts'
+import { bearerSecurity, documented, json, problemResponses } from '../../http/openapi.ts'
 import { problems } from '../../http/problem.ts'
-import { validationHook } from '../../http/validate.ts'
+import { parseInput } from '../../http/validate.ts'
 import { presentCard } from '../present.ts'
 import { Card, page } from '../schemas.ts'
 import { consentCustomer, requireScope } from './authenticated.ts'
+import type { BankGate } from './bank-guards.ts'
 import type { BankEnv } from './env.ts'
 
 const BankParams = z.object({ bankId: z.string() })
@@ -34,26 +35,37 @@ const getCard = createRoute({
   responses: { 200: json(Card, 'One card'), ...errors },
 })
 
-export function cardRoutes(deps: Deps) {
-  const app = new OpenAPIHono<BankEnv>({ defaultHook: validationHook })
+export function cardRoutes(deps: Deps, gate: BankGate) {
+  const app = new OpenAPIHono<BankEnv>()
   const status = (cardId: string) => deps.state.cardStatus.get(cardId) ?? 'active'
 
-  app.openapi(listCards, (c) => {
-    requireScope(c.get('consent'), 'accounts:read')
-    const customer = consentCustomer(deps, c.get('consent'))
-    return c.json(
-      { data: customer.cards.map((card) => presentCard(card, status(card.id))), nextCursor: null },
-      200,
-    )
-  })
+  documented(
+    app,
+    listCards,
+    gate.data((c) => {
+      const consent = c.get('consent')
+      requireScope(consent, 'accounts:read')
+      const customer = consentCustomer(deps, consent)
+      return c.json(
+        { data: customer.cards.map((card) => presentCard(card, status(card.id))), nextCursor: null },
+        200,
+      )
+    }),
+  )
 
-  app.openapi(getCard, (c) => {
-    requireScope(c.get('consent'), 'accounts:read')
-    const card = deps.world.card(c.req.valid('param').cardId)
-    if (!card || card.customerId !== c.get('consent').customerId)
-      throw problems.notFound('No such card under this consent.')
-    return c.json(presentCard(card, status(card.id)), 200)
-  })
+  documented(
+    app,
+    getCard,
+    gate.data((c) => {
+      const { cardId } = parseInput(CardParams, c.req.param(), 'param')
+      const consent = c.get('consent')
+      requireScope(consent, 'accounts:read')
+      const card = deps.world.card(cardId)
+      if (!card || card.customerId !== consent.customerId)
+        throw problems.notFound('No such card under this consent.')
+      return c.json(presentCard(card, status(card.id)), 200)
+    }),
+  )
 
   return app
 }

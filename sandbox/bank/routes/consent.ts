@@ -1,9 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Deps } from '../../deps.ts'
-import { bearerSecurity, json, problemResponses } from '../../http/openapi.ts'
-import { validationHook } from '../../http/validate.ts'
+import { bearerSecurity, documented, json, problemResponses } from '../../http/openapi.ts'
 import { presentConsent, revokeConsent } from '../consents.ts'
 import { Consent } from '../schemas.ts'
+import type { BankGate } from './bank-guards.ts'
 import type { BankEnv } from './env.ts'
 
 const BankParams = z.object({ bankId: z.string() })
@@ -24,12 +24,20 @@ const deleteConsent = createRoute({
   responses: { 204: { description: 'Revoked' }, ...problemResponses(401, 403) },
 })
 
-export function consentRoutes(deps: Deps) {
-  const app = new OpenAPIHono<BankEnv>({ defaultHook: validationHook })
-  app.openapi(readConsent, (c) => c.json(presentConsent(c.get('consent'), deps.clock.now()), 200))
-  app.openapi(deleteConsent, (c) => {
-    revokeConsent(deps, c.get('consent'), 'platform')
-    return c.body(null, 204)
-  })
+export function consentRoutes(deps: Deps, gate: BankGate) {
+  const app = new OpenAPIHono<BankEnv>()
+  documented(
+    app,
+    readConsent,
+    gate.data((c) => c.json(presentConsent(c.get('consent'), deps.clock.now()), 200)),
+  )
+  documented(
+    app,
+    deleteConsent,
+    gate.data((c) => {
+      revokeConsent(deps, c.get('consent'), 'platform')
+      return c.body(null, 204)
+    }),
+  )
   return app
 }

@@ -1,64 +1,79 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Deps } from '../../deps.ts'
+import { requestHeader } from '../../http/header.ts'
 import { decide, parseAuthorize } from '../authorize.ts'
 import { revokeConsent } from '../consents.ts'
 import { exchangeCode, OAuthError, refreshTokens } from '../tokens.ts'
+import type { BankGate } from './bank-guards.ts'
 import { consentPage } from './consent-page.ts'
+import type { BankEnv } from './env.ts'
 import { authenticateClient, formBody, oauthErrorResponse } from './oauth-client.ts'
 import { registerOAuthDocs } from './oauth-docs.ts'
 
-export function oauthRoutes(deps: Deps) {
-  const app = new OpenAPIHono()
+export function oauthRoutes(deps: Deps, gate: BankGate) {
+  const app = new OpenAPIHono<BankEnv>()
   registerOAuthDocs(app.openAPIRegistry)
 
   // The page a customer sees after tapping the link; approving posts back below.
-  app.get('/banks/:bankId/oauth/authorize', (c) => {
-    const request = parseAuthorize(deps, deps.requireBank(c.req.param('bankId') ?? ''), c.req.query())
-    return c.html(consentPage(request, c.req.query()))
-  })
+  app.get(
+    '/banks/:bankId/oauth/authorize',
+    gate.open((c) => {
+      const request = parseAuthorize(deps, deps.requireBank(c.req.param('bankId') ?? ''), c.req.query())
+      return c.html(consentPage(request, c.req.query()))
+    }),
+  )
 
-  app.post('/banks/:bankId/oauth/authorize', async (c) => {
-    const form = await c.req.parseBody()
-    const fields: Record<string, string> = {}
-    for (const [key, value] of Object.entries(form)) if (typeof value === 'string') fields[key] = value
-    const request = parseAuthorize(deps, deps.requireBank(c.req.param('bankId') ?? ''), fields)
-    const customerId = fields.decision === 'approve' ? (fields.customer_id ?? '').trim() : null
-    return c.redirect(decide(deps, request, customerId), 302)
-  })
+  app.post(
+    '/banks/:bankId/oauth/authorize',
+    gate.open(async (c) => {
+      const form = await c.req.parseBody()
+      const fields: Record<string, string> = {}
+      for (const [key, value] of Object.entries(form)) if (typeof value === 'string') fields[key] = value
+      const request = parseAuthorize(deps, deps.requireBank(c.req.param('bankId') ?? ''), fields)
+      const customerId = fields.decision === 'approve' ? (fields.customer_id ?? '').trim() : null
+      return c.redirect(decide(deps, request, customerId), 302)
+    }),
+  )
 
-  app.post('/banks/:bankId/oauth/token', async (c) => {
-    const bank = deps.requireBank(c.req.param('bankId') ?? '')
-    try {
-      authenticateClient(deps, c.req.header('Authorization'))
-      const form = await formBody(c)
-      const tokens = grant(deps, bank.id, form)
-      c.header('Cache-Control', 'no-store')
-      return c.json(tokens, 200)
-    } catch (error) {
-      if (error instanceof OAuthError) return oauthErrorResponse(c, error)
-      throw error
-    }
-  })
+  app.post(
+    '/banks/:bankId/oauth/token',
+    gate.open(async (c) => {
+      const bank = deps.requireBank(c.req.param('bankId') ?? '')
+      try {
+        authenticateClient(deps, requestHeader(c, 'authorization'))
+        const form = await formBody(c)
+        const tokens = grant(deps, bank.id, form)
+        c.header('Cache-Control', 'no-store')
+        return c.json(tokens, 200)
+      } catch (error) {
+        if (error instanceof OAuthError) return oauthErrorResponse(c, error)
+        throw error
+      }
+    }),
+  )
 
   // RFC 7009: unknown tokens still answer 200. Revoking a refresh token ends the grant.
-  app.post('/banks/:bankId/oauth/revoke', async (c) => {
-    const bank = deps.requireBank(c.req.param('bankId') ?? '')
-    try {
-      authenticateClient(deps, c.req.header('Authorization'))
-      const { token } = await formBody(c)
-      if (!token) throw new OAuthError('invalid_request', 'The token parameter is required.')
-      const entry = deps.state.tokens.get(token)
-      const consent = entry && deps.state.consents.get(entry.consentId)
-      if (entry && consent?.bankId === bank.id) {
-        deps.state.tokens.delete(token)
-        if (entry.kind === 'refresh') revokeConsent(deps, consent, 'platform')
+  app.post(
+    '/banks/:bankId/oauth/revoke',
+    gate.open(async (c) => {
+      const bank = deps.requireBank(c.req.param('bankId') ?? '')
+      try {
+        authenticateClient(deps, requestHeader(c, 'authorization'))
+        const { token } = await formBody(c)
+        if (!token) throw new OAuthError('invalid_request', 'The token parameter is required.')
+        const entry = deps.state.tokens.get(token)
+        const consent = entry && deps.state.consents.get(entry.consentId)
+        if (entry && consent?.bankId === bank.id) {
+          deps.state.tokens.delete(token)
+          if (entry.kind === 'refresh') revokeConsent(deps, consent, 'platform')
+        }
+        return c.body(null, 200)
+      } catch (error) {
+        if (error instanceof OAuthError) return oauthErrorResponse(c, error)
+        throw error
       }
-      return c.body(null, 200)
-    } catch (error) {
-      if (error instanceof OAuthError) return oauthErrorResponse(c, error)
-      throw error
-    }
-  })
+    }),
+  )
 
   return app
 }
