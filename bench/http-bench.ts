@@ -37,7 +37,7 @@ export interface HttpFigures {
 
 export async function benchHttp(
   children: ChildGroup,
-  rounds = 3,
+  rounds = 5,
   options = DEFAULT_LOAD,
 ): Promise<HttpFigures> {
   const pinning = detectPinning()
