@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
 import type { Deps } from '../../deps.ts'
 import { requestHeader } from '../../http/header.ts'
 import { decide, parseAuthorize } from '../authorize.ts'
@@ -35,50 +36,49 @@ export function oauthRoutes(deps: Deps, gate: BankGate) {
     }),
   )
 
-  app.post(
-    '/banks/:bankId/oauth/token',
+  /** A client-authenticated form POST; its errors take RFC 6749 §5.2's shape. */
+  const clientCall = (work: (c: Context<BankEnv>, bankId: string, form: Form) => Response) =>
     gate.open(async (c) => {
       const bank = deps.requireBank(c.req.param('bankId') ?? '')
       try {
         authenticateClient(deps, requestHeader(c, 'authorization'))
-        const form = await formBody(c)
-        const tokens = grant(deps, bank.id, form)
-        c.header('Cache-Control', 'no-store')
-        return c.json(tokens, 200)
+        return work(c, bank.id, await formBody(c))
       } catch (error) {
         if (error instanceof OAuthError) return oauthErrorResponse(c, error)
         throw error
       }
+    })
+
+  app.post(
+    '/banks/:bankId/oauth/token',
+    clientCall((c, bankId, form) => {
+      const tokens = grant(deps, bankId, form)
+      c.header('Cache-Control', 'no-store')
+      return c.json(tokens, 200)
     }),
   )
 
   // RFC 7009: unknown tokens still answer 200. Revoking a refresh token ends the grant.
   app.post(
     '/banks/:bankId/oauth/revoke',
-    gate.open(async (c) => {
-      const bank = deps.requireBank(c.req.param('bankId') ?? '')
-      try {
-        authenticateClient(deps, requestHeader(c, 'authorization'))
-        const { token } = await formBody(c)
-        if (!token) throw new OAuthError('invalid_request', 'The token parameter is required.')
-        const entry = deps.state.tokens.get(token)
-        const consent = entry && deps.state.consents.get(entry.consentId)
-        if (entry && consent?.bankId === bank.id) {
-          deps.state.tokens.delete(token)
-          if (entry.kind === 'refresh') revokeConsent(deps, consent, 'platform')
-        }
-        return c.body(null, 200)
-      } catch (error) {
-        if (error instanceof OAuthError) return oauthErrorResponse(c, error)
-        throw error
+    clientCall((c, bankId, { token }) => {
+      if (!token) throw new OAuthError('invalid_request', 'The token parameter is required.')
+      const entry = deps.state.tokens.get(token)
+      const consent = entry && deps.state.consents.get(entry.consentId)
+      if (entry && consent?.bankId === bankId) {
+        deps.state.tokens.delete(token)
+        if (entry.kind === 'refresh') revokeConsent(deps, consent, 'platform')
       }
+      return c.body(null, 200)
     }),
   )
 
   return app
 }
 
-function grant(deps: Deps, bankId: string, form: Record<string, string>) {
+type Form = Record<string, string>
+
+function grant(deps: Deps, bankId: string, form: Form) {
   switch (form.grant_type) {
     case 'authorization_code':
       if (!form.code) throw new OAuthError('invalid_request', 'The code parameter is required.')
