@@ -83,7 +83,8 @@ export function createTransactionSource(seed: number, cacheSize = 4096): Transac
     const cardItems = type === 'savings' ? noDrafts : cardCharges(profile, type === 'credit', cal)
     // Bank items are rare; when there are none the (sorted) card charges are the day.
     const out = items.length === 0 ? cardItems : cardItems.concat(items).sort(byBookingTime)
-    if (out.length === 0) return noTransactions // most savings days: nothing worth caching
+    // An empty day is remembered too: a page walking a quiet account's window asks again.
+    if (out.length === 0) return days.set(key, keyHash, day, noTransactions)
     const prefix = `txn_${profile.bankId}_${profile.p36}_${accountCodes[type]}_${day.toString(36)}_`
     for (let n = 0; n < out.length; n++) finalize(out[n] as Draft, prefix + n.toString(36))
     return days.set(key, keyHash, day, Object.freeze(out))
