@@ -1,10 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { availableParallelism } from 'node:os'
+import { readFileSync } from 'node:fs'
 
 // CPU pinning for the HTTP section. On 2 cores the scheduler is free to put a server on
 // the load generator's core and move it back mid-run; whichever way a run falls changed
 // a baseline's req/s by up to 1.8× between runs here. Pinned, every server has the last
-// core to itself and the load generator (this process) has the others, for both sides.
+// allowed core to itself and the load generator (this process) has the others.
 
 export interface Pinning {
   /** `taskset` arguments that start a command on the servers' core. */
@@ -17,16 +17,31 @@ export interface Pinning {
 }
 
 export function detectPinning(): Pinning | null {
-  const cores = availableParallelism()
-  if (cores < 2 || spawnSync('taskset', ['-V']).status !== 0) return null
-  const serverCore = String(cores - 1)
-  const loadCores = cores === 2 ? '0' : `0-${cores - 2}`
+  const allowed = allowedCores()
+  const serverCore = allowed.at(-1)
+  if (allowed.length < 2 || serverCore === undefined || spawnSync('taskset', ['-V']).status !== 0) return null
+  const loadCores = allowed.slice(0, -1).join(',')
   const pinSelf = (list: string) =>
     execFileSync('taskset', ['-a', '-pc', list, String(process.pid)], { stdio: 'ignore' })
   return {
-    serverPrefix: ['-c', serverCore],
-    description: `servers pinned to core ${serverCore}, the load generator to core${cores === 2 ? '' : 's'} ${loadCores}`,
+    serverPrefix: ['-c', String(serverCore)],
+    description: `servers pinned to core ${serverCore}, the load generator to ${allowed.length > 2 ? 'cores' : 'core'} ${loadCores}`,
     hold: () => pinSelf(loadCores),
-    release: () => pinSelf(`0-${cores - 1}`),
+    release: () => pinSelf(allowed.join(',')),
   }
+}
+
+/** The cores this process may run on (Linux), e.g. "0-1" or "4,6-7" → [0, 1] or [4, 6, 7]. */
+function allowedCores(): number[] {
+  let list: string
+  try {
+    list = /^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? ''
+  } catch {
+    return []
+  }
+  return list.split(',').flatMap((range) => {
+    const [from = Number.NaN, to = from] = range.split('-').map(Number)
+    if (!Number.isInteger(from) || !Number.isInteger(to)) return []
+    return Array.from({ length: to - from + 1 }, (_, i) => from + i)
+  })
 }
