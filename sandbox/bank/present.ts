@@ -64,11 +64,6 @@ function listedTransactionJson(txn: internal.Transaction, nowMs: number): Buffer
   return entry[status]
 }
 
-/** The UTF-8 JSON of presentTransaction(txn, nowMs), memoised. */
-export function transactionJson(txn: internal.Transaction, nowMs: number): Buffer {
-  return listedTransactionJson(txn, nowMs).subarray(1)
-}
-
 const PAGE_START = Buffer.from('{"data":[')
 
 /** The JSON of a transaction page, `{"data":[…],"nextCursor":…}`, from the memoised parts. */
