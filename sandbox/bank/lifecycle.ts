@@ -15,25 +15,17 @@ export function runConsentLifecycle(deps: Deps): void {
   for (const consent of deps.state.consents.values()) {
     if (consent.revokedAtMs !== null) continue
     const status = consentStatus(consent, now)
+    const tell = (type: 'consent.expiring' | 'consent.expired') =>
+      notify(deps, consent.bankId, consent.id, consentEvent(type, consent, presentConsent(consent, now), now))
     if (!consent.notified.expiring && now >= consent.expiresAtMs - EXPIRY_NOTICE_MS && status === 'active') {
       consent.notified.expiring = true
-      notify(
-        deps,
-        consent.bankId,
-        consent.id,
-        consentEvent('consent.expiring', consent, presentConsent(consent, now), now),
-      )
+      tell('consent.expiring')
     }
     if (!consent.notified.expired && status === 'expired') {
       consent.notified.expired = true
       // An expired consent skips straight past "expiring" if the clock jumped over the notice.
       consent.notified.expiring = true
-      notify(
-        deps,
-        consent.bankId,
-        consent.id,
-        consentEvent('consent.expired', consent, presentConsent(consent, now), now),
-      )
+      tell('consent.expired')
     }
   }
 }
