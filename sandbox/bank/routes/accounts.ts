@@ -16,8 +16,8 @@ import {
   type PageQuery,
   transactionPage,
 } from '../transaction-page.ts'
-import { consentCustomer, offPlatformVisible, requireScope } from './authenticated.ts'
 import type { BankGate } from './bank-guards.ts'
+import { consentCustomer, offPlatformVisible, requireScope } from './consent-checks.ts'
 import type { BankEnv } from './env.ts'
 
 const BankParams = z.object({ bankId: z.string().openapi({ example: 'harbor' }) })

@@ -5,8 +5,8 @@ import { problems } from '../../http/problem.ts'
 import { parseInput, readJson } from '../../http/validate.ts'
 import { alertsOf, presentAlert, resolveAlert } from '../alerts.ts'
 import { Alert, page } from '../schemas.ts'
-import { requireScope } from './authenticated.ts'
 import type { BankGate } from './bank-guards.ts'
+import { requireScope } from './consent-checks.ts'
 import type { BankEnv } from './env.ts'
 
 const BankParams = z.object({ bankId: z.string().openapi({ example: 'harbor' }) })

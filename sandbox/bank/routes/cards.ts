@@ -5,8 +5,8 @@ import { problems } from '../../http/problem.ts'
 import { parseInput } from '../../http/validate.ts'
 import { presentCard } from '../present.ts'
 import { Card, page } from '../schemas.ts'
-import { consentCustomer, requireScope } from './authenticated.ts'
 import type { BankGate } from './bank-guards.ts'
+import { consentCustomer, requireScope } from './consent-checks.ts'
 import type { BankEnv } from './env.ts'
 
 const BankParams = z.object({ bankId: z.string() })
