@@ -20,6 +20,7 @@ import { notFound, onError } from './http/errors.ts'
 import { limitBody, requireAdminKey } from './http/guards.ts'
 import { platformControlRoutes } from './platform/control-routes.ts'
 import { sendApiRoutes } from './platform/send-routes.ts'
+import { registerWebhooks } from './webhooks/schemas.ts'
 
 export const API_VERSION = '0.1.0'
 
@@ -69,6 +70,7 @@ export function createApp(deps: Deps) {
   app.route('/', demoRoutes(deps))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' })
+  registerWebhooks(app.openAPIRegistry)
   app.get('/openapi.json', (c) => c.json(openApiDocument(app)))
   return app
 }
@@ -79,7 +81,8 @@ export function openApiDocument(app: OpenAPIHono) {
     info: {
       title: 'Bank Sandbox',
       version: API_VERSION,
-      description: 'Simulated banks and messaging platform with fake data. Money is in integer minor units.',
+      description:
+        'Simulated banks and messaging platform with fake data. Money is in integer minor units. `webhooks` lists what the sandbox posts to the integration under test.',
     },
   })
 }

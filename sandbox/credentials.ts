@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto'
 
-// Sandbox credentials (DESIGN §11). Derived from the `serve` seed so local setups stay
+// Sandbox credentials. Derived from the `serve` seed so local setups stay
 // stable across restarts; fixed for the life of the process (a reset keeps them).
 
 export interface Credentials {
@@ -9,8 +9,6 @@ export interface Credentials {
   /** previousWebhookSecret is set during a rotation: deliveries are signed with both. */
   banks: Record<string, { webhookSecret: string; previousWebhookSecret?: string }>
   platform: { appSecret: string; pageToken: string; pageId: string }
-  /** Signs opaque codes and tokens; never shown to anyone. */
-  tokenKey: Buffer
 }
 
 export const CLIENT_ID = 'platform-demo'
@@ -34,12 +32,10 @@ export function createCredentials(seed: number, bankIds: readonly string[], rand
       pageToken: `pt_${derive(seed, 'platform-page-token', random).toString('base64url').slice(0, 40)}`,
       pageId: 'page_bank_sandbox',
     },
-    tokenKey: derive(seed, 'token-key', random),
   }
 }
 
-/** What `GET /sandbox/credentials` answers: everything but the internal signing key. */
+/** What `GET /sandbox/credentials` answers. Codes and tokens are not derived from these (they are random). */
 export function publicCredentials(credentials: Credentials) {
-  const { tokenKey: _secret, ...visible } = credentials
-  return visible
+  return credentials
 }

@@ -1,14 +1,14 @@
 import { builtInIntegration } from '../fixtures/integrations.ts'
 import { startIntegration } from '../fixtures/reference/server.ts'
 import { createClock } from '../sandbox/clock.ts'
+import { createControlClient } from '../sandbox/control-client.ts'
 import { publicCredentials } from '../sandbox/credentials.ts'
 import { createDeps, type Deps } from '../sandbox/deps.ts'
 import { platformIdle } from '../sandbox/platform/records.ts'
 import { startServer } from '../sandbox/server.ts'
-import { createControlClient } from './control-client.ts'
 import { type RunHooks, runScenario, type ScenarioResult } from './runner.ts'
 import type { Scenario } from './schema.ts'
-import { SCENARIO_EPOCH, type Target } from './target.ts'
+import { DEFAULT_REACTION_MS, SCENARIO_EPOCH, type Target } from './target.ts'
 
 // Built-in integrations run in this process, each scenario with its own sandbox, world
 // and ports, so several run at once and every queue can be awaited directly.
@@ -33,6 +33,8 @@ export async function startBuiltInTarget(name: string, seed = 42): Promise<Targe
     sandboxUrl: sandbox.url,
     integrationUrl: running.url,
     control: createControlClient(sandbox.url),
+    exact: true,
+    reactionMs: DEFAULT_REACTION_MS,
     settle: () => settleInProcess(deps, running.idle),
     close: async () => {
       await running.close()

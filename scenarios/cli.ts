@@ -1,18 +1,17 @@
-import { writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import { parseArgs } from 'node:util'
 import { BUILT_IN_INTEGRATIONS, builtInIntegration } from '../fixtures/integrations.ts'
 import { refuseTargetUrl } from '../sandbox/http/url-guard.ts'
 import { UsageError } from '../sandbox/usage-error.ts'
-import { runBuiltIn } from './built-in.ts'
 import { SCENARIOS, scenarioNamed } from './catalogue.ts'
-import { startExternalTarget } from './external.ts'
 import { reportFor, textReport } from './report.ts'
-import { runSerially } from './runner.ts'
 import type { Scenario } from './schema.ts'
-import { DEFAULT_SANDBOX_URL } from './target.ts'
+import { DEFAULT_REACTION_MS, DEFAULT_SANDBOX_URL } from './target.ts'
 
 // `bank-sandbox scenario …` and `bank-sandbox integrations`. Exit codes: 0 all passed,
-// 1 an expectation failed, 2 a usage error.
+// 1 an expectation failed, 2 a usage error. What only a run needs (the runner, a sandbox
+// server) is loaded when a run starts, so `list` and `integrations` start fast.
 
 interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean }
@@ -34,8 +33,10 @@ export async function scenarioCommand(args: string[], io: Io): Promise<number> {
       report: { type: 'string' },
       sandbox: { type: 'string' },
       'admin-key': { type: 'string' },
+      'reaction-ms': { type: 'string' },
     },
   })
+  const reactionMs = parseReactionMs(values['reaction-ms'])
   const scenarios = pickScenarios(positionals, values.all ?? false)
   if (values.report && !/\.(xml|json)$/.test(values.report)) {
     throw new UsageError('--report must name a .xml (JUnit) or .json file.')
@@ -46,10 +47,23 @@ export async function scenarioCommand(args: string[], io: Io): Promise<number> {
     integration,
     values.sandbox ?? DEFAULT_SANDBOX_URL,
     values['admin-key'],
+    reactionMs,
   )
   io.stdout.write(textReport(results, io.stdout.isTTY ?? false))
-  if (values.report) await writeFile(values.report, reportFor(values.report, results))
+  if (values.report) {
+    await mkdir(dirname(values.report), { recursive: true })
+    await writeFile(values.report, reportFor(values.report, results))
+  }
   return results.every((r) => r.passed) ? 0 : 1
+}
+
+/** The reaction budget, in wall milliseconds: how long an integration may take to react. */
+function parseReactionMs(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_REACTION_MS
+  const ms = Number(value)
+  if (!/^\d+$/.test(value) || ms < 100 || ms > 120_000)
+    throw new UsageError('--reaction-ms must be a whole number of milliseconds from 100 to 120000.')
+  return ms
 }
 
 function pickScenarios(names: string[], all: boolean): Scenario[] {
@@ -68,11 +82,16 @@ async function run(
   integration: string,
   sandboxUrl: string,
   adminKey: string | undefined,
+  reactionMs: number,
 ) {
   if (/^https?:\/\//.test(integration)) {
     const refusal = refuseTargetUrl(integration)
     if (refusal) throw new UsageError(`--integration: ${refusal}`)
-    const target = await startExternalTarget(integration, sandboxUrl, adminKey)
+    const [{ startExternalTarget }, { runSerially }] = await Promise.all([
+      import('./external.ts'),
+      import('./runner.ts'),
+    ])
+    const target = await startExternalTarget(integration, sandboxUrl, adminKey, reactionMs)
     try {
       return await runSerially(scenarios, target)
     } finally {
@@ -84,15 +103,8 @@ async function run(
       `Unknown integration "${integration}". Give a URL, or one of: ${BUILT_IN_INTEGRATIONS.map((i) => i.name).join(', ')}.`,
     )
   }
+  const { runBuiltIn } = await import('./built-in.ts')
   return runBuiltIn(scenarios, integration)
 }
 
-export function integrationsCommand(io: Io): number {
-  for (const integration of BUILT_IN_INTEGRATIONS) {
-    const caught = integration.caughtBy
-      ? `  caught by ${integration.caughtBy.scenario} (${integration.caughtBy.expectations[0]})`
-      : ''
-    io.stdout.write(`${integration.name.padEnd(28)} ${integration.description}.${caught}\n`)
-  }
-  return 0
-}
+/** Every built-in integration and, for each faulty one, the scenarios and expectations that catch it. */

@@ -1,4 +1,4 @@
-import type { ClaimedPerson } from './control-client.ts'
+import type { ClaimedPerson } from '../sandbox/control-client.ts'
 import type { Scenario } from './schema.ts'
 import type { Target } from './target.ts'
 
@@ -30,6 +30,8 @@ export interface RunContext {
   marks: Map<string, Mark>
   forgeries: Forgery[]
   credentials: Awaited<ReturnType<Target['control']['credentials']>>
+  /** Wall time of the scenario's latest action: the reaction budget counts from here. */
+  lastActionWallMs: number
 }
 
 export function member(context: RunContext, role: string): CastMember {

@@ -2,13 +2,15 @@ import { member, type RunContext } from './context.ts'
 import { attemptsIn, callsIn, messagesIn, type Observations } from './observations.ts'
 import type { Expectation } from './schema.ts'
 
-// Expectations check facts, never wording (DESIGN §7), so any integration written from
+// Expectations check facts, never wording, so any integration written from
 // the design can pass. Each verdict carries the evidence that decided it.
 
 export interface Verdict {
   id: string
   says: string
   passed: boolean
+  /** False when the run never got far enough to judge this expectation. */
+  evaluated?: false
   /** What was found, in a sentence a person can act on. */
   message: string
   evidence: string[]
@@ -181,14 +183,15 @@ export async function evaluate(
     }
 
     case 'forgeriesRefused': {
-      const accepted = context.forgeries.filter((f) => f.status !== null && f.status < 400)
+      // Silence is not a refusal: an integration that is not there refuses nothing.
+      const accepted = context.forgeries.filter((f) => f.status === null || f.status < 400)
       const evidence = context.forgeries.map((f) => `${f.what} → ${f.status ?? 'no answer'}`)
       if (context.forgeries.length === 0) return verdict(false, 'No forged request was sent.')
       return accepted.length === 0
         ? verdict(true, `All ${context.forgeries.length} forged requests were refused.`, evidence)
         : verdict(
             false,
-            `${accepted.length} of ${context.forgeries.length} forged requests were accepted.`,
+            `${accepted.length} of ${context.forgeries.length} forged requests were accepted or not answered with a 4xx.`,
             evidence,
           )
     }

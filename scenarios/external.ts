@@ -1,8 +1,9 @@
+import { randomInt } from 'node:crypto'
 import { createClock } from '../sandbox/clock.ts'
+import { createControlClient } from '../sandbox/control-client.ts'
 import { createDeps } from '../sandbox/deps.ts'
 import { startServer } from '../sandbox/server.ts'
-import { createControlClient } from './control-client.ts'
-import { DEFAULT_SANDBOX_URL, settleOverHttp, type Target } from './target.ts'
+import { DEFAULT_REACTION_MS, DEFAULT_SANDBOX_URL, externalTarget, type Target } from './target.ts'
 
 /**
  * An integration running elsewhere, configured for the sandbox at `sandboxUrl`. If no
@@ -13,6 +14,7 @@ export async function startExternalTarget(
   integrationUrl: string,
   sandboxUrl = DEFAULT_SANDBOX_URL,
   adminKey?: string,
+  reactionMs = DEFAULT_REACTION_MS,
 ): Promise<Target> {
   let closeSandbox = async () => {}
   if (!(await answers(`${sandboxUrl}/health`))) {
@@ -21,6 +23,7 @@ export async function startExternalTarget(
       seed: 42,
       customers: 1000,
       days: 90,
+      claimFrom: randomInt(1000),
       clock: createClock({ startMs: Date.now(), mode: 'real', wallNow: Date.now }),
     })
     const started = await startServer(deps, { port: Number(url.port || 80), host: url.hostname })
@@ -28,14 +31,7 @@ export async function startExternalTarget(
   }
   const control = createControlClient(sandboxUrl, adminKey)
   await control.call('PUT', '/sandbox/integration', { url: integrationUrl })
-  return {
-    label: integrationUrl,
-    sandboxUrl,
-    integrationUrl,
-    control,
-    settle: () => settleOverHttp(control),
-    close: closeSandbox,
-  }
+  return externalTarget(control, { sandboxUrl, integrationUrl }, reactionMs, closeSandbox)
 }
 
 async function answers(url: string): Promise<boolean> {

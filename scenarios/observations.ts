@@ -1,5 +1,5 @@
+import type { ChatLine, Delivery, JournalEntry } from '../sandbox/control-client.ts'
 import { type Mark, member, type RunContext } from './context.ts'
-import type { ChatLine, Delivery, JournalEntry } from './control-client.ts'
 
 // Everything the wires showed by the end of a run, and the slicing by marks that
 // expectations use.

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 
 // A scenario is data: who takes part, what happens, and what a correct integration
-// must have done, observed on the wires (DESIGN §7). The builder writes it; the runner
+// must have done, observed on the wires. The builder writes it; the runner
 // validates it with these schemas before running anything.
 
 const Name = z.string().regex(/^[a-z][a-z0-9-]*$/, 'lowercase words joined by dashes')

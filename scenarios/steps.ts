@@ -1,9 +1,12 @@
+import type { LinkTap } from '../sandbox/platform/records.ts'
 import { member, type RunContext, takeMark } from './context.ts'
 import { forgeCallback, forgeWebhook } from './forge.ts'
+import { within } from './reaction.ts'
 import type { Step } from './schema.ts'
 
 // Each step acts through the control API, then waits until the sandbox and the
-// integration have finished reacting, so the next step sees a settled world.
+// integration seem to have finished reacting, so the next step sees a settled world.
+// Verdicts never rest on that: marks wait out the reaction budget (reaction.ts).
 
 const MAX_CLOCK_MOVE_MS = 400 * 86_400_000
 
@@ -41,9 +44,17 @@ export async function runStep(context: RunContext, step: Step): Promise<void> {
       })
       break
     }
-    case 'faults':
-      await control.call('PUT', `/sandbox/banks/${step.bankId}/faults`, step.faults)
+    case 'faults': {
+      // `outageForMs` is relative to the simulation clock, so a run never leaves an outage
+      // (or a Retry-After) that outlives it.
+      const { outageForMs, ...faults } = step.faults
+      if (typeof outageForMs === 'number') {
+        const { now } = await control.call<{ now: string }>('GET', '/sandbox/clock')
+        faults.outageUntil = new Date(Date.parse(now) + outageForMs).toISOString()
+      }
+      await control.call('PUT', `/sandbox/banks/${step.bankId}/faults`, faults)
       break
+    }
     case 'clearFaults':
       await control.call('DELETE', `/sandbox/banks/${step.bankId}/faults`)
       break
@@ -68,6 +79,7 @@ export async function runStep(context: RunContext, step: Step): Promise<void> {
       await forgeCallback(context, step)
       break
   }
+  context.lastActionWallMs = Date.now()
   await context.target.settle()
 }
 
@@ -82,12 +94,19 @@ export async function setUp(context: RunContext): Promise<void> {
     const cast = member(context, person.role)
     for (const bankId of person.linked) {
       await control.say(cast.platformUserId, `link ${bankId}`)
+      context.lastActionWallMs = Date.now()
       await context.target.settle()
       const customerId = cast.banks[bankId]?.customerId ?? ''
-      const active = (await control.consents(bankId, customerId)).filter((c) => c.status === 'active').at(-1)
-      if (!active)
+      // The link completes when the user has tapped it and the integration's callback took
+      // it (2xx/3xx): give the integration its budget for both.
+      const tap = await within(context, async () => {
+        const taps = await control.taps(cast.platformUserId)
+        return taps.find((t) => t.bankId === bankId && t.outcome !== 'pending')
+      })
+      const active = (await control.consents(bankId, customerId)).find((c) => c.id === tap?.consentId)
+      if (tap?.outcome !== 'linked' || active?.status !== 'active')
         throw new SetupError(
-          `Could not link ${person.role} at ${bankId} through the chat ("link ${bankId}").`,
+          `Could not link ${person.role} at ${bankId} through the chat ("link ${bankId}"): ${linkOutcome(tap)}.`,
         )
       cast.consents[bankId] = active.id
     }
@@ -95,3 +114,10 @@ export async function setUp(context: RunContext): Promise<void> {
 }
 
 export class SetupError extends Error {}
+
+function linkOutcome(tap: LinkTap | undefined): string {
+  if (!tap) return 'no authorize link reached the user, or the tap did not finish in time'
+  if (tap.outcome === 'callback_failed')
+    return `the integration's callback answered ${tap.status ?? tap.callbackError ?? 'nothing'}`
+  return `the link ended ${tap.outcome}${tap.error ? ` (${tap.error})` : ''}`
+}

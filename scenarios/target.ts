@@ -1,4 +1,4 @@
-import type { ControlClient } from './control-client.ts'
+import type { ControlClient } from '../sandbox/control-client.ts'
 
 // Where a scenario runs. A built-in integration gets its own sandbox and world on
 // ephemeral ports (built-in.ts), so runs go in parallel; an external one is driven
@@ -10,7 +10,14 @@ export interface Target {
   sandboxUrl: string
   integrationUrl: string
   control: ControlClient
-  /** Resolves once the sandbox and the integration have nothing left to do. */
+  /**
+   * True when `settle` sees every queue, the integration's included (built-ins run in this
+   * process): once settled, nothing more can happen, so no reaction budget is waited out.
+   */
+  exact: boolean
+  /** Wall time the integration is given to react to each step (the reaction budget). */
+  reactionMs: number
+  /** Resolves once the sandbox and the integration have nothing left to do (or seem not to). */
   settle(): Promise<void>
   close(): Promise<void>
 }
@@ -18,12 +25,38 @@ export interface Target {
 /** Simulation time at which built-in runs start: fixed, so runs repeat exactly. */
 export const SCENARIO_EPOCH = Date.parse('2026-06-01T12:00:00.000Z')
 export const DEFAULT_SANDBOX_URL = 'http://127.0.0.1:4545'
+/** How long an integration may take to react to a step, in wall milliseconds. */
+export const DEFAULT_REACTION_MS = 5_000
+/** The quiet that counts as "the integration is done for now" between two steps. */
+const QUIET_MS = 400
 
-/** The integration's own work is invisible from here: wait until the sandbox sees nothing new for a while. */
-export async function settleOverHttp(control: ControlClient): Promise<void> {
+/** An integration the runner sees only on the wires: the sandbox's own queues plus a quiet spell. */
+export function externalTarget(
+  control: ControlClient,
+  urls: { sandboxUrl: string; integrationUrl: string },
+  reactionMs = DEFAULT_REACTION_MS,
+  close: () => Promise<void> = async () => {},
+): Target {
+  return {
+    label: urls.integrationUrl,
+    ...urls,
+    control,
+    exact: false,
+    reactionMs,
+    settle: () => settleOverHttp(control, reactionMs),
+    close,
+  }
+}
+
+/**
+ * The integration's own work is invisible from here: wait until the sandbox sees nothing
+ * new for a moment, at most the reaction budget. Marks wait out the rest of the budget
+ * where a verdict needs it (reaction.ts); this only keeps steps from overlapping.
+ */
+export async function settleOverHttp(control: ControlClient, budgetMs = DEFAULT_REACTION_MS): Promise<void> {
   let last = ''
   let stableSince = Date.now()
-  const deadline = Date.now() + 10_000
+  const deadline = Date.now() + budgetMs
   while (Date.now() < deadline) {
     await control.settle()
     const [journal, deliveries] = await Promise.all([control.journal(), control.deliveries()])
@@ -32,7 +65,7 @@ export async function settleOverHttp(control: ControlClient): Promise<void> {
     if (now !== last) {
       last = now
       stableSince = Date.now()
-    } else if (Date.now() - stableSince >= 400) {
+    } else if (Date.now() - stableSince >= QUIET_MS) {
       return
     }
     await new Promise((resolve) => setTimeout(resolve, 100))

@@ -44,14 +44,17 @@ describe('fault injection', () => {
     expect((await limited.json()).code).toBe('rate_limited')
   })
 
-  test('an outage window answers 503 with Retry-After until the simulation clock passes it', async () => {
+  test('an outage window answers 503 until the simulation clock passes it, Retry-After in seconds up to 60', async () => {
     const { sandbox, call, setFaults } = await linked()
-    await setFaults({ outageUntil: '2026-06-15T12:05:00.000Z' })
+    await setFaults({ outageUntil: '2026-06-15T12:00:30.000Z' })
     const res = await call()
     expect(res.status).toBe(503)
-    expect(res.headers.get('retry-after')).toBe('300')
-    sandbox.deps.clock.advance(300_000)
+    expect(res.headers.get('retry-after')).toBe('30')
+    sandbox.deps.clock.advance(30_000)
     expect((await call()).status).toBe(200)
+    await setFaults({ outageUntil: '2099-01-01T00:00:00.000Z' })
+    // HTTP counts Retry-After in seconds: a window decades long still says at most a minute.
+    expect((await call()).headers.get('retry-after')).toBe('60')
   })
 
   test('an error rate fails about that share of calls, the same way on every run', async () => {

@@ -13,7 +13,7 @@ import {
 } from './helpers.ts'
 import { startTestIntegration, type TestIntegration } from './support/test-integration.ts'
 
-// The whole chat link of DESIGN §7 over real sockets: a user types `link <bankId>`, the
+// The whole chat link over real sockets: a user types `link <bankId>`, the
 // integration answers with an authorize link through the Send API, the simulated user
 // taps it, and the sandbox calls the integration's /oauth/callback/<bankId>.
 

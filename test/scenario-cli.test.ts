@@ -43,8 +43,8 @@ describe('bank-sandbox scenario', () => {
     expect(await readFile(report, 'utf8')).toContain('<testsuite name="forged-callback (reference)"')
   })
 
-  test('a failing run exits 1 and names the finding; the JSON report says so', async () => {
-    const report = join(tmpdir(), `bank-sandbox-${process.pid}.json`)
+  test('a failing run exits 1 and names the finding; the JSON report says so, in a folder it creates', async () => {
+    const report = join(tmpdir(), `bank-sandbox-${process.pid}`, 'reports', 'scenarios.json')
     const { code, stdout } = await cli(
       'scenario',
       'run',
@@ -85,7 +85,7 @@ describe('against an external integration', () => {
       credentials: publicCredentials(deps.credentials),
     })
     try {
-      const target = await startExternalTarget(integration.url, sandbox.url)
+      const target = await startExternalTarget(integration.url, sandbox.url, undefined, 1_000)
       const scenarios = ['consent-revoked', 'fraud-burst']
         .map((name) => scenarioNamed(name))
         .filter((s) => s !== undefined)
@@ -95,11 +95,11 @@ describe('against an external integration', () => {
         expect(result.error).toBeUndefined()
         expect(result.verdicts.filter((v) => !v.passed)).toEqual([])
       }
-      expect(deps.claimedPeople.size).toBe(6)
+      expect(deps.state.claimed.size).toBe(6)
       expect(await (await fetch(`${sandbox.url}/sandbox/clock`)).json()).toMatchObject({ mode: 'real' })
     } finally {
       await integration.close()
       await sandbox.close()
     }
-  })
+  }, 90_000)
 })

@@ -27,8 +27,9 @@ const LINKED = stateName('linkedCustomer', { bankId: 'harbor', scopes: REQUESTED
 type BankEvent = Parameters<typeof handleBankEvent>[2]
 
 /** Runs the handler on the message as the integration would, recording what users were told. */
-async function handle(event: BankEvent) {
+async function handle(event: BankEvent, prepare: (store: Store) => void) {
   const store = storeWith(exampleLink())
+  prepare(store)
   const sent: { userId: string; text: string }[] = []
   const config = referenceConfig('http://127.0.0.1:1')
   await handleBankEvent(
@@ -50,6 +51,8 @@ async function expectWebhook(
   states: string[],
   data: Record<string, unknown>,
   check: (outcome: { store: Store; texts: string[] }) => void,
+  /** What the integration knew before the message, beyond the example link. */
+  prepare: (store: Store) => void = () => {},
 ) {
   const interaction = states.reduce(
     (message, state) => message.given(state),
@@ -57,7 +60,9 @@ async function expectWebhook(
   )
   await interaction
     .expectsToReceive(webhookDescription(type), (b) => b.withJSONContent({ type: equal(type), data }))
-    .executeTest(async (message) => check(await handle(message.contents.content as unknown as BankEvent)))
+    .executeTest(async (message) =>
+      check(await handle(message.contents.content as unknown as BankEvent, prepare)),
+    )
 }
 
 const consentId = like(EXAMPLE.consentId)
@@ -168,6 +173,19 @@ describe('partnership webhooks', () => {
         expect(store.links.size).toBe(0)
         expect(store.withdrawnBanks.get('harbor')).toBe('terminated')
       },
+    )
+  })
+
+  test('partnership.restored takes the withdrawal back: the bank may be linked again', async () => {
+    await expectWebhook(
+      'partnership.restored',
+      [LINKED, stateName('partnershipTerminating', { bankId: 'harbor' })],
+      { status: equal('active') },
+      ({ store }) => {
+        expect(store.withdrawnBanks.has('harbor')).toBe(false)
+        expect(store.links.size).toBe(1)
+      },
+      (store) => store.withdrawnBanks.set('harbor', 'terminating'),
     )
   })
 })

@@ -5,7 +5,7 @@ import { createStore, type Link } from '../../fixtures/reference/store.ts'
 import { CONSUMER, PACT_DIR } from '../vocabulary.ts'
 
 // What the consumer tests share: a pact per provider, the reference integration
-// configured against a Pact mock server, and matchers for the wire shapes of DESIGN §11.
+// configured against a Pact mock server, and matchers for the wire shapes of the API.
 
 const { integer, like, regex } = MatchersV3
 

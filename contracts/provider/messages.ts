@@ -18,7 +18,9 @@ import { need } from './states.ts'
 // Message providers for bank webhooks. The payload comes from the sandbox's own
 // builders (sandbox/bank/events.ts) over the records the provider states created, and
 // the sandbox must really have queued a webhook of that type, so a pact verifies only
-// what an integration would actually receive.
+// what an integration would actually receive. partnership.restored has no state of its
+// own: after a withdrawal state, the provider takes the withdrawal back through the
+// control API (as every scenario run does before it starts), and the sandbox sends it.
 
 /** The states each webhook needs, for error messages and contracts/STATES.md. */
 export const WEBHOOK_NEEDS: Record<EventType, string[]> = {
@@ -30,6 +32,7 @@ export const WEBHOOK_NEEDS: Record<EventType, string[]> = {
   'consent.expired': [STATES.linkedCustomer, STATES.consentExpired],
   'partnership.terminating': [STATES.partnershipTerminating],
   'partnership.terminated': [STATES.partnershipTerminated],
+  'partnership.restored': [STATES.partnershipTerminating],
   'transactions.available': [STATES.linkedCustomer, STATES.newTransactions],
 }
 
@@ -46,6 +49,7 @@ export async function produceMessage(sandbox: VerificationSandbox, description: 
     )
   }
   try {
+    if (type === 'partnership.restored') await takeWithdrawalBack(sandbox)
     const event = build(sandbox, type)
     await expectQueued(sandbox, type)
     return event
@@ -103,7 +107,19 @@ function build(sandbox: VerificationSandbox, type: EventType): BankEvent {
         now,
       )
     }
+    case 'partnership.restored': {
+      const { bankId } = need(sandbox, 'bankId')
+      if (deps.state.partnerships.has(bankId)) throw new Error(`${bankId} has not taken its withdrawal back.`)
+      return partnershipEvent('restored', bankId, now, now)
+    }
   }
+}
+
+/** The bank of the interaction's withdrawal state takes it back, as a scenario run's clean start does. */
+async function takeWithdrawalBack(sandbox: VerificationSandbox): Promise<void> {
+  const { bankId } = need(sandbox, 'bankId')
+  if (!sandbox.deps.state.partnerships.has(bankId)) throw new Error(`${bankId} has not withdrawn.`)
+  await sandbox.control.call('POST', `/sandbox/banks/${bankId}/partnership`, { status: 'active' })
 }
 
 /** The sandbox queued this webhook for the interaction's consent (or bank), through its control API. */

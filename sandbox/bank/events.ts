@@ -2,7 +2,7 @@ import { toIso } from '../clock.ts'
 import type { ConsentRecord } from '../store/state.ts'
 import type { Alert, Card, Consent } from './schemas.ts'
 
-// Payload builders for every bank webhook (DESIGN §4, §12): `{type, timestamp, data}`,
+// Payload builders for every bank webhook: `{type, timestamp, data}`,
 // the timestamp on the simulation clock. Contract tests call these same builders.
 
 export const EVENT_TYPES = [
@@ -13,6 +13,7 @@ export const EVENT_TYPES = [
   'consent.expired',
   'partnership.terminating',
   'partnership.terminated',
+  'partnership.restored',
   'transactions.available',
   'card.status.changed',
 ] as const
@@ -72,7 +73,7 @@ export function transactionsAvailableEvent(
 }
 
 export function partnershipEvent(
-  status: 'terminating' | 'terminated',
+  status: 'terminating' | 'terminated' | 'restored',
   bankId: string,
   effectiveAtMs: number,
   nowMs: number,
@@ -80,6 +81,6 @@ export function partnershipEvent(
   return {
     type: `partnership.${status}`,
     timestamp: toIso(nowMs),
-    data: { bankId, status, effectiveAt: toIso(effectiveAtMs) },
+    data: { bankId, status: status === 'restored' ? 'active' : status, effectiveAt: toIso(effectiveAtMs) },
   }
 }

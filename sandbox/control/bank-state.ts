@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { presentConsent, revokeConsent } from '../bank/consents.ts'
-import { DEFAULT_NOTICE_MS, withdraw } from '../bank/lifecycle.ts'
+import { DEFAULT_NOTICE_MS, restorePartnership, withdraw } from '../bank/lifecycle.ts'
 import { FAULT_STATUS_CODES } from '../bank/routes/faults.ts'
 import { Consent } from '../bank/schemas.ts'
 import { toIso } from '../clock.ts'
@@ -16,7 +16,9 @@ import type { Faults } from '../store/state.ts'
 const BankParams = z.object({ bankId: z.string().openapi({ example: 'harbor' }) })
 const ConsentParams = BankParams.extend({ consentId: z.string().max(100) })
 const PartnershipBody = z.object({
-  status: z.enum(['terminating', 'terminated']),
+  status: z.enum(['active', 'terminating', 'terminated']).openapi({
+    description: '`active` takes a withdrawal back (sends partnership.restored); the others withdraw',
+  }),
   effectiveAt: z.iso
     .datetime({ offset: true })
     .optional()
@@ -62,7 +64,7 @@ const partnership = createRoute({
   method: 'post',
   path: '/sandbox/banks/{bankId}/partnership',
   tags,
-  summary: 'The bank withdraws from the partnership',
+  summary: 'The bank withdraws from the partnership, or takes it back up',
   request: {
     params: BankParams,
     body: { content: { 'application/json': { schema: PartnershipBody } }, required: true },
@@ -95,8 +97,7 @@ export function bankStateRoutes(deps: Deps) {
     const consent = deps.state.consents.get(consentId)
     if (!consent || consent.bankId !== deps.requireBank(bankId).id)
       throw problems.notFound('No such consent at this bank.')
-    revokeConsent(deps, consent, 'customer')
-    return c.json(presentConsent(consent, deps.clock.now()), 200)
+    return c.json(presentConsent(revokeConsent(deps, consent, 'customer'), deps.clock.now()), 200)
   })
 
   app.openapi(partnership, (c) => {
@@ -108,7 +109,8 @@ export function bankStateRoutes(deps: Deps) {
       : status === 'terminated'
         ? now
         : now + DEFAULT_NOTICE_MS
-    withdraw(deps, bank.id, status, effectiveAtMs)
+    if (status === 'active') restorePartnership(deps, bank.id)
+    else withdraw(deps, bank.id, status, effectiveAtMs)
     const current = deps.state.partnerships.get(bank.id)
     return c.json(
       {

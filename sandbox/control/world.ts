@@ -30,7 +30,16 @@ const Credentials = z
   .object({
     clientId: z.string(),
     clientSecret: z.string(),
-    banks: z.record(z.string(), z.object({ webhookSecret: z.string() })),
+    banks: z.record(
+      z.string(),
+      z.object({
+        webhookSecret: z.string(),
+        previousWebhookSecret: z
+          .string()
+          .optional()
+          .openapi({ description: 'During a secret rotation: deliveries are signed with both' }),
+      }),
+    ),
     platform: z.object({ appSecret: z.string(), pageToken: z.string(), pageId: z.string() }),
   })
   .openapi('Credentials')
@@ -64,7 +73,12 @@ const credentials = createRoute({
   method: 'get',
   path: '/sandbox/credentials',
   tags,
-  responses: { 200: json(Credentials, 'Sandbox credentials (DESIGN §11)') },
+  responses: {
+    200: json(
+      Credentials,
+      'Sandbox credentials: client, webhook secrets, platform app secret and page token',
+    ),
+  },
 })
 
 export function worldRoutes(deps: Deps) {

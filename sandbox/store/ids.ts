@@ -1,26 +1,36 @@
-import { createHmac } from 'node:crypto'
+import { randomBytes, randomInt } from 'node:crypto'
 
-// Ids and secrets minted by the sandbox. The counter lives for the whole process, so
-// consent, event and message ids stay unique across resets (DESIGN §7) while the same
-// sequence of calls still yields the same ids — no hidden randomness.
+// Ids and secrets minted by the sandbox. Ids of things that happen (consents, alerts,
+// events, messages) must never repeat across resets, restarts or processes: an
+// integration that outlives a sandbox process dedupes by them. So each id joins a tag
+// drawn at random for this process to a counter. The tag is letters only, so an id never
+// holds a run of 13 digits a card-number scan would flag. Codes and tokens come straight
+// from the CSPRNG: nothing derived from the seed or a counter can be guessed or replayed.
 
 export interface IdSource {
+  /** `<prefix>_<process tag><counter>`, unique across processes, ordered within one. */
   next(prefix: string): string
-  /** An unguessable opaque string (codes, tokens), derived from the process key. */
+  /** An unguessable opaque string (codes, tokens). */
   secret(prefix: string): string
   /** 32 fresh unguessable bytes (new webhook secrets). */
-  bytes(label: string): Buffer
+  bytes(): Buffer
 }
 
-export function createIdSource(key: Buffer): IdSource {
+const TAG_LETTERS = 'abcdefghijklmnopqrstuvwxyz'
+/** 10 letters: 47 bits, so two processes sharing a tag is a one-in-10^14 event. */
+const TAG_LENGTH = 10
+
+export function processTag(): string {
+  let tag = ''
+  for (let i = 0; i < TAG_LENGTH; i++) tag += TAG_LETTERS[randomInt(TAG_LETTERS.length)]
+  return tag
+}
+
+export function createIdSource(tag: string = processTag()): IdSource {
   let counter = 0
   return {
-    next: (prefix) => `${prefix}_${(++counter).toString(36).padStart(6, '0')}`,
-    secret: (prefix) =>
-      `${prefix}_${createHmac('sha256', key)
-        .update(`${prefix}:${++counter}`)
-        .digest('base64url')
-        .slice(0, 32)}`,
-    bytes: (label) => createHmac('sha256', key).update(`${label}:${++counter}`).digest(),
+    next: (prefix) => `${prefix}_${tag}${(++counter).toString(36).padStart(6, '0')}`,
+    secret: (prefix) => `${prefix}_${randomBytes(24).toString('base64url')}`,
+    bytes: () => randomBytes(32),
   }
 }

@@ -3,7 +3,7 @@ import { DAY, scenario } from '../builder.ts'
 export const bankWithdraws = scenario('bank-withdraws', {
   title: 'Bank withdraws',
   summary:
-    'Harbor gives a week’s notice and then ends the partnership. The integration tells each linked Harbor user once, refuses new Harbor links, stops calling Harbor (no retry storm) and keeps serving Meridian.',
+    'Harbor gives a week’s notice and then ends the partnership. The integration tells each linked Harbor user once, at the notice, refuses new Harbor links, stops calling Harbor (no retry storm) and keeps serving Meridian.',
   catches: 'ignoring withdrawal, retry storms, collateral outage',
 })
   .person('ana', { banks: ['harbor'], linked: ['harbor'] })
@@ -14,7 +14,7 @@ export const bankWithdraws = scenario('bank-withdraws', {
   .withdraw('harbor', 'terminating', 7 * DAY)
   .mark('asks')
   .say('eve', 'link harbor')
-  .mark('ended')
+  // The notice week passes: Harbor's consents are served until it ends, then nothing is.
   .advance(7 * DAY + 60_000)
   .mark('after')
   .say('ana', 'balance')
@@ -22,8 +22,17 @@ export const bankWithdraws = scenario('bank-withdraws', {
   .say('cara', 'balance')
   .expect({
     kind: 'messages',
+    id: 'told-at-notice',
+    says: 'A linked Harbor user is told at the notice, not only when the partnership ends',
+    role: 'ana',
+    after: 'notice',
+    before: 'asks',
+    min: 1,
+  })
+  .expect({
+    kind: 'messages',
     id: 'users-told-once',
-    says: 'Each linked Harbor user is told once, at the notice',
+    says: 'Each linked Harbor user is told once, from the notice to the end',
     role: 'ana',
     after: 'notice',
     before: 'after',
@@ -43,9 +52,10 @@ export const bankWithdraws = scenario('bank-withdraws', {
   .expect({
     kind: 'messages',
     id: 'no-new-links',
-    says: 'A new Harbor link is refused: no authorize URL is sent',
+    says: 'A new Harbor link is refused, in words: an answer, but no authorize URL',
     role: 'eve',
     after: 'asks',
+    min: 1,
     lacks: '/banks/harbor/oauth/authorize',
   })
   .expect({
@@ -53,7 +63,7 @@ export const bankWithdraws = scenario('bank-withdraws', {
     id: 'stops-calling',
     says: 'After the partnership ends the integration makes no call to Harbor',
     bankId: 'harbor',
-    after: 'ended',
+    after: 'after',
     max: 0,
   })
   .expect({

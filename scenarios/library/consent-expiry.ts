@@ -7,6 +7,8 @@ export const consentExpiry = scenario('consent-expiry', {
   catches: 'silent expiry, stale data after expiry, broken re-consent',
 })
   .person('ana', { banks: ['harbor'], linked: ['harbor'] })
+  // A balance seen once: what an integration must not keep showing after the end.
+  .say('ana', 'balance')
   .mark('year')
   .advance(359 * DAY)
   .mark('expired')

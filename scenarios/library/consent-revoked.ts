@@ -11,6 +11,7 @@ export const consentRevoked = scenario('consent-revoked', {
   .say('ana', 'balance')
   .mark('revoked')
   .revokeAtBank('ana', 'harbor')
+  .mark('asks')
   .say('ana', 'balance')
   .say('ana', 'spending')
   .mark('disconnect')
@@ -35,18 +36,21 @@ export const consentRevoked = scenario('consent-revoked', {
   .expect({
     kind: 'messages',
     id: 'reconnect-hint',
-    says: 'The user is told how to reconnect: "link harbor"',
+    says: 'On the revocation, before she asks, the user is told how to reconnect: "link harbor"',
     role: 'ana',
     after: 'revoked',
+    before: 'asks',
     contains: 'link harbor',
   })
   .expect({
     kind: 'calls',
     id: 'no-calls-after-revocation',
+    // Only Ana acts until the disconnect, and the bank journals a refused call without its
+    // consent, so every Harbor data call in this window is one made with her revoked consent.
     says: 'No data call uses the revoked consent',
     bankId: 'harbor',
-    role: 'ana',
     after: 'revoked',
+    before: 'disconnect',
     route: '/banks/:bankId/v1/*',
     max: 0,
   })

@@ -3,7 +3,7 @@ import type { Deps } from '../../deps.ts'
 import { Problem, type ProblemCode, problems } from '../../http/problem.ts'
 import type { Faults } from '../../store/state.ts'
 
-// Fault injection per bank (DESIGN §6): latency, a forced status, an outage window,
+// Fault injection per bank: latency, a forced status, an outage window,
 // a random error rate (from a seeded generator, so runs repeat) and a rate limit.
 
 export const FAULT_STATUS_CODES: Record<number, ProblemCode> = {
@@ -53,7 +53,12 @@ export function faultInjector(deps: Deps): (c: Context, bankId: string) => Promi
     }
     const now = deps.clock.now()
     if (faults.outageUntilMs !== undefined && now < faults.outageUntilMs) {
-      const retryAfter = Math.max(1, Math.ceil((faults.outageUntilMs - now) / 1000))
+      // The window runs on the simulation clock, but Retry-After is wall-clock seconds (RFC 9110):
+      // a simulated second counts as one, and no client is told to wait more than a minute.
+      const retryAfter = Math.min(
+        MAX_RETRY_AFTER_S,
+        Math.max(1, Math.ceil((faults.outageUntilMs - now) / 1000)),
+      )
       throw new Problem('bank_unavailable', 'The bank is down for maintenance.', {
         headers: { 'Retry-After': String(retryAfter) },
       })
@@ -76,6 +81,9 @@ export function faultInjector(deps: Deps): (c: Context, bankId: string) => Promi
     )
   }
 }
+
+/** The longest Retry-After the sandbox ever sends, in seconds. */
+export const MAX_RETRY_AFTER_S = 60
 
 function forcedProblem(status: number): Problem {
   const code = FAULT_STATUS_CODES[status] ?? 'internal'

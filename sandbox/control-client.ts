@@ -1,6 +1,7 @@
-import type { JournalEntry } from '../sandbox/store/journal.ts'
-import type { ChatMessage } from '../sandbox/store/state.ts'
-import type { Attempt } from '../sandbox/webhooks/outbox.ts'
+import type { LinkTap } from './platform/records.ts'
+import type { JournalEntry } from './store/journal.ts'
+import type { ChatMessage } from './store/state.ts'
+import type { Attempt } from './webhooks/outbox.ts'
 
 // The runner drives the sandbox only through its HTTP surface, so the same code runs
 // against an in-process sandbox and one an external integration is configured for.
@@ -58,7 +59,7 @@ export function createControlClient(sandboxUrl: string, adminKey?: string) {
       call<{
         clientId: string
         clientSecret: string
-        banks: Record<string, { webhookSecret: string }>
+        banks: Record<string, { webhookSecret: string; previousWebhookSecret?: string }>
         platform: { appSecret: string; pageToken: string }
       }>('GET', '/sandbox/credentials'),
     claim: (banks: string[], notAt: string[]) =>
@@ -67,6 +68,9 @@ export function createControlClient(sandboxUrl: string, adminKey?: string) {
       call<{ mid: string }>('POST', `/sandbox/platform/users/${userId}/messages`, { text }),
     chat: async (userId: string) =>
       (await call<{ data: ChatLine[] }>('GET', `/sandbox/platform/users/${userId}/messages`)).data,
+    /** The authorize links the user tapped, and how each ended. */
+    taps: async (userId: string) =>
+      (await call<{ links: LinkTap[] }>('GET', `/sandbox/platform/users/${userId}/messages`)).links,
     journal: async () => (await call<{ data: JournalEntry[] }>('GET', '/sandbox/journal')).data,
     deliveries: async () => (await call<{ data: Delivery[] }>('GET', '/sandbox/webhooks')).data,
     consents: async (bankId: string, customerId: string) =>

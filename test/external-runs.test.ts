@@ -1,0 +1,154 @@
+import { execFile } from 'node:child_process'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { promisify } from 'node:util'
+import { afterEach, describe, expect, test } from 'vitest'
+import { startIntegration } from '../fixtures/reference/server.ts'
+import { createClock } from '../sandbox/clock.ts'
+import { publicCredentials } from '../sandbox/credentials.ts'
+import { createDeps } from '../sandbox/deps.ts'
+import { startServer } from '../sandbox/server.ts'
+import { SCENARIOS, scenarioNamed } from '../scenarios/catalogue.ts'
+import { startExternalTarget } from '../scenarios/external.ts'
+import { textReport } from '../scenarios/report.ts'
+import { runSerially } from '../scenarios/runner.ts'
+
+// Verdicts for integrations the runner cannot see inside: one sandbox shared by run after
+// run, an integration that takes its time, and one that is not there at all.
+
+const cleanups: (() => Promise<void>)[] = []
+afterEach(async () => {
+  for (const close of cleanups.splice(0).reverse()) await close()
+})
+
+async function startSandbox() {
+  const deps = createDeps({
+    seed: 42,
+    customers: 400,
+    days: 90,
+    clock: createClock({ startMs: Date.parse('2026-06-01T12:00:00Z'), mode: 'real', wallNow: Date.now }),
+  })
+  const sandbox = await startServer(deps, { port: 0, host: '127.0.0.1' })
+  cleanups.push(sandbox.close)
+  return { deps, url: sandbox.url }
+}
+
+const failures = (results: Awaited<ReturnType<typeof runSerially>>) =>
+  results.flatMap((r) => [
+    ...(r.error ? [`${r.scenario}: ${r.error}`] : []),
+    ...r.verdicts.filter((v) => !v.passed).map((v) => `${r.scenario}/${v.id}: ${v.message}`),
+  ])
+
+/** Forwards everything to the sandbox, but holds each chat message back: a slow, debouncing bot. */
+async function slowChatProxy(sandboxUrl: string, delayMs: number): Promise<string> {
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    if (req.method === 'POST' && req.url === '/platform/v1/messages')
+      await new Promise((resolve) => setTimeout(resolve, delayMs))
+    const headers: Record<string, string> = {}
+    for (const [name, value] of Object.entries(req.headers))
+      if (typeof value === 'string' && name !== 'host' && name !== 'content-length') headers[name] = value
+    const answer = await fetch(`${sandboxUrl}${req.url}`, {
+      method: req.method ?? 'GET',
+      headers,
+      ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
+      redirect: 'manual',
+    })
+    res.writeHead(answer.status, Object.fromEntries(answer.headers))
+    res.end(Buffer.from(await answer.arrayBuffer()))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  cleanups.push(() => new Promise((resolve) => server.close(() => resolve())))
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+describe('runs against an external integration', () => {
+  test('--all passes twice in a row on one sandbox, and again after someone used it by hand', async () => {
+    const sandbox = await startSandbox()
+    const integration = await startIntegration({
+      sandboxUrl: sandbox.url,
+      credentials: publicCredentials(sandbox.deps.credentials),
+    })
+    cleanups.push(integration.close)
+    const target = await startExternalTarget(integration.url, sandbox.url, undefined, 1_000)
+
+    expect(failures(await runSerially(SCENARIOS, target))).toEqual([])
+    expect(failures(await runSerially(SCENARIOS, target))).toEqual([])
+
+    // A person clicking around: a bank withdrawn, another rate-limited and slow, the clock sped off.
+    const control = target.control
+    await control.call('POST', '/sandbox/banks/meridian/partnership', { status: 'terminated' })
+    await control.call('POST', '/sandbox/banks/harbor/partnership', { status: 'terminating' })
+    await control.call('PUT', '/sandbox/banks/harbor/faults', { rateLimit: 1, errorRate: 0.5 })
+    await control.call('POST', '/sandbox/clock', { advanceMs: 86_400_000, mode: 'real' })
+    expect(failures(await runSerially(SCENARIOS, target))).toEqual([])
+  }, 240_000)
+
+  test('an integration that answers after 1.5 s passes fraud-burst: the user answers what reached the chat', async () => {
+    const sandbox = await startSandbox()
+    const proxy = await slowChatProxy(sandbox.url, 1_500)
+    const integration = await startIntegration({
+      sandboxUrl: proxy,
+      credentials: publicCredentials(sandbox.deps.credentials),
+    })
+    cleanups.push(integration.close)
+    const target = await startExternalTarget(integration.url, sandbox.url, undefined, 4_000)
+    const fraudBurst = scenarioNamed('fraud-burst')
+    if (!fraudBurst) throw new Error('no fraud-burst')
+    const [result] = await runSerially([fraudBurst], target)
+    expect(failures(result ? [result] : [])).toEqual([])
+  }, 60_000)
+
+  test('a setup that fails within the budget reports every expectation as not evaluated, with the cause', async () => {
+    const sandbox = await startSandbox()
+    const proxy = await slowChatProxy(sandbox.url, 1_500)
+    const integration = await startIntegration({
+      sandboxUrl: proxy,
+      credentials: publicCredentials(sandbox.deps.credentials),
+    })
+    cleanups.push(integration.close)
+    // The authorize link reaches the chat after 1.5 s: past a 300 ms budget, so nobody taps it in time.
+    const target = await startExternalTarget(integration.url, sandbox.url, undefined, 300)
+    const consentRevoked = scenarioNamed('consent-revoked')
+    if (!consentRevoked) throw new Error('no consent-revoked')
+    const [result] = await runSerially([consentRevoked], target)
+    expect(result?.error).toMatch(/^Setup failed: Could not link ana at harbor/)
+    expect(result?.verdicts.map((v) => v.id)).toEqual(consentRevoked.expectations.map((e) => e.id))
+    expect(result?.verdicts.every((v) => v.evaluated === false && !v.passed)).toBe(true)
+    expect(textReport(result ? [result] : [])).toContain(
+      `0 of ${consentRevoked.expectations.length} expectations met, ${consentRevoked.expectations.length} not evaluated.`,
+    )
+  }, 60_000)
+})
+
+describe('a dead integration', () => {
+  const run = promisify(execFile)
+
+  test('fails every scenario within seconds, naming the URL; nothing counts as passed', async () => {
+    const sandbox = await startSandbox()
+    // A port that was free a moment ago: nothing listens there now.
+    const probe = createServer()
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+    const deadUrl = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`
+    await new Promise((resolve) => probe.close(resolve))
+
+    const started = Date.now()
+    const outcome = await run(
+      'node',
+      ['bin/bank-sandbox.js', 'scenario', 'run', '--all', '--integration', deadUrl, '--sandbox', sandbox.url],
+      { maxBuffer: 8 * 1024 * 1024 },
+    ).then(
+      (ok) => ({ code: 0, stdout: ok.stdout }),
+      (error: { code: number; stdout: string }) => error,
+    )
+    expect(Date.now() - started).toBeLessThan(20_000)
+    expect(outcome.code).toBe(1)
+    const expectations = SCENARIOS.reduce((n, s) => n + s.expectations.length, 0)
+    expect(outcome.stdout).toContain(
+      `0 of ${SCENARIOS.length} scenarios passed; 0 of ${expectations} expectations met, ${expectations} not evaluated.`,
+    )
+    for (const scenario of SCENARIOS) expect(outcome.stdout).toContain(`✘ ${scenario.name} —`)
+    expect(outcome.stdout.split(`integration not reachable at ${deadUrl}`).length - 1).toBe(SCENARIOS.length)
+  }, 30_000)
+})
