@@ -48,12 +48,19 @@ describe('bank-sandbox CLI', () => {
     [['generate', '--customers', '0'], /--customers must be a whole number/],
     [['generate', '--bogus'], /Unknown option '--bogus'/],
     [['serve', '--integration', 'http://169.254.169.254/'], /Link-local/],
+    [['serve', '--request-timeout', '0'], /--request-timeout must be a whole number from 1/],
     [['frobnicate'], /Unknown command "frobnicate"/],
   ])('%j is a usage error: exit 2 with a clear message', async (args, message) => {
     const result = await cli(...args)
     expect(result.code).toBe(2)
     expect(result.stderr).toMatch(message)
     expect(result.stderr).toContain('bank-sandbox help')
+  })
+
+  test('serve --help prints the serve options, --request-timeout among them', async () => {
+    const { stdout } = await cli('serve', '--help')
+    expect(stdout).toContain('bank-sandbox serve')
+    expect(stdout).toContain('--request-timeout 30')
   })
 
   test('openapi prints an OpenAPI 3.1 document', async () => {

@@ -1,15 +1,19 @@
+import { createHmac, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
 import { problems } from '../http/problem.ts'
 import type { Account, Transaction } from '../world/types.ts'
 import { DAY_MS } from '../world/types.ts'
 import type { Book } from './book.ts'
 
-// Keyset pagination over a date window, newest first. The cursor is opaque to clients
-// but is just the window and the last item's (bookedAt, id), so it stays stable while
-// new transactions appear at the top.
+// Keyset pagination over a date window, newest first. The cursor is opaque to clients:
+// the window and the last item's (bookedAt, id), so it stays stable while new
+// transactions appear at the top, signed with the process's cursor key over the account
+// too, so that nobody can widen the window or carry a cursor to another account.
 
 export const DEFAULT_WINDOW_DAYS = 30
 export const MAX_WINDOW_DAYS = 400
+/** 128 bits of HMAC-SHA256: plenty against forgery, and it keeps cursors short. */
+const MAC_BYTES = 16
 
 export interface PageQuery {
   fromDay: number
@@ -25,21 +29,45 @@ const CursorData = z.object({
   i: z.string().max(100),
 })
 
-export function encodeCursor(query: PageQuery, last: Transaction): string {
+export function encodeCursor(query: PageQuery, last: Transaction, accountId: string, key: Buffer): string {
   const data = { f: query.fromDay, t: query.toDay, b: last.bookedAtMs, i: last.id }
-  return Buffer.from(JSON.stringify(data)).toString('base64url')
+  const payload = Buffer.from(JSON.stringify(data)).toString('base64url')
+  return `${payload}.${cursorMac(key, accountId, payload)}`
 }
 
-export function decodeCursor(cursor: string): Pick<PageQuery, 'fromDay' | 'toDay' | 'after'> {
+export function decodeCursor(
+  cursor: string,
+  accountId: string,
+  key: Buffer,
+): Pick<PageQuery, 'fromDay' | 'toDay' | 'after'> {
+  const dot = cursor.indexOf('.')
+  const payload = cursor.slice(0, Math.max(dot, 0))
+  const mac = cursor.slice(dot + 1)
+  // Compared as strings: base64url decoding ignores stray bits, so an edited last character could decode alike.
+  const expected = Buffer.from(cursorMac(key, accountId, payload))
+  const given = Buffer.from(mac)
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw notOurCursor()
   let data: z.infer<typeof CursorData> | undefined
   try {
-    data = CursorData.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')))
+    data = CursorData.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')))
   } catch {
-    throw problems.invalidRequest('The cursor is not one this API issued.', [
-      { path: 'cursor', message: 'Pass nextCursor from a previous page unchanged' },
-    ])
+    throw notOurCursor()
   }
   return { fromDay: data.f, toDay: data.t, after: { bookedAtMs: data.b, id: data.i } }
+}
+
+function cursorMac(key: Buffer, accountId: string, payload: string): string {
+  return createHmac('sha256', key)
+    .update(`${accountId}.${payload}`)
+    .digest()
+    .subarray(0, MAC_BYTES)
+    .toString('base64url')
+}
+
+function notOurCursor() {
+  return problems.invalidRequest('The cursor is not one this API issued for this account.', [
+    { path: 'cursor', message: 'Pass nextCursor from a previous page of the same account unchanged' },
+  ])
 }
 
 export function dayOf(date: string): number {

@@ -1,15 +1,21 @@
 import { readFile } from 'node:fs/promises'
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
+import { setCookie } from 'hono/cookie'
 import { html } from 'hono/html'
 import type { Deps } from '../deps.ts'
+import { ADMIN_KEY_COOKIE, ADMIN_KEY_HEADER, presentsAdminKey, sameKey } from '../http/guards.ts'
+import { problems } from '../http/problem.ts'
 import { PANELS, type Panel, renderPanel } from './panels.tsx'
 import type { ScenarioLog } from './scenario-log.ts'
 import { resolveSelection } from './selection.ts'
-import { AdminKeyNotice, Page } from './views/page.tsx'
+import { AdminKeyForm, Page } from './views/page.tsx'
 
 // GET /demo and its own assets. Everything is served by the sandbox: no CDN, no build.
 // The CSP allows only same-origin scripts, styles and connections, so nothing on the
-// page can load (or leak) anything from elsewhere.
+// page can load (or leak) anything from elsewhere. A shared sandbox (one with an admin
+// key) shows the page only to a browser that gave the key: once, through a small form,
+// after which an HttpOnly, SameSite=Strict cookie carries it to /demo and to the
+// dashboard's own calls to /sandbox/*.
 
 const ASSETS: Record<string, string> = {
   'dashboard.css': 'text/css; charset=utf-8',
@@ -28,7 +34,7 @@ export function pageRoutes(deps: Deps, log: ScenarioLog) {
 
   app.get('/demo', (c) => {
     c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
-    if (deps.adminKey !== null) return c.html(html`<!doctype html>${<AdminKeyNotice />}`)
+    if (deps.adminKey !== null && !presentsAdminKey(c, deps.adminKey)) return askForKey(c, false)
     const bankId = c.req.query('bank')
     const customerId = c.req.query('person')
     // An unknown id in a shared link falls back to the default story instead of an error page.
@@ -49,6 +55,17 @@ export function pageRoutes(deps: Deps, log: ScenarioLog) {
     return c.html(html`<!doctype html>${page}`)
   })
 
+  app.post('/demo', async (c) => {
+    c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
+    const back = `/demo${new URL(c.req.url).search}`
+    if (deps.adminKey === null) return c.redirect(back, 303)
+    const { key } = await c.req.parseBody()
+    if (typeof key !== 'string' || !sameKey(key, deps.adminKey)) return askForKey(c, true)
+    setCookie(c, ADMIN_KEY_COOKIE, key, { path: '/', httpOnly: true, sameSite: 'Strict' })
+    return c.redirect(back, 303)
+  })
+
+  // Scripts and styles carry no data, and the key form needs its stylesheet: open to all.
   app.get('/demo/assets/:name', async (c) => {
     const name = c.req.param('name')
     const type = ASSETS[name]
@@ -59,6 +76,17 @@ export function pageRoutes(deps: Deps, log: ScenarioLog) {
   })
 
   return app
+}
+
+/** A browser gets the key form; anything else a plain problem. Both refuse with 403. */
+function askForKey(c: Context, wrong: boolean) {
+  if (!c.req.header('Accept')?.includes('text/html')) {
+    throw problems.forbidden(
+      `Send the sandbox admin key in ${ADMIN_KEY_HEADER}, or enter it at /demo in a browser.`,
+    )
+  }
+  const action = `/demo${new URL(c.req.url).search}`
+  return c.html(html`<!doctype html>${<AdminKeyForm action={action} wrong={wrong} />}`, 403)
 }
 
 function safeSelection(deps: Deps, bankId: string | undefined, customerId: string | undefined) {

@@ -46,13 +46,17 @@ describe('GET /demo', () => {
     expect((await sandbox.request('/demo/assets/..%2Froutes.ts')).status).toBe(404)
   })
 
-  test('behind an admin key it explains why instead of showing people', async () => {
+  test('behind an admin key it asks for the key instead of showing people', async () => {
     const clock = createClock({ startMs: TEST_NOW, mode: 'frozen', wallNow: () => TEST_NOW })
     const app = createApp(createDeps({ seed: 42, customers: 50, days: 30, clock, adminKey: 'secret' }))
-    const html = await (await app.request('/demo')).text()
-    expect(html).toContain('--host 127.0.0.1')
+    const refused = await app.request('/demo', { headers: { Accept: 'text/html' } })
+    expect(refused.status).toBe(403)
+    const html = await refused.text()
+    expect(html).toContain('<form class="key-form" method="post" action="/demo">')
     expect(html).not.toContain('data-customer-id')
     expect((await app.request(panel('person', 'harbor', 'cus_harbor_00000'))).status).toBe(403)
+    const opened = await app.request('/demo', { headers: { Cookie: 'sandbox_admin_key=secret' } })
+    expect(await opened.text()).toContain('data-customer-id')
   })
 })
 

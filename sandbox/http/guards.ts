@@ -1,29 +1,90 @@
-import { timingSafeEqual } from 'node:crypto'
-import type { MiddlewareHandler } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { Context, MiddlewareHandler } from 'hono'
+import { getCookie } from 'hono/cookie'
 import { problems } from './problem.ts'
 
 export const MAX_BODY_BYTES = 1_000_000
+/** A refused body up to this size is read and dropped, so the connection can stay; beyond it the 413 closes it. */
+const MAX_DRAIN_BYTES = 16 * MAX_BODY_BYTES
 
-/** For the methods that carry a body: a read never needs it, and skipping it keeps the server from materialising a full Request. */
+/**
+ * For the methods that carry a body: a read never needs it, and skipping it keeps the server
+ * from materialising a full Request. A declared length is judged from the header alone: the
+ * body stays untouched, so after the 413 Node drains it and the connection stays usable.
+ */
 export function limitBody(): MiddlewareHandler {
-  return bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw problems.payloadTooLarge(MAX_BODY_BYTES)
-    },
-  })
+  return async (c, next) => {
+    const headers = c.req.raw.headers
+    const declared = headers.get('content-length')
+    if (declared !== null && !headers.has('transfer-encoding')) {
+      const length = Number(declared)
+      if (length > MAX_BODY_BYTES) throw tooLarge(length <= MAX_DRAIN_BYTES)
+      return next()
+    }
+    const body = c.req.raw.body
+    if (!body) return next()
+    const read = await readUpTo(body.getReader(), MAX_BODY_BYTES)
+    if (read.tooLarge) throw tooLarge(read.ended)
+    c.req.raw = new Request(c.req.raw, { body: read.bytes })
+    return next()
+  }
 }
 
-/** /sandbox/* needs X-Sandbox-Admin-Key when the server is reachable beyond loopback. */
+function tooLarge(connectionStays: boolean) {
+  return problems.payloadTooLarge(MAX_BODY_BYTES, connectionStays ? {} : { Connection: 'close' })
+}
+
+/** The body up to `limit` bytes; past it, the rest is read and dropped (up to the drain limit) so the connection can stay. */
+async function readUpTo(reader: ReadableStreamDefaultReader<Uint8Array>, limit: number) {
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.length
+    if (size > MAX_DRAIN_BYTES) return { tooLarge: true, ended: false, bytes: null }
+    if (size <= limit) chunks.push(value)
+  }
+  if (size > limit) return { tooLarge: true, ended: true, bytes: null }
+  return { tooLarge: false, ended: true, bytes: Buffer.concat(chunks, size) }
+}
+
+export const ADMIN_KEY_HEADER = 'X-Sandbox-Admin-Key'
+/** Set by the dashboard's key form; HttpOnly and SameSite=Strict, so no script and no other site can use it. */
+export const ADMIN_KEY_COOKIE = 'sandbox_admin_key'
+
+/** Whether the request carries the admin key, in the header or the dashboard's cookie. */
+export function presentsAdminKey(c: Context, adminKey: string): boolean {
+  const header = c.req.header(ADMIN_KEY_HEADER)
+  if (header !== undefined) return sameKey(header, adminKey)
+  const cookie = getCookie(c, ADMIN_KEY_COOKIE)
+  return cookie !== undefined && sameKey(cookie, adminKey) && fromOwnPages(c)
+}
+
+/**
+ * A browser sends the cookie with any same-site request, and another port on the same
+ * host is the same site: a change made with the cookie must come from the sandbox's own
+ * pages (what Sec-Fetch-Site, or else Origin, says). Reads are safe: no CORS, no answer.
+ */
+function fromOwnPages(c: Context): boolean {
+  if (c.req.method === 'GET' || c.req.method === 'HEAD') return true
+  const site = c.req.header('Sec-Fetch-Site')
+  if (site !== undefined) return site === 'same-origin'
+  const origin = c.req.header('Origin')
+  return origin === undefined || origin === new URL(c.req.url).origin
+}
+
+/** Constant time, whatever the lengths: both sides are hashed to 32 bytes first. */
+export function sameKey(given: string, expected: string): boolean {
+  const digest = (key: string) => createHash('sha256').update(key).digest()
+  return timingSafeEqual(digest(given), digest(expected))
+}
+
+/** /sandbox/* needs the admin key when the server is reachable beyond loopback. */
 export function requireAdminKey(adminKey: string | null): MiddlewareHandler {
   return async (c, next) => {
-    if (adminKey !== null) {
-      const given = Buffer.from(c.req.header('X-Sandbox-Admin-Key') ?? '')
-      const expected = Buffer.from(adminKey)
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        throw problems.forbidden('Send the sandbox admin key in X-Sandbox-Admin-Key.')
-      }
+    if (adminKey !== null && !presentsAdminKey(c, adminKey)) {
+      throw problems.forbidden(`Send the sandbox admin key in ${ADMIN_KEY_HEADER}.`)
     }
     await next()
   }

@@ -1,5 +1,5 @@
 // The one catalogue of RFC 9457 problems. Each entry fixes type, title, status and a
-// stable `code` (DESIGN §12); call sites add only a `detail`, which must never echo input.
+// stable `code`; call sites add only a `detail`, which must never echo input.
 
 export type ProblemCode =
   | 'invalid_request'
@@ -12,7 +12,9 @@ export type ProblemCode =
   | 'forbidden'
   | 'not_found'
   | 'method_not_allowed'
+  | 'request_timeout'
   | 'payload_too_large'
+  | 'headers_too_large'
   | 'rate_limited'
   | 'bank_unavailable'
   | 'internal'
@@ -28,7 +30,9 @@ const catalogue: Record<ProblemCode, { status: number; title: string }> = {
   forbidden: { status: 403, title: 'Not allowed' },
   not_found: { status: 404, title: 'No such resource' },
   method_not_allowed: { status: 405, title: 'Method not allowed on this resource' },
+  request_timeout: { status: 408, title: 'The request did not arrive in time' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
+  headers_too_large: { status: 431, title: 'The request headers are too large' },
   rate_limited: { status: 429, title: 'Too many requests' },
   bank_unavailable: { status: 503, title: 'The bank is unavailable' },
   internal: { status: 500, title: 'Internal error' },
@@ -105,8 +109,12 @@ export const problems = {
     new Problem('purpose_not_permitted', 'Customer data may never be used for advertising.'),
   forbidden: (detail: string) => new Problem('forbidden', detail),
   notFound: (detail: string) => new Problem('not_found', detail),
-  payloadTooLarge: (limitBytes: number) =>
-    new Problem('payload_too_large', `Request bodies may be at most ${limitBytes} bytes.`),
+  payloadTooLarge: (limitBytes: number, headers: Record<string, string> = {}) =>
+    new Problem('payload_too_large', `Request bodies may be at most ${limitBytes} bytes.`, { headers }),
+  requestTimeout: (seconds: number) =>
+    new Problem('request_timeout', `A whole request must arrive within ${seconds} s.`, {
+      headers: { Connection: 'close' },
+    }),
   rateLimited: (retryAfterSeconds: number) =>
     new Problem('rate_limited', `Retry after ${retryAfterSeconds} s.`, {
       headers: { 'Retry-After': String(retryAfterSeconds) },

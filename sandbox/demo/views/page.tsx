@@ -147,13 +147,17 @@ function LivePanel({
   )
 }
 
-/** Shown instead of the dashboard when the control API needs an admin key the browser cannot send. */
-export function AdminKeyNotice() {
+/**
+ * Shown instead of the dashboard when the sandbox is shared and the browser has not given
+ * the admin key yet. The key goes back to POST /demo once; the answer keeps it in a cookie.
+ */
+export function AdminKeyForm({ action, wrong }: { action: string; wrong: boolean }) {
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
-        <title>Bank Sandbox — demo unavailable</title>
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>Bank Sandbox — admin key needed</title>
         <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/demo/assets/dashboard.css" />
       </head>
@@ -161,9 +165,26 @@ export function AdminKeyNotice() {
         <main class="notice">
           <h1>Bank Sandbox</h1>
           <p>
-            This sandbox is reachable beyond loopback, so its control API needs an admin key that a browser
-            page cannot send. Run <code>bank-sandbox serve --host 127.0.0.1</code> to use the demo dashboard.
+            This sandbox is shared, so its dashboard needs the admin key printed when the server started (or
+            given as <code>--admin-key</code>). This browser keeps it until it closes.
           </p>
+          {wrong ? (
+            <p class="key-error" role="alert">
+              That is not the admin key.
+            </p>
+          ) : null}
+          <form class="key-form" method="post" action={action}>
+            <label for="admin-key">Admin key</label>
+            <input
+              id="admin-key"
+              name="key"
+              type="password"
+              autocomplete="current-password"
+              required
+              autofocus
+            />
+            <button type="submit">Open the dashboard</button>
+          </form>
         </main>
       </body>
     </html>
