@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so the package needs no build step.
-import { register } from 'tsx/esm/api'
-
-register()
-await import('../sandbox/main.ts')
+// The command runs the built bundle: `npm ci` and `npm install` build it (`prepare`), and
+// the published package ships it. In a checkout without it, say how to make it.
+try {
+  await import('../dist/bank-sandbox.mjs')
+} catch (error) {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('bank-sandbox.mjs'))
+    throw error
+  process.stderr.write(
+    'bank-sandbox: the bundle (dist/bank-sandbox.mjs) is not built: run `npm run build`.\n',
+  )
+  process.exitCode = 1
+}

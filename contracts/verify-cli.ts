@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import type { LogLevel } from '@pact-foundation/pact'
 import type { CliIo } from '../sandbox/cli.ts'
-import { startVerificationSandbox } from './provider/harness.ts'
+import { startVerificationSandbox, type VerificationSandbox } from './provider/harness.ts'
 import { type VerifyRequest, verifySandbox } from './provider/verify-sandbox.ts'
 import { PROVIDERS } from './vocabulary.ts'
 
@@ -14,6 +14,8 @@ import { PROVIDERS } from './vocabulary.ts'
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const
 /** Pact's recommended default: what is on main, what is deployed or released, and the same branch. */
 const DEFAULT_SELECTORS = [{ mainBranch: true }, { deployedOrReleased: true }, { matchingBranch: true }]
+/** Without --provider-branch there is no branch to match: the broker would refuse matchingBranch. */
+const DEFAULT_SELECTORS_WITHOUT_BRANCH = DEFAULT_SELECTORS.filter((s) => !('matchingBranch' in s))
 
 const VERIFY_HELP = `bank-sandbox verify — the sandbox as a Pact provider (bank API, Send API, bank webhooks)
 
@@ -22,14 +24,17 @@ Usage:
   bank-sandbox verify --broker-url URL [--provider NAME …] [--consumer-version-selectors JSON]
                       [--consumer NAME …] [--enable-pending] [--include-wip-pacts-since DATE]
                       [--broker-token T | --broker-username U --broker-password P]
-                      [--publish --provider-version V [--provider-branch B] [--provider-tag T …] [--build-url URL]]
+                      [--provider-branch B] [--provider-tag T …]
+                      [--publish --provider-version V [--build-url URL]]
   common: [--seed 42] [--customers 1000] [--log-level trace|debug|info|warn|error]
 
 Broker options fall back to PACT_BROKER_BASE_URL, PACT_BROKER_TOKEN, PACT_BROKER_USERNAME,
 PACT_BROKER_PASSWORD and PACT_BROKER_PUBLISH_VERIFICATION_RESULTS=true. Without --provider,
-pacts for ${Object.values(PROVIDERS).join(', ')} are fetched. Default selectors:
-${JSON.stringify(DEFAULT_SELECTORS)}. Provider states: contracts/STATES.md.
-Exit status: 0 when every interaction passed, 1 when any failed, 2 on a usage error.
+each of ${Object.values(PROVIDERS).join(', ')} that the broker has pacts for is verified.
+Default selectors: ${JSON.stringify(DEFAULT_SELECTORS)}
+(without matchingBranch when no --provider-branch is given). Provider states: contracts/STATES.md.
+Exit status: 0 when every interaction passed (and, with --publish, every result reached the
+broker); 1 when any failed or there was nothing to verify; 2 on a usage error.
 `
 
 class VerifyUsageError extends Error {}
@@ -51,44 +56,67 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<number> 
   // The native verifier reads the process environment; its usage telemetry stays off
   // unless the user asked for it.
   process.env.PACT_DO_NOT_TRACK ??= 'true'
-  const sandbox = await startVerificationSandbox(world)
+  const fail = (message: string) => {
+    io.stderr.write(`bank-sandbox verify: ${message}\n`)
+    return 1
+  }
+  let sandbox: VerificationSandbox
+  try {
+    sandbox = await startVerificationSandbox(world)
+  } catch (error) {
+    return fail(`could not start the sandbox: ${messageOf(error)}`)
+  }
   try {
     const result = await verifySandbox(sandbox, request, (line) => io.stdout.write(`${line}\n`))
+    if (result.nothing) return fail(result.nothing)
     io.stdout.write(
       result.passed
         ? '\nbank-sandbox verify: every interaction passed.\n'
-        : '\nbank-sandbox verify: verification FAILED (see the report above).\n',
+        : result.publication.length > 0 && result.problems.length === 0
+          ? '\nbank-sandbox verify: FAILED: verification results did not reach the broker (see above).\n'
+          : '\nbank-sandbox verify: verification FAILED (see the report above).\n',
     )
     return result.passed ? 0 : 1
+  } catch (error) {
+    return fail(messageOf(error))
   } finally {
     await sandbox.close()
   }
 }
 
+const messageOf = (error: unknown) =>
+  (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? ''
+
+const OPTIONS = {
+  pact: { type: 'string', multiple: true },
+  'broker-url': { type: 'string' },
+  'broker-token': { type: 'string' },
+  'broker-username': { type: 'string' },
+  'broker-password': { type: 'string' },
+  provider: { type: 'string', multiple: true },
+  'consumer-version-selectors': { type: 'string' },
+  consumer: { type: 'string', multiple: true },
+  'enable-pending': { type: 'boolean' },
+  'include-wip-pacts-since': { type: 'string' },
+  publish: { type: 'boolean' },
+  'provider-version': { type: 'string' },
+  'provider-branch': { type: 'string' },
+  'provider-tag': { type: 'string', multiple: true },
+  'build-url': { type: 'string' },
+  seed: { type: 'string' },
+  customers: { type: 'string' },
+  'log-level': { type: 'string' },
+} as const
+
+type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>['values']
+
 export function parseVerifyArgs(args: string[], env: Record<string, string | undefined>) {
-  const { values } = parseArgs({
-    args,
-    options: {
-      pact: { type: 'string', multiple: true },
-      'broker-url': { type: 'string' },
-      'broker-token': { type: 'string' },
-      'broker-username': { type: 'string' },
-      'broker-password': { type: 'string' },
-      provider: { type: 'string', multiple: true },
-      'consumer-version-selectors': { type: 'string' },
-      consumer: { type: 'string', multiple: true },
-      'enable-pending': { type: 'boolean' },
-      'include-wip-pacts-since': { type: 'string' },
-      publish: { type: 'boolean' },
-      'provider-version': { type: 'string' },
-      'provider-branch': { type: 'string' },
-      'provider-tag': { type: 'string', multiple: true },
-      'build-url': { type: 'string' },
-      seed: { type: 'string' },
-      customers: { type: 'string' },
-      'log-level': { type: 'string' },
-    },
-  })
+  let values: Values
+  try {
+    values = parseArgs({ args, options: OPTIONS }).values
+  } catch (error) {
+    throw new VerifyUsageError(messageOf(error))
+  }
   const brokerUrl = values['broker-url'] ?? env.PACT_BROKER_BASE_URL
   const pactUrls = values.pact ?? []
   if (pactUrls.length === 0 && !brokerUrl)
@@ -107,10 +135,10 @@ export function parseVerifyArgs(args: string[], env: Record<string, string | und
   const request: VerifyRequest = { pactUrls, logLevel: logLevel as LogLevel }
   if (brokerUrl) request.broker = broker(brokerUrl, values, env)
   if (values.consumer) request.consumers = values.consumer
+  if (values['provider-branch']) request.providerBranch = values['provider-branch']
+  if (values['provider-tag']) request.providerTags = values['provider-tag']
   if (publish && providerVersion) {
     request.publish = { providerVersion }
-    if (values['provider-branch']) request.publish.branch = values['provider-branch']
-    if (values['provider-tag']) request.publish.tags = values['provider-tag']
     if (values['build-url']) request.publish.buildUrl = values['build-url']
   }
   const world = {
@@ -122,15 +150,7 @@ export function parseVerifyArgs(args: string[], env: Record<string, string | und
 
 function broker(
   url: string,
-  values: {
-    provider?: string[] | undefined
-    'consumer-version-selectors'?: string | undefined
-    'enable-pending'?: boolean | undefined
-    'include-wip-pacts-since'?: string | undefined
-    'broker-token'?: string | undefined
-    'broker-username'?: string | undefined
-    'broker-password'?: string | undefined
-  },
+  values: Values,
   env: Record<string, string | undefined>,
 ): NonNullable<VerifyRequest['broker']> {
   const token = values['broker-token'] ?? env.PACT_BROKER_TOKEN
@@ -138,10 +158,14 @@ function broker(
   const password = values['broker-password'] ?? env.PACT_BROKER_PASSWORD
   if (token && (username || password))
     throw new VerifyUsageError('Give the broker a token or a username and password, not both.')
+  const branch = values['provider-branch']
+  const consumerVersionSelectors = selectors(values['consumer-version-selectors'], branch)
+  if (!branch && consumerVersionSelectors.some((s) => 'matchingBranch' in s))
+    throw new VerifyUsageError('The matchingBranch selector needs --provider-branch (the branch to match).')
   return {
     url,
-    providers: values.provider ?? Object.values(PROVIDERS),
-    consumerVersionSelectors: selectors(values['consumer-version-selectors']),
+    ...(values.provider ? { providers: values.provider } : {}),
+    consumerVersionSelectors,
     ...(values['enable-pending'] ? { enablePending: true } : {}),
     ...(values['include-wip-pacts-since'] ? { includeWipPactsSince: values['include-wip-pacts-since'] } : {}),
     ...(token ? { token } : {}),
@@ -152,8 +176,9 @@ function broker(
 
 function selectors(
   json: string | undefined,
+  branch: string | undefined,
 ): NonNullable<VerifyRequest['broker']>['consumerVersionSelectors'] {
-  if (json === undefined) return DEFAULT_SELECTORS
+  if (json === undefined) return branch ? DEFAULT_SELECTORS : DEFAULT_SELECTORS_WITHOUT_BRANCH
   let parsed: unknown
   try {
     parsed = JSON.parse(json)

@@ -8,6 +8,8 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   root: fileURLToPath(new URL('..', import.meta.url)),
   test: {
+    // `bin/bank-sandbox.js` runs the bundle: build it when a source is newer.
+    globalSetup: ['test/support/build.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 30_000,

@@ -6,6 +6,7 @@ import { createClock } from '../sandbox/clock.ts'
 import { publicCredentials } from '../sandbox/credentials.ts'
 import { createDeps } from '../sandbox/deps.ts'
 import { type RunningServer, startServer } from '../sandbox/server.ts'
+import { createScenarioRunner } from '../scenarios/dashboard-runner.ts'
 import { collectPageErrors, launchChromium } from './support/browser.ts'
 
 // The demo dashboard in a real browser, against a real sandbox on a socket with the
@@ -46,6 +47,8 @@ beforeAll(async () => {
     wallNow: Date.now,
   })
   const deps = createDeps({ seed: 42, customers: 300, days: 90, clock })
+  // As `bank-sandbox serve` does: the dashboard's scenario buttons run the scenario engine.
+  deps.scenarios = createScenarioRunner()
   server = await startServer(deps, { port: 0, host: '127.0.0.1' })
   integration = await startIntegration({
     sandboxUrl: server.url,

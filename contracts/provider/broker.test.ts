@@ -33,7 +33,7 @@ test('pacts come from the broker by selectors, and the results go back to it', a
     },
     () => {},
   )
-  expect(result).toEqual({ passed: true, problems: [] })
+  expect(result).toEqual({ passed: true, problems: [], publication: [] })
   expect(broker.queries.map((q) => q.provider)).toEqual([PROVIDERS.platform, PROVIDERS.webhooks])
   expect(broker.queries[0]?.body.consumerVersionSelectors).toEqual(selectors)
   expect(broker.results.map((r) => [r.pact, r.body.success, r.body.providerApplicationVersion])).toEqual([

@@ -10,15 +10,24 @@ export interface StubBroker {
   url: string
   /** Bodies POSTed to the pacts-for-verification query, per provider. */
   queries: { provider: string; body: Record<string, unknown> }[]
+  /** Branches and tags the verifier put on provider versions: `provider/version branch|tag name`. */
+  versions: string[]
   /** Verification results the verifier published. */
   results: { pact: string; body: { success?: boolean; providerApplicationVersion?: string } }[]
   close(): Promise<void>
 }
 
-/** Serves each file under its provider's name; the file's own provider name is kept. */
-export async function startStubBroker(pactFiles: Record<string, string>): Promise<StubBroker> {
+/**
+ * Serves each file under its provider's name; the file's own provider name is kept.
+ * `failPublication` refuses every published result with a 400, as a broker that rejects it would.
+ */
+export async function startStubBroker(
+  pactFiles: Record<string, string>,
+  options: { failPublication?: boolean } = {},
+): Promise<StubBroker> {
   const queries: StubBroker['queries'] = []
   const results: StubBroker['results'] = []
+  const versions: StubBroker['versions'] = []
   let base = ''
   const hal = { 'Content-Type': 'application/hal+json' }
 
@@ -64,12 +73,34 @@ export async function startStubBroker(pactFiles: Record<string, string>): Promis
       const file = pact === undefined ? undefined : pactFiles[pact]
       if (pact && file && req.method === 'GET') {
         const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
-        const publish = { href: `${base}/pacts/${pact}/verification-results` }
-        return send(200, { ...json, _links: { 'pb:publish-verification-results': publish } })
+        const links = {
+          'pb:publish-verification-results': { href: `${base}/pacts/${pact}/verification-results` },
+          'pb:provider': { href: `${base}/pacticipants/${pact}` },
+        }
+        return send(200, { ...json, _links: links })
+      }
+      // Before publishing, the verifier puts the branch and tags on the provider version.
+      const pacticipant = /^\/pacticipants\/([^/]+)$/.exec(path)?.[1]
+      if (pacticipant && req.method === 'GET') {
+        const at = `${base}/pacticipants/${pacticipant}`
+        return send(200, {
+          _links: {
+            'pb:branch-version': { href: `${at}/branches/{branch}/versions/{version}`, templated: true },
+            'pb:version-tag': { href: `${at}/versions/{version}/tags/{tag}`, templated: true },
+          },
+        })
+      }
+      const branch = /^\/pacticipants\/([^/]+)\/branches\/([^/]+)\/versions\/([^/]+)$/.exec(path)
+      const tag = /^\/pacticipants\/([^/]+)\/versions\/([^/]+)\/tags\/([^/]+)$/.exec(path)
+      if (req.method === 'PUT' && (branch || tag)) {
+        if (branch) versions.push(`${branch[1]}/${branch[3]} branch ${decodeURIComponent(branch[2] ?? '')}`)
+        if (tag) versions.push(`${tag[1]}/${tag[2]} tag ${decodeURIComponent(tag[3] ?? '')}`)
+        return send(200, { _links: {} })
       }
       const published = /^\/pacts\/([^/]+)\/verification-results$/.exec(path)?.[1]
       if (published && req.method === 'POST') {
         results.push({ pact: published, body })
+        if (options.failPublication) return send(400, { errors: { success: ['stub broker: refused'] } })
         return send(201, {})
       }
       send(404, { error: `stub broker: nothing at ${req.method} ${path}` })
@@ -82,6 +113,7 @@ export async function startStubBroker(pactFiles: Record<string, string>): Promis
     url: base,
     queries,
     results,
+    versions,
     close: () => new Promise((done) => server.close(() => done())),
   }
 }

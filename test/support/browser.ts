@@ -1,10 +1,18 @@
 import { existsSync } from 'node:fs'
 import { type Browser, chromium, type Page } from 'playwright-core'
 
-// Debian's Chromium driven by playwright-core (which never downloads a browser). A
-// missing browser is a failure with the fix in the message, never a silent skip.
+// A Chromium driven by playwright-core (which never downloads one), found in this order:
+// CHROMIUM_PATH; a system Chromium (Debian's, or another on a usual path); else the one
+// packaged in the npm package @sparticuz/chromium (a dev dependency), unpacked to the
+// temporary folder on first use. So `npm ci && npm test` needs no browser installed.
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const SYSTEM_CHROMIUMS = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+]
 
 const ARGS = [
   '--headless=new',
@@ -17,14 +25,22 @@ const ARGS = [
   '--disable-sync',
 ]
 
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `No Chromium at ${CHROMIUM_PATH}: the dashboard's browser test needs it. ` +
-        'Install it with `apt-get install -y chromium` (.ci/run does), or set CHROMIUM_PATH to another Chromium.',
-    )
+/** The Chromium to launch, and where it came from (for the test log). */
+export async function chromiumPath(): Promise<{ path: string; from: string }> {
+  const chosen = process.env.CHROMIUM_PATH
+  if (chosen) {
+    if (!existsSync(chosen)) throw new Error(`CHROMIUM_PATH names ${chosen}, which does not exist.`)
+    return { path: chosen, from: 'CHROMIUM_PATH' }
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS })
+  const system = SYSTEM_CHROMIUMS.find((path) => existsSync(path))
+  if (system) return { path: system, from: 'the system' }
+  const packaged = (await import('@sparticuz/chromium')).default
+  return { path: await packaged.executablePath(), from: '@sparticuz/chromium' }
+}
+
+export async function launchChromium(): Promise<Browser> {
+  const { path } = await chromiumPath()
+  return chromium.launch({ executablePath: path, args: ARGS })
 }
 
 /** Every console error and uncaught page error from now on, as readable lines. */

@@ -1,0 +1,265 @@
+import { createControlClient } from './control-client.ts'
+
+// The control API (`/sandbox/*`) as typed calls, for an integration's own tests: link a
+// customer, make them spend, revoke, withdraw a bank, move the clock, read the chat. It
+// works against any sandbox: one in this process (`startSandbox`) or `bank-sandbox serve`.
+// The wire types are spelled out here so that the package's .d.ts stands alone;
+// client.test.ts holds them equal to the zod schemas the routes answer with.
+
+export type Scope =
+  | 'accounts:read'
+  | 'balances:read'
+  | 'transactions:read'
+  | 'transactions.all:read'
+  | 'alerts'
+export type Purpose = 'account_servicing' | 'fraud_prevention' | 'customer_support'
+
+/** Integer minor units (cents); a debit is negative. */
+export interface Money {
+  amount: number
+  currency: 'USD'
+}
+export interface Merchant {
+  name: string
+  /** ISO 18245 merchant category code. */
+  mcc: string
+  category: string
+}
+export interface Account {
+  id: string
+  type: 'checking' | 'savings' | 'credit'
+  name: string
+  mask: string
+  currency: 'USD'
+}
+export interface Card {
+  id: string
+  accountId: string
+  kind: 'debit' | 'credit'
+  network: string
+  last4: string
+  expiry: string
+  status: 'active' | 'frozen' | 'replaced'
+}
+export interface Transaction {
+  id: string
+  accountId: string
+  cardId: string | null
+  amount: Money
+  status: 'pending' | 'posted'
+  bookedAt: string
+  merchant: Merchant
+  channel: 'in_store' | 'online' | 'platform'
+  description: string
+}
+export interface Consent {
+  id: string
+  bankId: string
+  customerId: string
+  clientId: string
+  scopes: Scope[]
+  purpose: Purpose
+  status: 'active' | 'revoked' | 'expired'
+  createdAt: string
+  expiresAt: string
+  revokedAt: string | null
+  revokedBy: 'customer' | 'platform' | 'bank' | null
+}
+/** A customer as the bank sees them (the control API's full view; the bank API shows less). */
+export interface Customer {
+  id: string
+  bankId: string
+  platformUserId: string
+  name: string
+  email: string
+  phone: string
+  archetype: string
+  address: { line1: string; city: string; state: string; postalCode: string; country: string }
+  accounts: Account[]
+  cards: Card[]
+}
+export interface Credentials {
+  clientId: string
+  clientSecret: string
+  /** previousWebhookSecret is set while a rotation is under way. */
+  banks: Record<string, { webhookSecret: string; previousWebhookSecret?: string }>
+  platform: { appSecret: string; pageToken: string; pageId: string }
+}
+export interface ChatLine {
+  mid: string
+  userId: string
+  /** to_user: sent by the integration through the Send API; from_user: typed by the user. */
+  direction: 'to_user' | 'from_user'
+  text: string
+  at: string
+}
+export interface ClockState {
+  now: string
+  mode: 'real' | 'frozen'
+}
+export interface Partnership {
+  bankId: string
+  status: 'active' | 'terminating' | 'terminated'
+  effectiveAt: string | null
+}
+export interface JournalEntry {
+  id: number
+  at: string
+  bankId: string | null
+  method: string
+  route: string
+  path: string
+  consentId: string | null
+  status: number
+  latencyMs: number
+}
+export interface Delivery {
+  id: string
+  bankId: string
+  type: string
+  status: string
+  attempts: {
+    number: number
+    at: string
+    statusCode: number | null
+    latencyMs: number
+    error: string | null
+  }[]
+  payload: { data?: Record<string, unknown> }
+}
+
+export interface Spend {
+  /** Minor units (cents); negative is a charge, as on a statement. */
+  amount: number
+  /** A merchant name, or the whole merchant; default: a plausible one for `mcc`. */
+  merchant?: string | Merchant
+  /** ISO 18245 merchant category code; default 5999. */
+  mcc?: string
+  channel?: 'in_store' | 'online' | 'platform'
+  /** How many charges (a burst); default 1. */
+  count?: number
+  /** The burst is spread evenly over this many ms, ending now; default 0. */
+  spreadMs?: number
+  /** Where the charge happened (a city of the synthetic world); default the customer's home. */
+  city?: string
+}
+
+export interface SandboxClient {
+  readonly url: string
+  /** Any control call, for what has no helper here; throws with the problem's code and detail. */
+  call<T>(method: string, path: string, body?: unknown): Promise<T>
+  credentials(): Promise<Credentials>
+  /** Points webhooks and redirects at an integration: a URL, `reference`, `faulty/<name>`, or null. */
+  attach(integration: string | null): Promise<{ url: string | null }>
+  customers(
+    bankId: string,
+    page?: { limit?: number; cursor?: string },
+  ): Promise<{ data: Customer[]; nextCursor: string | null }>
+  customer(bankId: string, customerId: string): Promise<Customer>
+  /**
+   * The customer approves a link without the chat (the consent shortcut): a consent and a
+   * single-use authorization code for the integration to exchange at the token endpoint.
+   */
+  link(
+    bankId: string,
+    customerId: string,
+    grant?: { scopes?: Scope[]; purpose?: Purpose },
+  ): Promise<{ consent: Consent; code: string }>
+  /** A customer's consents at a bank, oldest first. */
+  consents(bankId: string, customerId: string): Promise<Consent[]>
+  /** One card charge or a burst: the fraud engine and the webhooks react as to real ones. */
+  spend(bankId: string, cardId: string, spend: Spend): Promise<Transaction[]>
+  /** The customer revokes at the bank: the consent's tokens die, consent.revoked goes out. */
+  revoke(bankId: string, consentId: string): Promise<Consent>
+  /** The bank withdraws: `terminating` (default notice 30 days) or `terminated` at once. */
+  withdraw(
+    bankId: string,
+    withdrawal: { status: 'terminating' | 'terminated'; effectiveAt?: string },
+  ): Promise<Partnership>
+  /** Takes a withdrawal back (partnership.restored). */
+  restore(bankId: string): Promise<Partnership>
+  readonly clock: {
+    read(): Promise<ClockState>
+    /** Forward by `ms`, in moves of at most 400 days; what falls due on the way happens. */
+    advance(ms: number): Promise<ClockState>
+    /** Jump forward to an instant, or freeze and unfreeze. */
+    set(move: { to?: string; mode?: 'real' | 'frozen' }): Promise<ClockState>
+  }
+  /** The chat with one platform user, oldest first, as the user sees it. */
+  chat(platformUserId: string): Promise<ChatLine[]>
+  /** The user types to the integration's bot. */
+  say(platformUserId: string, text: string): Promise<{ mid: string }>
+  journal(): Promise<JournalEntry[]>
+  deliveries(): Promise<Delivery[]>
+  /** Waits until no webhook or platform delivery is in flight. */
+  settle(): Promise<{ settled: boolean }>
+  /** A fresh world; credentials stay. */
+  reset(seed?: number): Promise<{ seed: number }>
+}
+
+/** What the consent shortcut asks for by default; each bank grants what its policy allows. */
+const DEFAULT_SCOPES: Scope[] = ['accounts:read', 'balances:read', 'transactions:read', 'alerts']
+const MAX_CLOCK_MOVE_MS = 400 * 86_400_000
+
+export function createSandboxClient(url: string, options: { adminKey?: string } = {}): SandboxClient {
+  const base = url.replace(/\/+$/, '')
+  const control = createControlClient(base, options.adminKey)
+  const { call } = control
+  const bank = (bankId: string) => `/sandbox/banks/${encodeURIComponent(bankId)}`
+  const readClock = () => call<ClockState>('GET', '/sandbox/clock')
+
+  return {
+    url: base,
+    call,
+    credentials: () => call<Credentials>('GET', '/sandbox/credentials'),
+    attach: (integration) => call('PUT', '/sandbox/integration', { url: integration }),
+    customers: (bankId, page = {}) => {
+      const query = new URLSearchParams(Object.entries(page).map(([k, v]) => [k, String(v)]))
+      return call('GET', `${bank(bankId)}/customers?${query}`)
+    },
+    customer: (bankId, customerId) =>
+      call('GET', `${bank(bankId)}/customers/${encodeURIComponent(customerId)}`),
+    link: (bankId, customerId, grant = {}) =>
+      call('POST', `${bank(bankId)}/customers/${encodeURIComponent(customerId)}/consents`, {
+        scopes: grant.scopes ?? DEFAULT_SCOPES,
+        purpose: grant.purpose ?? 'account_servicing',
+      }),
+    consents: async (bankId, customerId) =>
+      (
+        await call<{ data: Consent[] }>(
+          'GET',
+          `${bank(bankId)}/consents?customerId=${encodeURIComponent(customerId)}`,
+        )
+      ).data,
+    spend: async (bankId, cardId, { amount, ...rest }) =>
+      (
+        await call<{ data: Transaction[] }>(
+          'POST',
+          `${bank(bankId)}/cards/${encodeURIComponent(cardId)}/transactions`,
+          { amount: { amount, currency: 'USD' }, ...rest },
+        )
+      ).data,
+    revoke: (bankId, consentId) =>
+      call('POST', `${bank(bankId)}/consents/${encodeURIComponent(consentId)}/revoke`),
+    withdraw: (bankId, withdrawal) => call('POST', `${bank(bankId)}/partnership`, withdrawal),
+    restore: (bankId) => call('POST', `${bank(bankId)}/partnership`, { status: 'active' }),
+    clock: {
+      read: readClock,
+      async advance(ms) {
+        let state = await readClock()
+        for (let left = ms; left > 0; left -= MAX_CLOCK_MOVE_MS)
+          state = await call<ClockState>('POST', '/sandbox/clock', {
+            advanceMs: Math.min(left, MAX_CLOCK_MOVE_MS),
+          })
+        return state
+      },
+      set: (move) => call('POST', '/sandbox/clock', move),
+    },
+    chat: (platformUserId) => control.chat(platformUserId),
+    say: (platformUserId, text) => control.say(platformUserId, text),
+    journal: () => control.journal(),
+    deliveries: () => control.deliveries(),
+    settle: () => control.settle(),
+    reset: (seed) => call('POST', '/sandbox/reset', seed === undefined ? {} : { seed }),
+  }
+}
