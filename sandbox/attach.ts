@@ -7,7 +7,7 @@ import { problems } from './http/problem.ts'
 import { refuseTargetUrl } from './http/url-guard.ts'
 import { tick } from './runtime.ts'
 
-// Attaching the integration under test (DESIGN §6, §11): a base URL, or the name of a
+// Attaching the integration under test: a base URL, or the name of a
 // built-in one (`reference`, `faulty/<name>`), which is started in this process.
 
 export async function attachIntegration(
@@ -45,6 +45,8 @@ export async function attachIntegration(
     url = running.url
   }
   deps.integrationUrl = url
+  // What was asked for, so that a restarted sandbox attaches the same (a built-in one anew).
+  deps.state.settings.set('attached', nameOrUrl)
   deps.bus.publish('integration.attached', toIso(deps.clock.now()), { url, name: builtIn?.name ?? null })
   tick(deps) // deliveries held while nothing was attached go out now
   return url

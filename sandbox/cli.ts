@@ -1,12 +1,10 @@
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomInt } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { BUILT_IN_INTEGRATIONS, builtInIntegration } from '../fixtures/integrations.ts'
 import { DEFAULT_BANKS } from './bank/policy.ts'
 import { type Clock, createClock } from './clock.ts'
 import { publicCredentials } from './credentials.ts'
 import { generateWorld } from './generate/generate.ts'
-import { refuseTargetUrl } from './http/url-guard.ts'
 import { UsageError } from './usage-error.ts'
 
 // Command parsing only: each command calls into the modules. `io` carries the outside
@@ -22,15 +20,20 @@ export interface CliIo {
 // Commands load the server, the scenario engine or Pact only when they run: `generate`
 // streams for minutes and should not carry the web stack's memory.
 
+const SERVE_USAGE = `  bank-sandbox serve [--port 4545] [--host 127.0.0.1] [--seed 42] [--customers 1000] [--days 90]
+                     [--integration URL|reference|faulty/<name>|none] [--random-secrets] [--admin-key KEY]
+                     [--request-timeout 30]   (seconds for a whole request to arrive, else 408)
+                     [--data-dir DIR | --database postgres://…]   (keep state: on disk, or in PostgreSQL;
+                                                                   DATABASE_URL works too; default: memory)
+`
+
 const HELP = `bank-sandbox — simulated banks and messaging platform for building bank-to-chat integrations
 
 Usage:
-  bank-sandbox serve [--port 4545] [--host 127.0.0.1] [--seed 42] [--customers 1000] [--days 90]
-                     [--integration URL|reference|faulty/<name>|none] [--random-secrets] [--admin-key KEY]
-  bank-sandbox generate --seed S --customers N --days D [--format ndjson|json|csv] [--out FILE] [--now ISO]
+${SERVE_USAGE}  bank-sandbox generate --seed S --customers N --days D [--format ndjson|json|csv] [--out FILE] [--now ISO]
   bank-sandbox scenario list
   bank-sandbox scenario run NAME…|--all [--integration URL|reference|faulty/<name>] [--report FILE.xml|FILE.json]
-                            [--sandbox URL] [--admin-key KEY]
+                            [--sandbox URL] [--admin-key KEY] [--reaction-ms 5000]
   bank-sandbox integrations
   bank-sandbox verify --pact FILE|DIR|URL … | --broker-url URL [--provider NAME …] [--publish --provider-version V]
                       (Pact provider verification; "bank-sandbox verify --help" lists every option)
@@ -44,15 +47,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | null> 
   try {
     switch (command) {
       case 'serve':
-        await serveCommand(rest, io)
-        return null
+        return await serveCommand(rest, io)
       case 'generate':
         await generateCommand(rest, io)
         return 0
       case 'scenario':
         return await (await import('../scenarios/cli.ts')).scenarioCommand(rest, io)
       case 'integrations':
-        return (await import('../scenarios/cli.ts')).integrationsCommand(io)
+        return (await import('../scenarios/integrations-command.ts')).integrationsCommand(io)
       case 'verify':
         // Loaded on demand: Pact's native core is only needed here.
         return await (await import('../contracts/verify-cli.ts')).verifyCommand(rest, io)
@@ -90,7 +92,8 @@ function integer(
   return n
 }
 
-async function serveCommand(args: string[], io: CliIo): Promise<void> {
+/** Resolves to null once the server listens (it keeps running), or 0 after --help. */
+async function serveCommand(args: string[], io: CliIo): Promise<number | null> {
   const { values } = parseArgs({
     args,
     options: {
@@ -102,46 +105,67 @@ async function serveCommand(args: string[], io: CliIo): Promise<void> {
       integration: { type: 'string' },
       'random-secrets': { type: 'boolean' },
       'admin-key': { type: 'string' },
+      'request-timeout': { type: 'string' },
+      'data-dir': { type: 'string' },
+      database: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   })
+  if (values.help) {
+    io.stdout.write(`Usage:\n${SERVE_USAGE}`)
+    return 0
+  }
   const host = values.host ?? '127.0.0.1'
   const port = integer(values.port, 'port', 4545, 0, 65535)
-  const seed = integer(values.seed, 'seed', 42, 0, 2 ** 31 - 1)
+  const askedSeed = values.seed === undefined ? undefined : integer(values.seed, 'seed', 42, 0, 2 ** 31 - 1)
   const customers = integer(values.customers, 'customers', 1000, 1, 100_000_000)
   const days = integer(values.days, 'days', 90, 1, 3650)
-  const integration = values.integration ?? 'reference'
-  if (/^https?:\/\//i.test(integration)) {
-    const refusal = refuseTargetUrl(integration)
-    if (refusal) throw new UsageError(`--integration: ${refusal}`)
-  } else if (integration !== 'none' && !builtInIntegration(integration)) {
-    throw new UsageError(
-      `--integration must be a URL, "none", or one of: ${BUILT_IN_INTEGRATIONS.map((i) => i.name).join(', ')}.`,
-    )
-  }
-  const { createDeps } = await import('./deps.ts')
-  const { attachIntegration } = await import('./attach.ts')
-  const { isLoopback, startServer } = await import('./server.ts')
+  const requestTimeout = integer(values['request-timeout'], 'request-timeout', 30, 1, 3600)
+  const { openStore } = await import('./store/open.ts')
+  const { store, seed } = await openStore(
+    {
+      dataDir: values['data-dir'],
+      databaseUrl: values.database ?? io.env.DATABASE_URL,
+      seed: askedSeed,
+    },
+    42,
+  )
+  // A kept store attaches what it had attached, unless the command line says otherwise.
+  const kept = store.state.settings.get('attached') as string | null | undefined
+  const integration = values.integration ?? (kept === undefined ? 'reference' : (kept ?? 'none'))
+  const { checkIntegration, startServing } = await import('./start.ts')
+  checkIntegration(integration === 'none' ? null : integration)
+  const { isLoopback } = await import('./server.ts')
   const adminKey =
     values['admin-key'] ??
     io.env.SANDBOX_ADMIN_KEY ??
     (isLoopback(host) ? null : randomBytes(16).toString('hex'))
   const clock: Clock = createClock({ startMs: io.wallNow(), mode: 'real', wallNow: io.wallNow })
-  const deps = createDeps({
+  const server = await startServing({
+    port,
+    host,
     seed,
     customers,
     days,
     clock,
+    integration: integration === 'none' ? null : integration,
     randomSecrets: values['random-secrets'] ?? false,
     adminKey,
+    claimFrom: randomInt(customers),
+    requestTimeoutMs: requestTimeout * 1000,
+    store,
+    // The dashboard's Scenarios panel runs the engine; the sandbox itself never imports it.
+    scenarios: (await import('../scenarios/dashboard-runner.ts')).createScenarioRunner(),
   })
-  const server = await startServer(deps, { port, host })
-  const attached = integration === 'none' ? null : await attachIntegration(deps, integration, server.url)
+  const { deps } = server
+  const attached = server.integrationUrl
   io.stdout.write(banner(server.url, deps.seed, customers, publicCredentials(deps.credentials), adminKey))
   io.stdout.write(
     attached === null
       ? 'No integration attached: PUT /sandbox/integration {"url": …} to attach one.\n'
       : `Integration under test: ${integration === attached ? attached : `${integration} at ${attached}`}\n`,
   )
+  return null
 }
 
 function banner(
@@ -204,7 +228,7 @@ async function generateCommand(args: string[], io: CliIo): Promise<void> {
 
 /**
  * generate's "now" when --now is not given: a fixed instant, so the same seed gives the
- * same bytes on any day (DESIGN §3). Pass --now to anchor the history elsewhere.
+ * same bytes on any day. Pass --now to anchor the history elsewhere.
  */
 export const GENERATE_DEFAULT_NOW = Date.parse('2026-01-01T00:00:00.000Z')
 

@@ -14,6 +14,11 @@ export interface Clock {
   /** Jumps to `ms` (never backwards: stored changes assume time only grows). */
   set(ms: number): void
   setMode(mode: ClockMode): void
+  /**
+   * Takes up a kept clock: it read `simMs` at wall time `wallMs`. A real clock has moved on
+   * while the sandbox was down, as a real bank's would; a frozen one is where it was.
+   */
+  resume(kept: { simMs: number; wallMs: number; mode: ClockMode }): void
   /** Wall-clock milliseconds, for things that must not follow the simulation (webhook timestamps). */
   wallNow(): number
 }
@@ -38,6 +43,11 @@ export function createClock(options: { startMs: number; mode: ClockMode; wallNow
     setMode: (next) => {
       reanchor(now())
       mode = next
+    },
+    resume: (kept) => {
+      mode = kept.mode
+      anchorSim = kept.simMs
+      anchorWall = kept.mode === 'real' ? kept.wallMs : wallNow()
     },
     wallNow,
   }

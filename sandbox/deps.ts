@@ -1,14 +1,19 @@
+import { randomBytes } from 'node:crypto'
 import { type Book, createBook } from './bank/book.ts'
 import { createLedger, type Ledger } from './bank/ledger.ts'
 import { type Bank, DEFAULT_BANKS } from './bank/policy.ts'
 import type { Clock } from './clock.ts'
+import type { ScenarioRunner } from './control/scenario-runner.ts'
 import { type Credentials, createCredentials } from './credentials.ts'
 import { type Bus, createBus } from './events/bus.ts'
 import { problems } from './http/problem.ts'
+import { memoryEngine } from './store/engine.ts'
 import { createIdSource, type IdSource } from './store/ids.ts'
-import { createState, type SandboxState } from './store/state.ts'
+import { keptClock } from './store/kept-clock.ts'
+import type { InjectedTransaction, SandboxState, Settings } from './store/state.ts'
+import { createStore, type Store } from './store/store.ts'
 import { createSender, type Send } from './webhooks/deliver.ts'
-import { createOutbox, type Outbox } from './webhooks/outbox.ts'
+import { createOutbox, type Delivery, type Outbox } from './webhooks/outbox.ts'
 import { signWebhook } from './webhooks/sign.ts'
 import { DAY_MS, type World } from './world/types.ts'
 import { createWorld } from './world/world.ts'
@@ -27,13 +32,25 @@ export interface SandboxOptions {
   integrationUrl?: string | null
   /** How webhooks go out; tests may slow or break it. Default: real HTTP. */
   send?: Send
+  /**
+   * Where handing out people to scenario runs starts. A long-lived integration may still
+   * hold links for the people an earlier sandbox process handed out, so `serve` starts
+   * somewhere random; in-process runs start at 0 and repeat exactly.
+   */
+  claimFrom?: number
+  /** Where state is kept, holding what it kept before; default: in memory only. */
+  store?: Store
+  /** What the dashboard runs scenarios with; absent, the sandbox offers none. */
+  scenarios?: ScenarioRunner
 }
 
 /**
  * Everything a route needs. `world`, `book`, `ledger`, `state` and `outbox` are replaced
  * together by a reset; the rest (credentials, id counter, clock) lives as long as the process.
+ * Whatever changes lives in `store` (and `state`, its tables): nothing else is kept.
  */
 export interface Deps {
+  readonly store: Store
   readonly banks: readonly Bank[]
   readonly clock: Clock
   readonly credentials: Credentials
@@ -42,18 +59,27 @@ export interface Deps {
   readonly customers: number
   readonly days: number
   readonly adminKey: string | null
-  /** Person indices handed to scenario runs; never reused within the process (DESIGN §7). */
-  readonly claimedPeople: Set<number>
+  /** Signs transaction cursors; per process, so a cursor from before a restart is refused. */
+  readonly cursorKey: Buffer
+  /** The person index the first claim looks at. */
+  readonly claimFrom: number
   seed: number
   world: World
   /** The world's transactions plus injected ones. */
   book: Book
   /** Balances over `book`, memoized. */
   ledger: Ledger
-  state: SandboxState
+  readonly state: SandboxState
   outbox: Outbox
   /** Base URL of the attached integration; redirect_uris must lie under it, webhooks go to it. */
   integrationUrl: string | null
+  /** The dashboard's scenario runs; absent, the sandbox offers none. */
+  scenarios?: ScenarioRunner
+  /**
+   * Whether this instance makes time-driven changes (scans, expiries, terminations). Always
+   * so alone; on a shared database only the instance that leads.
+   */
+  leads: boolean
   /** A built-in integration this process started and attached, if any. */
   runningIntegration: { name: string; close(): Promise<void> } | null
   bank(bankId: string): Bank | undefined
@@ -65,60 +91,84 @@ export interface Deps {
 export function createDeps(options: SandboxOptions): Deps {
   const banks = options.banks ?? DEFAULT_BANKS
   const bankIds = banks.map((bank) => bank.id)
-  const { clock } = options
-  const credentials = createCredentials(options.seed, bankIds, options.randomSecrets ?? false)
+  const store = options.store ?? createStore(memoryEngine())
+  const settings = () => store.state.settings
+  const clock = keptClock(options.clock, () => store.state)
+  const credentials =
+    (settings().get('credentials') as Credentials | undefined) ??
+    createCredentials(options.seed, bankIds, options.randomSecrets ?? false)
+  // Random secrets must survive a restart of a kept store; seed-derived ones come back by themselves.
+  if (options.randomSecrets && store.engine.kind !== 'memory') settings().set('credentials', credentials)
   const bus = createBus()
   const send = options.send ?? createSender(clock.wallNow)
 
-  const buildWorld = (seed: number) =>
-    createWorld({
-      seed,
-      customers: options.customers,
-      bankIds,
-      startDay: Math.floor(clock.now() / DAY_MS) - options.days,
-    })
+  const buildWorld = (seed: number) => {
+    // The history window is fixed when a world is made; a restarted store keeps it, so
+    // yesterday's balances are today's.
+    const startDay =
+      (settings().get('startDay') as number | undefined) ?? Math.floor(clock.now() / DAY_MS) - options.days
+    settings().set('startDay', startDay)
+    if (!settings().has('scannedThroughMs')) settings().set('scannedThroughMs', clock.now())
+    return createWorld({ seed, customers: options.customers, bankIds, startDay })
+  }
 
   const buildOutbox = () =>
-    createOutbox({
-      now: clock.now,
-      wallNow: clock.wallNow,
-      send,
-      target: (bankId) =>
-        deps.integrationUrl === null
-          ? null
-          : `${deps.integrationUrl.replace(/\/$/, '')}/webhooks/bank/${bankId}`,
-      sign: (bankId, id, wallMs, body) => ({
-        ...signWebhook(webhookSecrets(credentials, bankId), id, wallMs, body),
-      }),
-      onAttempt: (delivery, attempt) =>
-        bus.publish('webhook.attempt', attempt.at, {
-          id: delivery.id,
-          type: delivery.type,
-          bankId: delivery.bankId,
-          attempt,
+    createOutbox(
+      {
+        now: clock.now,
+        wallNow: clock.wallNow,
+        send,
+        target: (bankId) =>
+          deps.integrationUrl === null
+            ? null
+            : `${deps.integrationUrl.replace(/\/$/, '')}/webhooks/bank/${bankId}`,
+        sign: (bankId, id, wallMs, body) => ({
+          ...signWebhook(webhookSecrets(credentials, bankId), id, wallMs, body),
         }),
-    })
+        onAttempt: (delivery, attempt) =>
+          bus.publish('webhook.attempt', attempt.at, {
+            id: delivery.id,
+            type: delivery.type,
+            bankId: delivery.bankId,
+            attempt,
+          }),
+        ...(store.engine.withDeliveryLock ? { withLock: store.engine.withDeliveryLock } : {}),
+      },
+      store.state.deliveries,
+    )
 
   const world = buildWorld(options.seed)
-  const book = createBook(world)
+  const book = createBook(world, store.state.injected)
+  if (options.integrationUrl !== undefined) settings().set('integrationUrl', options.integrationUrl)
   const deps: Deps = {
+    store,
     banks,
     clock,
     credentials,
-    ids: createIdSource(credentials.tokenKey),
+    ids: createIdSource(),
     bus,
     customers: options.customers,
     days: options.days,
     adminKey: options.adminKey ?? null,
-    claimedPeople: new Set(),
+    cursorKey: randomBytes(32),
+    claimFrom: options.claimFrom ?? 0,
     seed: options.seed,
     world,
     book,
     ledger: createLedger(book),
-    state: createState(clock.now()),
+    get state() {
+      return store.state
+    },
     outbox: buildOutbox(),
-    integrationUrl: options.integrationUrl ?? null,
+    get integrationUrl() {
+      return (settings().get('integrationUrl') as string | null | undefined) ?? null
+    },
+    set integrationUrl(url) {
+      settings().set('integrationUrl', url)
+    },
     runningIntegration: null,
+    leads: store.engine.tryLead === undefined,
+    ...(options.scenarios ? { scenarios: options.scenarios } : {}),
     bank: (bankId) => banks.find((bank) => bank.id === bankId),
     requireBank(bankId) {
       const bank = deps.bank(bankId)
@@ -126,15 +176,44 @@ export function createDeps(options: SandboxOptions): Deps {
       return bank
     },
     reset(seed = deps.seed) {
+      // What belongs to the process, not the world, outlives the reset: the attached
+      // integration, the clock, the secrets and the people already handed out.
+      const integrationUrl = deps.integrationUrl
+      const claimed = [...store.state.claimed.keys()]
+      store.reset()
+      deps.integrationUrl = integrationUrl
+      for (const index of claimed) store.state.claimed.set(index, true)
+      clock.setMode(clock.mode())
+      if (
+        settings().get('credentials') === undefined &&
+        options.randomSecrets &&
+        store.engine.kind !== 'memory'
+      )
+        settings().set('credentials', credentials)
       deps.seed = seed
       deps.world = buildWorld(seed)
-      deps.book = createBook(deps.world)
+      deps.book = createBook(deps.world, store.state.injected)
       deps.ledger = createLedger(deps.book)
-      deps.state = createState(clock.now())
       deps.outbox = buildOutbox()
     },
   }
+  // Instances sharing a database: what another one changed reaches the views built here.
+  store.onExternalChange((change) => {
+    if (change.value === null) return
+    if (change.table === 'injected') deps.book.learn(change.value as InjectedTransaction)
+    else if (change.table === 'deliveries') deps.outbox.adopt(change.value as Delivery)
+    else if (change.table === 'settings' && change.key === 'clock') clock.follow(change.value as KeptClock)
+    else if (change.table === 'settings' && change.key === 'credentials')
+      Object.assign(credentials.banks, (change.value as Credentials).banks)
+  })
   return deps
+}
+
+type KeptClock = NonNullable<Settings['clock']>
+
+/** Keeps the credentials after a change (a rotated webhook secret). */
+export function keepCredentials(deps: Deps): void {
+  deps.state.settings.set('credentials', deps.credentials)
 }
 
 /** The current secret first, then the previous one while a rotation is under way. */

@@ -91,10 +91,10 @@ describe('webhook delivery', () => {
     await sandbox.deps.outbox.idle()
     const [delivery] = sandbox.deps.outbox.list()
     expect(delivery?.attempts.map((a) => a.statusCode)).toEqual([302])
-    expect(delivery?.status).toBe('pending')
+    expect(delivery?.status).toBe('retrying')
     await sandbox.request('/sandbox/clock', postJson({ advanceMs: 5_000 }))
     await sandbox.deps.outbox.idle()
-    expect(delivery?.attempts.map((a) => a.statusCode)).toEqual([302, 200])
+    expect(sandbox.deps.outbox.list()[0]?.attempts.map((a) => a.statusCode)).toEqual([302, 200])
     expect(integration.requests.every((r) => r.path.startsWith('/webhooks/bank/'))).toBe(true)
   })
 
@@ -128,5 +128,43 @@ describe('webhook delivery', () => {
       expect((await res.json()).code).toBe('invalid_request')
     }
     expect(sandbox.deps.integrationUrl).toBeNull()
+  })
+
+  test('a 30-day outage with fraud bursts in 1-day steps loses no event', async () => {
+    const { sandbox, integration } = await attached()
+    integration.setResponse('/webhooks/bank/', { status: 503 })
+    const customers = [await firstCustomer(sandbox, 'harbor', 0), await firstCustomer(sandbox, 'harbor', 1)]
+    for (const customer of customers)
+      await link(sandbox, 'harbor', customer.id, ['transactions.all:read', 'alerts'])
+    for (let day = 0; day < 30; day++) {
+      for (const customer of customers) {
+        const card = sandbox.deps.world.customer('harbor', customer.id)?.cards.find((c) => c.kind === 'debit')
+        if (day % 3 === 0 && card)
+          await sandbox.request(
+            `/sandbox/banks/harbor/cards/${card.id}/transactions`,
+            postJson({ amount: { amount: -150, currency: 'USD' }, count: 8, spreadMs: 600_000, mcc: '5816' }),
+          )
+      }
+      await sandbox.request('/sandbox/clock', postJson({ advanceMs: DAY_MS }))
+      await sandbox.deps.outbox.idle()
+    }
+    const emitted = sandbox.deps.outbox.list().map((d) => d.id)
+    expect(
+      sandbox.deps.outbox.list().filter((d) => d.type.startsWith('fraud.alert.')).length,
+    ).toBeGreaterThan(5)
+    expect(sandbox.deps.outbox.list().every((d) => d.status !== 'delivered')).toBe(true)
+
+    // Back after a month: one retry slot (every 10 h by now) later, everything arrives.
+    integration.setResponse('/webhooks/bank/', { status: 200 })
+    await sandbox.request('/sandbox/clock', postJson({ advanceMs: 10 * 3_600_000 }))
+    await sandbox.deps.outbox.idle()
+    const received = new Set(
+      integration
+        .received('/webhooks/bank/')
+        .filter((r) => r.headers['webhook-id'] !== undefined)
+        .map((r) => r.headers['webhook-id']),
+    )
+    expect(emitted.filter((id) => !received.has(id))).toEqual([])
+    expect(sandbox.deps.outbox.list().every((d) => d.status === 'delivered')).toBe(true)
   })
 })

@@ -63,11 +63,15 @@ export function raiseAlert(
   if (added.length === 0) return open ?? null
   const sum = added.reduce((total, txn) => total + txn.amount, 0)
   if (open) {
-    open.transactionIds.push(...added.map((txn) => txn.id))
-    open.total += sum
-    open.updatedAtMs = now
-    announce(deps, open, 'fraud.alert.updated')
-    return open
+    const grown: AlertRecord = {
+      ...open,
+      transactionIds: [...open.transactionIds, ...added.map((txn) => txn.id)],
+      total: open.total + sum,
+      updatedAtMs: now,
+    }
+    deps.state.alerts.set(grown.id, grown)
+    announce(deps, grown, 'fraud.alert.updated')
+    return grown
   }
   const record: AlertRecord = {
     id: deps.ids.next('alt'),
@@ -99,16 +103,16 @@ export function resolveAlert(deps: Deps, record: AlertRecord, outcome: Outcome):
       { path: 'outcome', message: `Already resolved as ${record.status}` },
     ])
   }
-  record.status = outcome
-  record.updatedAtMs = deps.clock.now()
-  announce(deps, record, 'fraud.alert.updated')
-  const card = deps.world.card(record.cardId)
-  if (!card) return record
+  const resolved: AlertRecord = { ...record, status: outcome, updatedAtMs: deps.clock.now() }
+  deps.state.alerts.set(resolved.id, resolved)
+  announce(deps, resolved, 'fraud.alert.updated')
+  const card = deps.world.card(resolved.cardId)
+  if (!card) return resolved
   const current = deps.state.cardStatus.get(card.id) ?? 'active'
   if (outcome === 'fraud' && current === 'active') setCardStatus(deps, card, 'frozen')
   const confirmed = alertsOn(deps, card.id).some((alert) => alert.status === 'fraud')
   if (outcome === 'legitimate' && current === 'frozen' && !confirmed) setCardStatus(deps, card, 'active')
-  return record
+  return resolved
 }
 
 /** Changes a card's status and tells every consent that can see cards or alerts. */

@@ -1,3 +1,5 @@
+import type { InjectedTransaction } from '../store/state.ts'
+import type { Table } from '../store/table.ts'
 import type { Account, Transaction, World } from '../world/types.ts'
 import { DAY_MS } from '../world/types.ts'
 
@@ -11,12 +13,25 @@ export interface Book {
   transactionsOnDay(account: Account, day: number): readonly Transaction[]
   /** Adds transactions (ids must be unique); they must not be booked before the clock's current day. */
   inject(account: Account, transactions: readonly Transaction[]): void
+  /** Indexes a transaction another instance injected (already kept). */
+  learn(injected: InjectedTransaction): void
 }
 
-export function createBook(world: World): Book {
+/** `kept` holds the injected transactions (the store's table); the book indexes them by day. */
+export function createBook(world: World, kept: Table<InjectedTransaction> | null = null): Book {
   // accountId → day → injected transactions, each day's list kept oldest first
   const injected = new Map<string, Map<number, Transaction[]>>()
   const byTime = (a: Transaction, b: Transaction) => a.bookedAtMs - b.bookedAtMs
+  const index = (accountId: string, txn: Transaction) => {
+    const days = injected.get(accountId) ?? new Map<number, Transaction[]>()
+    injected.set(accountId, days)
+    const day = Math.floor(txn.bookedAtMs / DAY_MS)
+    const list = days.get(day) ?? []
+    list.push(txn)
+    list.sort(byTime)
+    days.set(day, list)
+  }
+  for (const { accountId, transaction } of kept?.values() ?? []) index(accountId, transaction)
 
   return {
     startDay: world.config.startDay,
@@ -26,15 +41,11 @@ export function createBook(world: World): Book {
       return extra ? [...generated, ...extra].sort(byTime) : generated
     },
     inject(account, transactions) {
-      const days = injected.get(account.id) ?? new Map<number, Transaction[]>()
-      injected.set(account.id, days)
       for (const txn of transactions) {
-        const day = Math.floor(txn.bookedAtMs / DAY_MS)
-        const list = days.get(day) ?? []
-        list.push(txn)
-        list.sort(byTime)
-        days.set(day, list)
+        kept?.set(txn.id, { accountId: account.id, transaction: txn })
+        index(account.id, txn)
       }
     },
+    learn: ({ accountId, transaction }) => index(accountId, transaction),
   }
 }

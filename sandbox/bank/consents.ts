@@ -81,11 +81,11 @@ export function revokeConsent(
   record: ConsentRecord,
   by: RevokedBy,
   options = { notify: true },
-): void {
-  if (record.revokedAtMs !== null) return
+): ConsentRecord {
+  if (record.revokedAtMs !== null) return record
   const now = deps.clock.now()
-  record.revokedAtMs = now
-  record.revokedBy = by
+  const revoked: ConsentRecord = { ...record, revokedAtMs: now, revokedBy: by }
+  deps.state.consents.set(revoked.id, revoked)
   deps.bus.publish('consent.revoked', toIso(now), {
     consentId: record.id,
     bankId: record.bankId,
@@ -94,11 +94,12 @@ export function revokeConsent(
   if (options.notify) {
     notify(
       deps,
-      record.bankId,
-      record.id,
-      consentEvent('consent.revoked', record, presentConsent(record, now), now),
+      revoked.bankId,
+      revoked.id,
+      consentEvent('consent.revoked', revoked, presentConsent(revoked, now), now),
     )
   }
+  return revoked
 }
 
 export function presentConsent(record: ConsentRecord, nowMs: number): Consent {

@@ -17,7 +17,7 @@ export interface Ledger {
 }
 
 /**
- * Balance = opening balance + posted transactions (DESIGN §3). Settled days never change,
+ * Balance = opening balance + posted transactions. Settled days never change,
  * so their running sum is memoized per account and only the last few days are summed
  * per call: a balance read costs the same on day 1 and on day 400. Injected transactions
  * are booked at the clock's "now", inside the open window, so they never land in a
@@ -55,4 +55,18 @@ export function createLedger(book: Book, maxCachedAccounts = 100_000): Ledger {
       return { current, pending }
     },
   }
+}
+
+export interface AccountBalance {
+  current: number
+  available: number
+}
+
+/**
+ * The one available-balance rule, for the bank API and the dashboard alike: pending
+ * charges already hold funds, and a credit line adds room to spend.
+ */
+export function accountBalance(ledger: Ledger, account: Account, nowMs: number): AccountBalance {
+  const { current, pending } = ledger.balance(account, nowMs)
+  return { current, available: current + pending + (account.creditLimit ?? 0) }
 }

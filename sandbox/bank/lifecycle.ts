@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.ts'
+import type { ConsentRecord } from '../store/state.ts'
 import { DAY_MS } from '../world/types.ts'
 import { consentStatus, presentConsent, revokeConsent } from './consents.ts'
 import { consentEvent, partnershipEvent } from './events.ts'
@@ -13,19 +14,18 @@ export const DEFAULT_NOTICE_MS = 30 * DAY_MS
 export function runConsentLifecycle(deps: Deps): void {
   const now = deps.clock.now()
   for (const consent of deps.state.consents.values()) {
-    if (consent.revokedAtMs !== null) continue
+    if (consent.revokedAtMs !== null || consent.notified.expired) continue
     const status = consentStatus(consent, now)
-    const tell = (type: 'consent.expiring' | 'consent.expired') =>
-      notify(deps, consent.bankId, consent.id, consentEvent(type, consent, presentConsent(consent, now), now))
-    if (!consent.notified.expiring && now >= consent.expiresAtMs - EXPIRY_NOTICE_MS && status === 'active') {
-      consent.notified.expiring = true
-      tell('consent.expiring')
+    const tell = (type: 'consent.expiring' | 'consent.expired', notified: ConsentRecord['notified']) => {
+      const told = { ...consent, notified }
+      deps.state.consents.set(told.id, told)
+      notify(deps, told.bankId, told.id, consentEvent(type, told, presentConsent(told, now), now))
     }
-    if (!consent.notified.expired && status === 'expired') {
-      consent.notified.expired = true
+    if (status === 'expired') {
       // An expired consent skips straight past "expiring" if the clock jumped over the notice.
-      consent.notified.expiring = true
-      tell('consent.expired')
+      tell('consent.expired', { expiring: true, expired: true })
+    } else if (!consent.notified.expiring && now >= consent.expiresAtMs - EXPIRY_NOTICE_MS) {
+      tell('consent.expiring', { expiring: true, expired: false })
     }
   }
 }
@@ -74,4 +74,21 @@ function terminate(deps: Deps, bankId: string, effectiveAtMs: number): void {
     effectiveAtMs,
   })
   notify(deps, bankId, `partnership:${bankId}`, partnershipEvent('terminated', bankId, effectiveAtMs, now))
+}
+
+/**
+ * The bank takes the partnership back up, as before any withdrawal: new links work again.
+ * Consents the termination ended stay revoked. partnership.restored goes out even when the
+ * bank had not withdrawn: an integration that outlived a sandbox restart may still think it
+ * had. Scenario runs start here (a clean bank state).
+ */
+export function restorePartnership(deps: Deps, bankId: string): void {
+  const now = deps.clock.now()
+  deps.state.partnerships.delete(bankId)
+  deps.bus.publish('partnership.changed', new Date(now).toISOString(), {
+    bankId,
+    status: 'active',
+    effectiveAtMs: now,
+  })
+  notify(deps, bankId, `partnership:${bankId}`, partnershipEvent('restored', bankId, now, now))
 }

@@ -1,5 +1,7 @@
+import type { Channel } from '../world/types.ts'
+
 // Each bank's data policy is data, not a code path: the scopes it will ever grant.
-// A consent gets the intersection of what was asked and what the bank allows (DESIGN §12).
+// A consent gets the intersection of what was asked and what the bank allows.
 
 export const SCOPES = [
   'accounts:read',
@@ -58,11 +60,22 @@ export function grantedScopes(bank: Bank, asked: readonly Scope[]): Scope[] {
   return SCOPES.filter((scope) => asked.includes(scope) && bank.policy.scopes.includes(scope))
 }
 
-/** Whether a consent with these scopes may see spending made outside the platform. */
-export function seesOffPlatform(scopes: readonly Scope[]): boolean {
-  return scopes.includes('transactions.all:read')
+/** Spent anywhere but through the platform: in a store, or online elsewhere. */
+export function isOffPlatform(txn: { channel: Channel }): boolean {
+  return txn.channel !== 'platform'
 }
 
-export function canReadTransactions(scopes: readonly Scope[]): boolean {
-  return scopes.includes('transactions:read') || scopes.includes('transactions.all:read')
+/**
+ * The off-platform rule, by where spending happened: platform spending needs a
+ * transactions scope, off-platform spending `transactions.all:read`.
+ */
+export function spendingVisibleTo(scopes: readonly Scope[]): { platform: boolean; offPlatform: boolean } {
+  const offPlatform = scopes.includes('transactions.all:read')
+  return { platform: offPlatform || scopes.includes('transactions:read'), offPlatform }
+}
+
+/** The same rule as a filter: the transactions a consent with these scopes may read. */
+export function transactionsVisibleTo(scopes: readonly Scope[]): (txn: { channel: Channel }) => boolean {
+  const visible = spendingVisibleTo(scopes)
+  return (txn) => (isOffPlatform(txn) ? visible.offPlatform : visible.platform)
 }

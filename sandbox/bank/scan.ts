@@ -4,7 +4,7 @@ import { DAY_MS } from '../world/types.ts'
 import { consentStatus } from './consents.ts'
 import { transactionsAvailableEvent } from './events.ts'
 import { consentsFor, notify } from './notify.ts'
-import { canReadTransactions, seesOffPlatform } from './policy.ts'
+import { transactionsVisibleTo } from './policy.ts'
 
 // New transactions, as the clock moves or a scenario injects them, are shown to the
 // bank's observers (the fraud engine) and announced to integrations that may read them.
@@ -36,13 +36,18 @@ export function scanNewTransactions(
       const fresh: Transaction[] = []
       for (let day = Math.floor(fromMs / DAY_MS); day <= Math.floor(toMs / DAY_MS); day++) {
         for (const txn of deps.book.transactionsOnDay(account, day)) {
-          if (txn.bookedAtMs > fromMs && txn.bookedAtMs <= toMs) fresh.push(txn)
+          // Injected ones were judged by the instance that injected them, when it did.
+          if (txn.bookedAtMs > fromMs && txn.bookedAtMs <= toMs && !isInjected(txn)) fresh.push(txn)
         }
       }
       if (fresh.length > 0) observeTransactions(deps, customer, account, fresh, observers)
     }
   }
 }
+
+/** Injected transactions carry their own id prefix (control/transactions.ts mints them). */
+export const INJECTED_PREFIX = 'txn_inj'
+const isInjected = (txn: Transaction) => txn.id.startsWith(INJECTED_PREFIX)
 
 export function observeTransactions(
   deps: Deps,
@@ -58,10 +63,7 @@ export function observeTransactions(
 export const announceTransactions: TransactionObserver = (deps, customer, account, fresh) => {
   const now = deps.clock.now()
   for (const consent of consentsFor(deps, customer.bankId, customer.id)) {
-    if (!canReadTransactions(consent.scopes)) continue
-    const visible = seesOffPlatform(consent.scopes)
-      ? fresh
-      : fresh.filter((txn) => txn.channel === 'platform')
+    const visible = fresh.filter(transactionsVisibleTo(consent.scopes))
     if (visible.length > 0) {
       notify(
         deps,

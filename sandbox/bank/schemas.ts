@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { PURPOSES, SCOPES } from './policy.ts'
 
-// Wire shapes of DESIGN §11–12. One schema per resource; the type shares its name.
+// Wire shapes of the bank API. One schema per resource; the type shares its name.
 
 export const Money = z
   .object({

@@ -3,7 +3,7 @@ import { problems } from '../http/problem.ts'
 import type { ConsentRecord } from '../store/state.ts'
 import { consentStatus } from './consents.ts'
 
-// OAuth 2.0 tokens bound to one consent (DESIGN §12): access tokens live 15 minutes on
+// OAuth 2.0 tokens bound to one consent: access tokens live 15 minutes on
 // the simulation clock, refresh tokens as long as the consent and rotate on use.
 
 export const ACCESS_TOKEN_LIFETIME_MS = 15 * 60_000
@@ -87,8 +87,17 @@ export function refreshTokens(deps: Deps, bankId: string, refreshToken: string):
   return mintTokens(deps, consent)
 }
 
-/** The consent behind a Bearer token, or the problem that explains why there is none. */
-export function authenticate(deps: Deps, bankId: string, authorization: string | undefined): ConsentRecord {
+/**
+ * The consent behind a Bearer token, or the problem that explains why there is none.
+ * `seen` hears the token's consent before its status is checked, so a call refused for a
+ * revoked or expired consent is still journaled under that consent.
+ */
+export function authenticate(
+  deps: Deps,
+  bankId: string,
+  authorization: string | undefined,
+  seen: (consent: ConsentRecord) => void = () => {},
+): ConsentRecord {
   const token = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined
   if (!token) throw problems.invalidToken('Send Authorization: Bearer <access token>.')
   const entry = deps.state.tokens.get(token)
@@ -96,6 +105,7 @@ export function authenticate(deps: Deps, bankId: string, authorization: string |
   if (entry?.kind !== 'access' || !consent || consent.bankId !== bankId) {
     throw problems.invalidToken('The access token is not known at this bank.')
   }
+  seen(consent)
   const status = consentStatus(consent, deps.clock.now())
   if (status === 'revoked') throw problems.consentRevoked()
   if (status === 'expired') throw problems.consentExpired()

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { attachIntegration } from '../attach.ts'
-import type { Deps } from '../deps.ts'
+import { type Deps, keepCredentials } from '../deps.ts'
 import { json, problemResponses } from '../http/openapi.ts'
 import { problems } from '../http/problem.ts'
 import { validationHook } from '../http/validate.ts'
@@ -51,12 +51,13 @@ export function integrationRoutes(deps: Deps) {
     const { bankId } = c.req.valid('param')
     const bank = deps.credentials.banks[bankId]
     if (!bank) throw problems.notFound('No such bank.')
-    bank.previousWebhookSecret = bank.webhookSecret
-    bank.webhookSecret = `whsec_${deps.ids.bytes('webhook-secret').toString('base64')}`
-    return c.json(
-      { webhookSecret: bank.webhookSecret, previousWebhookSecret: bank.previousWebhookSecret },
-      200,
-    )
+    const rotated = {
+      webhookSecret: `whsec_${deps.ids.bytes().toString('base64')}`,
+      previousWebhookSecret: bank.webhookSecret,
+    }
+    deps.credentials.banks[bankId] = rotated
+    keepCredentials(deps)
+    return c.json(rotated, 200)
   })
 
   return app

@@ -2,8 +2,10 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { streamSSE } from 'hono/streaming'
 import { EVENT_TYPES } from '../bank/events.ts'
 import type { Deps } from '../deps.ts'
-import { json, problemResponses } from '../http/openapi.ts'
+import { documented, json, problemResponses } from '../http/openapi.ts'
 import { validationHook } from '../http/validate.ts'
+import { DeliveryAttempt } from '../webhooks/deliver.ts'
+import { DELIVERY_STATUSES } from '../webhooks/outbox.ts'
 
 // What happened, for scenarios, tests and the dashboard: the journal of calls, the
 // webhook deliveries, and a live feed of everything as server-sent events.
@@ -21,13 +23,6 @@ const JournalEntry = z
     latencyMs: z.number(),
   })
   .openapi('JournalEntry')
-const Attempt = z.object({
-  number: z.number().int(),
-  at: z.string(),
-  statusCode: z.number().int().nullable(),
-  latencyMs: z.number(),
-  error: z.string().nullable(),
-})
 const Delivery = z
   .object({
     id: z.string(),
@@ -35,8 +30,11 @@ const Delivery = z
     type: z.string(),
     url: z.string().nullable(),
     createdAt: z.string(),
-    status: z.enum(['pending', 'delivered', 'failed']),
-    attempts: z.array(Attempt),
+    status: z.enum(DELIVERY_STATUSES).openapi({
+      description:
+        'pending: not tried yet; retrying: refused so far, tried again on the schedule; delivered: a 2xx',
+    }),
+    attempts: z.array(DeliveryAttempt),
     nextAttemptAt: z.string().nullable(),
     payload: z.unknown(),
   })
@@ -71,12 +69,72 @@ const webhooksRoute = createRoute({
   request: {
     query: z.object({
       type: z.enum(EVENT_TYPES).optional(),
-      status: z.enum(['pending', 'delivered', 'failed']).optional(),
+      status: z.enum(DELIVERY_STATUSES).optional(),
     }),
   },
   responses: {
     200: json(z.object({ data: z.array(Delivery) }), 'Deliveries, oldest first'),
     ...problemResponses(400),
+  },
+})
+
+/** What `event: sandbox` carries in `kind`; test/openapi.test.ts checks it against the publishers. */
+export const SANDBOX_EVENT_KINDS = [
+  'journal',
+  'clock.moved',
+  'consent.revoked',
+  'transactions.injected',
+  'fraud.alert',
+  'card.status.changed',
+  'partnership.changed',
+  'faults.changed',
+  'webhook.queued',
+  'webhook.attempt',
+  'integration.attached',
+  'platform.message',
+  'platform.delivery',
+  'platform.link',
+  'scenario.started',
+  'scenario.expectation',
+  'scenario.finished',
+] as const
+
+const eventsRoute = createRoute({
+  method: 'get',
+  path: '/sandbox/events',
+  tags,
+  summary: 'Server-sent events of everything that happens',
+  description: [
+    'A `text/event-stream` that stays open. It starts with `event: hello` (`data: {"seed": …}`); then every',
+    'change is an `event: sandbox` whose `data` is one JSON object `{kind, at, data}` (`at` on the',
+    `simulation clock). Kinds: ${SANDBOX_EVENT_KINDS.map((kind) => `\`${kind}\``).join(', ')}.`,
+    'After 15 s without events a `: keep-alive` comment is sent.',
+    '',
+    '**`Last-Event-ID` is not honoured yet.** Each `id:` numbers the events of its own connection',
+    '(`hello` is 0), and the stream keeps no history: a reconnecting client (EventSource sends',
+    '`Last-Event-ID` by itself) gets a new `hello` with id 0 and only what happens from then on. Read',
+    '`GET /sandbox/journal` and `GET /sandbox/webhooks` for what happened in between.',
+  ].join('\n'),
+  request: {
+    headers: z.object({
+      'last-event-id': z
+        .string()
+        .optional()
+        .openapi({ description: 'Accepted and ignored: there is no replay yet' }),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'The live feed, as server-sent events',
+      content: {
+        'text/event-stream': {
+          schema: z.string().openapi({
+            example:
+              'event: hello\ndata: {"seed":42}\nid: 0\n\nevent: sandbox\ndata: {"kind":"clock.moved","at":"2026-06-15T12:01:00.000Z","data":{"now":"2026-06-15T12:01:00.000Z","mode":"frozen"}}\nid: 1\n\n',
+          }),
+        },
+      },
+    },
   },
 })
 
@@ -110,7 +168,7 @@ export function observeRoutes(deps: Deps) {
     return c.json({ data }, 200)
   })
 
-  app.get('/sandbox/events', (c) =>
+  documented(app, eventsRoute, (c) =>
     streamSSE(c, async (stream) => {
       let id = 0
       const queue: string[] = []

@@ -64,6 +64,28 @@ const redeliver = createRoute({
     ...problemResponses(404),
   },
 })
+const recover = createRoute({
+  method: 'post',
+  path: '/sandbox/webhooks/recover',
+  tags,
+  summary: 'Send again, in order and with the same webhook-ids, every delivery created since a time',
+  request: {
+    body: {
+      content: {
+        'application/json': {
+          schema: z.object({
+            since: z.iso.datetime({ offset: true }).openapi({ description: 'On the simulation clock' }),
+          }),
+        },
+      },
+      required: true,
+    },
+  },
+  responses: {
+    200: json(z.object({ recovered: z.number().int() }), 'How many deliveries go out again'),
+    ...problemResponses(400),
+  },
+})
 const settle = createRoute({
   method: 'post',
   path: '/sandbox/settle',
@@ -79,8 +101,10 @@ export function scenarioSupportRoutes(deps: Deps) {
     const { banks, notAt } = c.req.valid('json')
     for (const bankId of [...banks, ...notAt])
       if (!deps.bank(bankId)) throw problems.notFound(`No bank ${bankId}.`)
-    for (let index = 0; index < Math.min(deps.customers, MAX_SCAN); index++) {
-      if (deps.claimedPeople.has(index)) continue
+    const population = Math.min(deps.customers, MAX_SCAN)
+    for (let step = 0; step < population; step++) {
+      const index = (deps.claimFrom + step) % population
+      if (deps.state.claimed.has(String(index))) continue
       const person = deps.world.person(index)
       if (
         !person ||
@@ -88,7 +112,7 @@ export function scenarioSupportRoutes(deps: Deps) {
         notAt.some((b) => person.bankIds.includes(b))
       )
         continue
-      deps.claimedPeople.add(index)
+      deps.state.claimed.set(String(index), true)
       const at: z.infer<typeof Claimed>['banks'] = {}
       for (const bankId of banks) {
         const customer = deps.world.customerOfPerson(bankId, index)
@@ -120,6 +144,11 @@ export function scenarioSupportRoutes(deps: Deps) {
     const attempt = await deps.outbox.redeliver(c.req.valid('param').deliveryId)
     if (!attempt) throw problems.notFound('No such delivery, or no integration attached.')
     return c.json({ statusCode: attempt.statusCode, latencyMs: attempt.latencyMs }, 200)
+  })
+
+  app.openapi(recover, (c) => {
+    const recovered = deps.outbox.recover(Date.parse(c.req.valid('json').since))
+    return c.json({ recovered }, 200)
   })
 
   app.openapi(settle, async (c) => {

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { presentTransaction } from '../bank/present.ts'
-import { observeTransactions } from '../bank/scan.ts'
+import { INJECTED_PREFIX, observeTransactions } from '../bank/scan.ts'
 import { Transaction } from '../bank/schemas.ts'
 import { toIso } from '../clock.ts'
 import type { Deps } from '../deps.ts'
@@ -12,7 +12,7 @@ import { cities } from '../world/cities.ts'
 import { allCategories } from '../world/merchants.ts'
 import type * as internal from '../world/types.ts'
 
-// Injecting card transactions (DESIGN §6): one charge or a burst, booked on the card's
+// Injecting card transactions: one charge or a burst, booked on the card's
 // account and shown to the bank's observers (fraud engine, transactions.available) at
 // once. Injected transactions post the moment they are booked (no pending phase), carry
 // no fraud ground truth, and a frozen or replaced card declines them.
@@ -128,7 +128,7 @@ export function injectTransactions(
     const bookedAtMs =
       body.count === 1 ? now : now - body.spreadMs + Math.round((i * body.spreadMs) / (body.count - 1))
     txns.push({
-      id: deps.ids.next('txn_inj'),
+      id: deps.ids.next(INJECTED_PREFIX),
       accountId: account.id,
       cardId: card.id,
       amount: body.amount.amount,

@@ -1,4 +1,6 @@
 import { alertsOf, presentAlert } from '../bank/alerts.ts'
+import { accountBalance } from '../bank/ledger.ts'
+import { isOffPlatform } from '../bank/policy.ts'
 import { money, presentCard, presentTransaction } from '../bank/present.ts'
 import type { Alert, Card, Money, Transaction } from '../bank/schemas.ts'
 import { toIso } from '../clock.ts'
@@ -68,8 +70,8 @@ export function customerActivity(
       categories: spendingByCategory(window, flagged),
     },
     channels: {
-      platform: window.filter((txn) => txn.channel === 'platform').length,
-      offPlatform: window.filter((txn) => txn.channel !== 'platform').length,
+      platform: window.filter((txn) => !isOffPlatform(txn)).length,
+      offPlatform: window.filter(isOffPlatform).length,
     },
     alerts: alerts.map(presentAlert),
     flaggedTransactionIds: [...flagged],
@@ -77,15 +79,14 @@ export function customerActivity(
 }
 
 function accountView(deps: Deps, account: internal.Account, now: number): AccountView {
-  const { current, pending } = deps.ledger.balance(account, now)
+  const { current, available } = accountBalance(deps.ledger, account, now)
   return {
     id: account.id,
     type: account.type,
     name: account.name,
     mask: account.mask,
     current: money(current),
-    // As the bank API computes it: pending charges hold funds; a credit line adds room.
-    available: money(current + pending + (account.creditLimit ?? 0)),
+    available: money(available),
   }
 }
 

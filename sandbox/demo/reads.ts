@@ -2,7 +2,7 @@ import { presentConsent } from '../bank/consents.ts'
 import type { Consent } from '../bank/schemas.ts'
 import { toIso } from '../clock.ts'
 import type { Deps } from '../deps.ts'
-import { type LinkTap, platformRecords } from '../platform/records.ts'
+import type { LinkTap } from '../platform/records.ts'
 import type { JournalEntry } from '../store/journal.ts'
 import type { ChatMessage, Faults } from '../store/state.ts'
 import type { Delivery } from '../webhooks/outbox.ts'
@@ -46,11 +46,10 @@ export interface ChatView {
 }
 
 export function chatOf(deps: Deps, userId: string): ChatView {
-  const records = platformRecords(deps.state)
   const delivery = new Map<string, string>()
-  for (const record of records.deliveries.values())
+  for (const record of deps.state.inbound.values())
     if (record.userId === userId) delivery.set(record.mid, record.status)
-  return { lines: deps.state.chats.get(userId) ?? [], delivery, links: records.links.get(userId) ?? [] }
+  return { lines: deps.state.chats.get(userId) ?? [], delivery, links: deps.state.taps.get(userId) ?? [] }
 }
 
 /** Newest first. */

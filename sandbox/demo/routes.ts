@@ -5,7 +5,7 @@ import { pageRoutes } from './page-routes.tsx'
 import { panelRoutes } from './panel-routes.ts'
 import { createScenarioLog } from './scenario-log.ts'
 
-/** The demo dashboard (DESIGN §9): the page at /demo and the reads that keep it live. */
+/** The demo dashboard: the page at /demo and the reads that keep it live. */
 export function demoRoutes(deps: Deps) {
   // Lives as long as deps (the bus outlives resets), so verdicts survive a page reload.
   const log = createScenarioLog(deps.bus)

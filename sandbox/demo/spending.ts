@@ -1,7 +1,8 @@
+import { isOffPlatform } from '../bank/policy.ts'
 import type { Transaction } from '../world/types.ts'
 
 // Card spending by merchant category, split by where it happened: bought inside the
-// messaging platform, or off it (in store, online) — the split a bank guards (DESIGN §3).
+// messaging platform, or off it (in store, online) — the split a bank guards.
 
 export interface CategorySpend {
   category: string
@@ -27,8 +28,8 @@ export function spendingByCategory(
     if (txn.cardId === null || txn.amount >= 0) continue
     const key = txn.merchant.category
     const entry = byCategory.get(key) ?? { category: key, platform: 0, offPlatform: 0, count: 0, flagged: 0 }
-    if (txn.channel === 'platform') entry.platform -= txn.amount
-    else entry.offPlatform -= txn.amount
+    if (isOffPlatform(txn)) entry.offPlatform -= txn.amount
+    else entry.platform -= txn.amount
     entry.count += 1
     if (flagged.has(txn.id)) entry.flagged += 1
     byCategory.set(key, entry)

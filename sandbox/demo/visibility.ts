@@ -1,6 +1,6 @@
-import { type Bank, canReadTransactions, type Scope, seesOffPlatform } from '../bank/policy.ts'
+import { type Bank, type Scope, spendingVisibleTo } from '../bank/policy.ts'
 
-// "What the integration may see" under each bank's policy, side by side (DESIGN §4).
+// "What the integration may see" under each bank's policy, side by side.
 // Derived from the policy's scopes alone (as GET /health lists them), so a new bank
 // with a new policy shows up correctly without code for it.
 
@@ -31,21 +31,16 @@ export function policyView(bank: Bank, channels: { platform: number; offPlatform
 
 /** The same test applies to a consent's granted scopes: what this link lets through. */
 export function mayShare(scopes: readonly Scope[], channels: { platform: number; offPlatform: number }) {
-  const platformSpending = canReadTransactions(scopes)
-  const offPlatformSpending = seesOffPlatform(scopes)
+  const spending = spendingVisibleTo(scopes)
   return {
     may: {
       accounts: scopes.includes('accounts:read'),
       balances: scopes.includes('balances:read'),
-      platformSpending,
-      offPlatformSpending,
+      platformSpending: spending.platform,
+      offPlatformSpending: spending.offPlatform,
       alerts: scopes.includes('alerts'),
     },
-    visible: offPlatformSpending
-      ? channels.platform + channels.offPlatform
-      : platformSpending
-        ? channels.platform
-        : 0,
+    visible: (spending.platform ? channels.platform : 0) + (spending.offPlatform ? channels.offPlatform : 0),
     total: channels.platform + channels.offPlatform,
   }
 }

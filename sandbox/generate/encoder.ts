@@ -1,6 +1,6 @@
 // What every output format implements, and the JSON fragments NDJSON and JSON share.
 // Cards are exported without their number: the export is a dataset for building
-// integrations, and a PAN has no place in one (DESIGN §3). The fraud label is in.
+// integrations, and a PAN has no place in one. The fraud label is in.
 import type { Account, Card, Customer, Merchant, Person, Transaction } from '../world/types.ts'
 import { decimal } from './decimal.ts'
 

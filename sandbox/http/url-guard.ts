@@ -1,7 +1,7 @@
 import { isIP } from 'node:net'
 
 // Integration URLs are called by the sandbox, so they must not point at link-local or
-// cloud-metadata addresses (DESIGN §12). Loopback is allowed: the sandbox runs beside
+// cloud-metadata addresses. Loopback is allowed: the sandbox runs beside
 // the integration.
 
 /** Why the URL is refused, or null when it is fine. */

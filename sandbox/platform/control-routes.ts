@@ -4,11 +4,10 @@ import { json, problemResponses } from '../http/openapi.ts'
 import { problems } from '../http/problem.ts'
 import { validationHook } from '../http/validate.ts'
 import { userSays } from './inbound.ts'
-import { platformRecords } from './records.ts'
 import { LinkBehaviour, UserChat, UserParams, UserSaid, UserSays } from './schemas.ts'
 import { personOfUser } from './users.ts'
 
-// Control API for the chat (DESIGN §6): type as a user, read what they saw, and choose
+// Control API for the chat: type as a user, read what they saw, and choose
 // how they answer authorize links.
 
 const tags = ['Control: platform']
@@ -72,10 +71,13 @@ export function platformControlRoutes(deps: Deps) {
 
   app.openapi(read, (c) => {
     const userId = userOf(c.req.valid('param').userId)
-    const records = platformRecords(deps.state)
-    const deliveries = [...records.deliveries.values()].filter((d) => d.userId === userId)
+    const deliveries = [...deps.state.inbound.values()].filter((d) => d.userId === userId)
     return c.json(
-      { data: deps.state.chats.get(userId) ?? [], links: records.links.get(userId) ?? [], deliveries },
+      {
+        data: [...(deps.state.chats.get(userId) ?? [])],
+        links: [...(deps.state.taps.get(userId) ?? [])],
+        deliveries,
+      },
       200,
     )
   })
@@ -83,13 +85,13 @@ export function platformControlRoutes(deps: Deps) {
   app.openapi(setBehaviour, (c) => {
     const userId = userOf(c.req.valid('param').userId)
     const { behaviour } = c.req.valid('json')
-    platformRecords(deps.state).behaviour.set(userId, behaviour)
+    deps.state.linkBehaviour.set(userId, behaviour)
     return c.json({ behaviour }, 200)
   })
 
   app.openapi(getBehaviour, (c) => {
     const userId = userOf(c.req.valid('param').userId)
-    return c.json({ behaviour: platformRecords(deps.state).behaviour.get(userId) ?? 'approve' }, 200)
+    return c.json({ behaviour: deps.state.linkBehaviour.get(userId) ?? 'approve' }, 200)
   })
 
   return app

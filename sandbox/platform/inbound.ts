@@ -1,7 +1,7 @@
 import { toIso } from '../clock.ts'
 import type { Deps } from '../deps.ts'
 import { createSender, succeeded } from '../webhooks/deliver.ts'
-import { type InboundDelivery, inBackground, platformRecords } from './records.ts'
+import { type InboundDelivery, inBackground, userQueues } from './records.ts'
 import { hubSignature, SIGNATURE_HEADER } from './sign.ts'
 import { recordChat } from './users.ts'
 
@@ -16,14 +16,13 @@ export const PLATFORM_RETRY_DELAYS_MS = [1_000, 5_000, 30_000]
 
 export function userSays(deps: Deps, userId: string, text: string): InboundDelivery {
   const message = recordChat(deps, { mid: deps.ids.next('mid'), userId, direction: 'from_user', text })
-  const records = platformRecords(deps.state)
   const delivery: InboundDelivery = {
     mid: message.mid,
     userId,
     status: deps.integrationUrl === null ? 'held' : 'pending',
     attempts: [],
   }
-  records.deliveries.set(delivery.mid, delivery)
+  deps.state.inbound.set(delivery.mid, delivery)
   if (delivery.status === 'held') return delivery
 
   const nowMs = Date.parse(message.at)
@@ -45,17 +44,23 @@ export function userSays(deps: Deps, userId: string, text: string): InboundDeliv
       },
     ],
   })
-  const previous = records.queues.get(userId) ?? Promise.resolve()
+  const queues = userQueues(deps)
+  const previous = queues.get(userId) ?? Promise.resolve()
   const turn = previous.catch(() => undefined).then(() => deliver(deps, delivery, body))
-  records.queues.set(userId, turn)
+  queues.set(userId, turn)
   inBackground(deps, async () => {
     await turn
-    if (records.queues.get(userId) === turn) records.queues.delete(userId)
+    if (queues.get(userId) === turn) queues.delete(userId)
   })
   return delivery
 }
 
-async function deliver(deps: Deps, delivery: InboundDelivery, body: string): Promise<void> {
+async function deliver(deps: Deps, first: InboundDelivery, body: string): Promise<void> {
+  let delivery = first
+  const update = (change: Partial<InboundDelivery>) => {
+    delivery = { ...delivery, ...change }
+    deps.state.inbound.set(delivery.mid, delivery)
+  }
   const send = createSender(deps.clock.wallNow)
   const headers = {
     [SIGNATURE_HEADER]: hubSignature(deps.credentials.platform.appSecret, body),
@@ -63,17 +68,15 @@ async function deliver(deps: Deps, delivery: InboundDelivery, body: string): Pro
   }
   for (let attempt = 0; ; attempt++) {
     const base = deps.integrationUrl
-    if (base === null) {
-      delivery.status = 'held'
-      return
-    }
+    if (base === null) return update({ status: 'held' })
     const at = toIso(deps.clock.wallNow())
     const result = await send(`${base.replace(/\/+$/, '')}/webhooks/platform`, headers, body)
     const record = { number: delivery.attempts.length + 1, at, ...result }
-    delivery.attempts.push(record)
     const delay = PLATFORM_RETRY_DELAYS_MS[attempt]
-    if (succeeded(result)) delivery.status = 'delivered'
-    else if (delay === undefined) delivery.status = 'failed'
+    update({
+      attempts: [...delivery.attempts, record],
+      status: succeeded(result) ? 'delivered' : delay === undefined ? 'failed' : delivery.status,
+    })
     deps.bus.publish('platform.delivery', at, {
       mid: delivery.mid,
       userId: delivery.userId,

@@ -4,10 +4,10 @@ import type { Deps } from '../deps.ts'
 import { Problem } from '../http/problem.ts'
 import type { ChatMessage } from '../store/state.ts'
 import { ATTEMPT_TIMEOUT_MS } from '../webhooks/deliver.ts'
-import { inBackground, type LinkTap, platformRecords } from './records.ts'
+import { inBackground, type LinkTap } from './records.ts'
 import { personOfUser } from './users.ts'
 
-// The simulated user taps links (DESIGN §7): the first absolute URL in a message sent to
+// The simulated user taps links: the first absolute URL in a message sent to
 // them whose path is /banks/{bankId}/oauth/authorize. The host does not matter. The
 // sandbox answers the consent page itself — approving as the user's own customer at that
 // bank, or denying — and then calls the redirect_uri as a browser would, without
@@ -54,10 +54,9 @@ function decodedSegment(segment: string | undefined): string | null {
 export function tapLinkLater(deps: Deps, message: ChatMessage): void {
   const link = findAuthorizeLink(message.text)
   if (!link) return
-  const records = platformRecords(deps.state)
-  const behaviour = records.behaviour.get(message.userId) ?? 'approve'
+  const behaviour = deps.state.linkBehaviour.get(message.userId) ?? 'approve'
   if (behaviour === 'ignore') return
-  const record: LinkTap = {
+  const tap: LinkTap = {
     mid: message.mid,
     userId: message.userId,
     bankId: link.bankId,
@@ -68,44 +67,51 @@ export function tapLinkLater(deps: Deps, message: ChatMessage): void {
     status: null,
     callbackError: null,
   }
-  const taps = records.links.get(message.userId)
-  if (taps) taps.push(record)
-  else records.links.set(message.userId, [record])
+  deps.state.taps.set(tap)
   inBackground(deps, async () => {
     await new Promise((resolve) => setImmediate(resolve))
+    let outcome: Partial<LinkTap> = { outcome: 'refused', error: 'internal' }
     try {
-      await completeTap(deps, link, record, behaviour === 'approve')
-    } catch (error) {
-      record.outcome = 'refused'
-      record.error = 'internal'
-      throw error // logged by inBackground
+      outcome = await completeTap(deps, link, tap, behaviour === 'approve')
     } finally {
-      deps.bus.publish('platform.link', toIso(deps.clock.now()), record)
+      const done = { ...tap, ...outcome }
+      deps.state.taps.set(done)
+      deps.bus.publish('platform.link', toIso(deps.clock.now()), done)
     }
   })
 }
 
-async function completeTap(deps: Deps, link: AuthorizeLink, tap: LinkTap, approve: boolean): Promise<void> {
+async function completeTap(
+  deps: Deps,
+  link: AuthorizeLink,
+  tap: LinkTap,
+  approve: boolean,
+): Promise<Partial<LinkTap>> {
   const target = consentAnswer(deps, link, tap, approve)
-  if (target === null) return
+  if (typeof target !== 'string') return target
   const redirect = new URL(target)
-  tap.error = redirect.searchParams.get('error')
+  const error = redirect.searchParams.get('error')
   const code = redirect.searchParams.get('code')
-  tap.consentId = code === null ? null : (deps.state.codes.get(code)?.consentId ?? null)
+  const consentId = code === null ? null : (deps.state.codes.get(code)?.consentId ?? null)
   const answer = await follow(target)
-  tap.status = answer.status
-  tap.callbackError = answer.error
   const completed = answer.status !== null && answer.status >= 200 && answer.status < 400
-  tap.outcome = !completed ? 'callback_failed' : tap.error === null ? 'linked' : 'denied'
+  return {
+    error,
+    consentId,
+    status: answer.status,
+    callbackError: answer.error,
+    outcome: !completed ? 'callback_failed' : error === null ? 'linked' : 'denied',
+  }
 }
 
-/** What the consent page would do: the redirect target, or null when the bank refused to redirect. */
-function consentAnswer(deps: Deps, link: AuthorizeLink, tap: LinkTap, approve: boolean): string | null {
-  const refuse = (code: string) => {
-    tap.outcome = 'refused'
-    tap.error = code
-    return null
-  }
+/** What the consent page would do: the redirect target, or the refusal when the bank would not redirect. */
+function consentAnswer(
+  deps: Deps,
+  link: AuthorizeLink,
+  tap: LinkTap,
+  approve: boolean,
+): string | Partial<LinkTap> {
+  const refuse = (code: string): Partial<LinkTap> => ({ outcome: 'refused', error: code })
   const bank = deps.bank(link.bankId)
   if (!bank) return refuse('not_found')
   // As the partnership guard in front of the real page: no new links once a bank withdraws.

@@ -1,23 +1,13 @@
 import type { Deps } from '../deps.ts'
 import type { SandboxState } from '../store/state.ts'
+import type { DeliveryAttempt } from '../webhooks/deliver.ts'
 
-// What the platform simulation remembers besides the chat lines in `state.chats`.
-// Records belong to one world: they hang off its SandboxState, so a reset drops them
-// with the chats. Background work (deliveries, taps) belongs to the process: it hangs
-// off Deps, so `platformIdle(deps)` can wait for it. Both are WeakMaps keyed by their
-// owner, not global state: nothing outlives the object it describes.
+// The platform simulation's records (user-message deliveries, link taps, how each user
+// answers links) are tables of the store (`state.inbound`, `state.taps`,
+// `state.linkBehaviour`). What lives here is work in progress, which belongs to the
+// process: each user's delivery queue, and background tasks `platformIdle` waits for.
 
 export type LinkBehaviour = 'approve' | 'deny' | 'ignore'
-
-export interface DeliveryAttempt {
-  number: number
-  /** Wall-clock time of the attempt. */
-  at: string
-  statusCode: number | null
-  latencyMs: number
-  /** Why there was no HTTP answer (timeout, refused), in our words. */
-  error: string | null
-}
 
 /** One user message on its way to the integration's /webhooks/platform. */
 export interface InboundDelivery {
@@ -50,23 +40,14 @@ export interface LinkTap {
   callbackError: string | null
 }
 
-export interface PlatformRecords {
-  deliveries: Map<string, InboundDelivery>
-  /** userId → taps, oldest first. */
-  links: Map<string, LinkTap[]>
-  /** userId → how they answer authorize links; absent means approve. */
-  behaviour: Map<string, LinkBehaviour>
-  /** userId → the end of that user's delivery queue: one user's messages arrive in order. */
-  queues: Map<string, Promise<void>>
-}
+const queues = new WeakMap<SandboxState, Map<string, Promise<void>>>()
 
-const records = new WeakMap<SandboxState, PlatformRecords>()
-
-export function platformRecords(state: SandboxState): PlatformRecords {
-  let found = records.get(state)
+/** userId → the end of that user's delivery queue: one user's messages arrive in order. */
+export function userQueues(deps: Deps): Map<string, Promise<void>> {
+  let found = queues.get(deps.state)
   if (!found) {
-    found = { deliveries: new Map(), links: new Map(), behaviour: new Map(), queues: new Map() }
-    records.set(state, found)
+    found = new Map()
+    queues.set(deps.state, found)
   }
   return found
 }

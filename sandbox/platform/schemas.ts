@@ -1,7 +1,8 @@
 import { z } from '@hono/zod-openapi'
+import { DeliveryAttempt } from '../webhooks/deliver.ts'
 
 // Wire shapes of the platform simulation: the Send API (Messenger-style, snake_case
-// answers) and the control API's view of a user's chat (camelCase, DESIGN §11).
+// answers) and the control API's view of a user's chat (camelCase).
 
 export const MAX_TEXT_CHARS = 2000
 
@@ -64,15 +65,7 @@ export const InboundDelivery = z
     mid: z.string(),
     userId: z.string(),
     status: z.enum(['pending', 'delivered', 'failed', 'held']),
-    attempts: z.array(
-      z.object({
-        number: z.number().int(),
-        at: z.string(),
-        statusCode: z.number().int().nullable(),
-        latencyMs: z.number(),
-        error: z.string().nullable(),
-      }),
-    ),
+    attempts: z.array(DeliveryAttempt),
   })
   .openapi('PlatformDelivery')
 

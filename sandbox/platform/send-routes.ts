@@ -6,7 +6,7 @@ import { validationHook } from '../http/validate.ts'
 import { SendRequest, SendResponse } from './schemas.ts'
 import { checkPageToken, sendToUser } from './send.ts'
 
-// The messaging platform's Send API, as a Messenger-style bot calls it (DESIGN §5).
+// The messaging platform's Send API, as a Messenger-style bot calls it.
 
 const sendMessage = createRoute({
   method: 'post',

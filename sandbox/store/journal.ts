@@ -23,6 +23,8 @@ export type JournalCall = Omit<JournalEntry, 'id' | 'at'> & { atMs: number }
 export interface Journal {
   /** Records a call; returns its id (1, 2, … in order). */
   record(call: JournalCall): number
+  /** Takes back a kept entry (loading a store): ids go on from the newest. */
+  restore(entry: JournalEntry): void
   /** Every kept entry, oldest first. */
   entries(): JournalEntry[]
   /** Up to `count` entries, newest first. */
@@ -34,7 +36,14 @@ export interface Journal {
 /** Distinct paths remembered so that a repeated path is stored once, not once per call. */
 const PATH_TABLE_SIZE = 4096
 
-export function createJournal(capacity: number): Journal {
+/**
+ * `keep`, when given, receives each entry as it is recorded, for a store that keeps the
+ * journal; in memory mode nothing is built per call.
+ */
+export function createJournal(
+  capacity: number,
+  keep: ((entry: JournalEntry) => void) | null = null,
+): Journal {
   const atMs = new Float64Array(capacity)
   const latencyMs = new Float64Array(capacity)
   const status = new Uint16Array(capacity)
@@ -71,19 +80,29 @@ export function createJournal(capacity: number): Journal {
   }
   const oldestKept = () => Math.max(1, recorded - capacity + 1)
 
+  const put = (call: JournalCall) => {
+    const slot = recorded % capacity
+    recorded++
+    atMs[slot] = call.atMs
+    latencyMs[slot] = call.latencyMs
+    status[slot] = call.status
+    bankIds[slot] = call.bankId
+    methods[slot] = call.method
+    routes[slot] = call.route
+    paths[slot] = shared(call.path)
+    consentIds[slot] = call.consentId
+  }
+
   return {
     record(call) {
-      const slot = recorded % capacity
-      recorded++
-      atMs[slot] = call.atMs
-      latencyMs[slot] = call.latencyMs
-      status[slot] = call.status
-      bankIds[slot] = call.bankId
-      methods[slot] = call.method
-      routes[slot] = call.route
-      paths[slot] = shared(call.path)
-      consentIds[slot] = call.consentId
+      put(call)
+      keep?.(entry(recorded))
       return recorded
+    },
+    restore({ id, at, ...call }) {
+      // Kept entries come back oldest first; a gap (entries trimmed away) keeps the ids.
+      recorded = id - 1
+      put({ ...call, atMs: Date.parse(at) })
     },
     entries() {
       const out: JournalEntry[] = []

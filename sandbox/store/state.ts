@@ -1,8 +1,14 @@
 import type { Purpose, Scope } from '../bank/policy.ts'
-import { createJournal, type Journal } from './journal.ts'
+import type { ClockMode } from '../clock.ts'
+import type { InboundDelivery, LinkBehaviour, LinkTap } from '../platform/records.ts'
+import type { Delivery } from '../webhooks/outbox.ts'
+import type { Transaction } from '../world/types.ts'
+import { createJournal, type Journal, type JournalEntry } from './journal.ts'
+import { type Change, type Sink, Table, type TableName } from './table.ts'
 
-// Everything in a world that changes. The synthetic world itself is computed; only
-// these records are stored, so a reset is just a fresh SandboxState.
+// Everything in a world that changes, as the store's tables. The synthetic world itself
+// is computed; only these records are kept. Every change goes through a table's set or
+// delete, so the store's engine sees it.
 
 export type RevokedBy = 'customer' | 'platform' | 'bank'
 
@@ -78,38 +84,137 @@ export interface ChatMessage {
   at: string
 }
 
+/** A transaction a scenario or a person injected, with the account it is booked on. */
+export interface InjectedTransaction {
+  accountId: string
+  transaction: Transaction
+}
+
+/** Small facts of a world that change: where scanning got to, the attached integration. */
+export interface Settings {
+  scannedThroughMs: number
+  integrationUrl: string | null
+  clock: { simMs: number; wallMs: number; mode: ClockMode } | null
+}
+
 export interface SandboxState {
-  consents: Map<string, ConsentRecord>
-  codes: Map<string, CodeRecord>
-  tokens: Map<string, TokenRecord>
+  consents: Table<ConsentRecord>
+  codes: Table<CodeRecord>
+  tokens: Table<TokenRecord>
   /** Only cards whose status changed; every other card is active. */
-  cardStatus: Map<string, CardStatus>
+  cardStatus: Table<CardStatus>
   /** Only banks that withdrew; every other bank is an active partner. */
-  partnerships: Map<string, Partnership>
-  faults: Map<string, Faults>
-  alerts: Map<string, AlertRecord>
+  partnerships: Table<Partnership>
+  faults: Table<Faults>
+  alerts: Table<AlertRecord>
   /** platformUserId → the chat as that user sees it, oldest first. */
-  chats: Map<string, ChatMessage[]>
+  chats: GroupedTable<ChatMessage>
   /** The newest bank-API and Send-API calls. */
   journal: Journal
-  /** Up to when new transactions have been scanned for events and fraud. */
-  scannedThroughMs: number
+  injected: Table<InjectedTransaction>
+  /** Bank webhook deliveries, by webhook id (the outbox works on these). */
+  deliveries: Table<Delivery>
+  /** User messages on their way to the integration, by mid. */
+  inbound: Table<InboundDelivery>
+  /** userId → the authorize links that user tapped, oldest first (one per message, by mid). */
+  taps: GroupedTable<LinkTap>
+  linkBehaviour: Table<LinkBehaviour>
+  /** Person indices handed to scenario runs: never handed out twice. */
+  claimed: Table<true>
+  /** Single facts: see Settings, plus the world's start day and kept credentials. */
+  settings: Table<unknown>
 }
 
 /** How many calls the journal keeps. */
 export const JOURNAL_LIMIT = 50_000
 
-export function createState(nowMs: number): SandboxState {
-  return {
-    consents: new Map(),
-    codes: new Map(),
-    tokens: new Map(),
-    cardStatus: new Map(),
-    partnerships: new Map(),
-    faults: new Map(),
-    alerts: new Map(),
-    chats: new Map(),
-    journal: createJournal(JOURNAL_LIMIT),
-    scannedThroughMs: nowMs,
+/**
+ * Records kept one per id and read in groups (a user's chat lines, a user's link taps),
+ * each group oldest first. Setting a known id replaces that record in its group.
+ */
+export class GroupedTable<V> {
+  readonly #groups = new Map<string, V[]>()
+  readonly #table: Table<V>
+
+  constructor(
+    name: TableName,
+    sink: Sink,
+    private readonly idOf: (record: V) => string,
+    private readonly groupOf: (record: V) => string,
+  ) {
+    this.#table = new Table<V>(name, sink)
   }
+  get(group: string): readonly V[] | undefined {
+    return this.#groups.get(group)
+  }
+  values(): IterableIterator<readonly V[]> {
+    return this.#groups.values()
+  }
+  set(record: V): void {
+    this.#table.set(this.idOf(record), record)
+    this.#group(record)
+  }
+  apply(id: string, record: V | null): void {
+    this.#table.apply(id, record)
+    if (record) this.#group(record)
+  }
+  #group(record: V): void {
+    const group = this.groupOf(record)
+    const records = this.#groups.get(group)
+    if (!records) return void this.#groups.set(group, [record])
+    const at = records.findIndex((known) => this.idOf(known) === this.idOf(record))
+    if (at >= 0) records[at] = record
+    else records.push(record)
+  }
+}
+
+/** `sink` is null when nothing is kept (memory mode): then the journal builds no records. */
+export function createState(kept: Sink | null): SandboxState {
+  const sink: Sink = kept ?? (() => {})
+  const table = <V>(name: TableName) => new Table<V>(name, sink)
+  return {
+    consents: table('consents'),
+    codes: table('codes'),
+    tokens: table('tokens'),
+    cardStatus: table('cardStatus'),
+    partnerships: table('partnerships'),
+    faults: table('faults'),
+    alerts: table('alerts'),
+    chats: new GroupedTable<ChatMessage>(
+      'chat',
+      sink,
+      (m) => m.mid,
+      (m) => m.userId,
+    ),
+    journal: createJournal(
+      JOURNAL_LIMIT,
+      kept && ((entry) => kept({ table: 'journal', key: String(entry.id), value: entry })),
+    ),
+    injected: table('injected'),
+    deliveries: table('deliveries'),
+    inbound: table('inbound'),
+    taps: new GroupedTable<LinkTap>(
+      'taps',
+      sink,
+      (t) => t.mid,
+      (t) => t.userId,
+    ),
+    linkBehaviour: table('linkBehaviour'),
+    claimed: table('claimed'),
+    settings: table('settings'),
+  }
+}
+
+/** Where scanning for new transactions got to; starts at the clock's start. */
+export function scannedThrough(state: SandboxState, fallbackMs: number): number {
+  return (state.settings.get('scannedThroughMs') as number | undefined) ?? fallbackMs
+}
+
+/** Takes a kept change into the state's views, without recording it again. */
+export function applyChange(state: SandboxState, change: Change): void {
+  if (change.table === 'chat') state.chats.apply(change.key, change.value as ChatMessage | null)
+  else if (change.table === 'taps') state.taps.apply(change.key, change.value as LinkTap | null)
+  else if (change.table === 'journal') {
+    if (change.value !== null) state.journal.restore(change.value as JournalEntry)
+  } else (state[change.table] as Table<unknown>).apply(change.key, change.value)
 }

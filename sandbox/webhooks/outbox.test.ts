@@ -20,6 +20,7 @@ function scripted(answers: (url: string, id: string) => number | null, finishedL
       sign: (_bank, id) => ({ 'webhook-id': id }),
       onAttempt: () => {},
     },
+    undefined,
     finishedLimit,
   )
   const advance = async (ms: number) => {
@@ -47,14 +48,43 @@ describe('outbox', () => {
     expect(outbox.list()[0]?.attempts.map((a) => a.statusCode)).toEqual([500, 500, 500, 204])
   })
 
-  test('a 3xx is a failure and the delivery gives up after the last scheduled attempt', async () => {
-    const { outbox, advance } = scripted(() => 302)
+  test('a 3xx is a failure, and a delivery is never dropped: past the schedule it is tried every 10 h', async () => {
+    let down = true
+    const { outbox, sent, advance } = scripted(() => (down ? 302 : 200))
     outbox.enqueue({ id: 'evt_b', bankId: 'harbor', type: 'consent.revoked', orderKey: 'c1', body: '{}' })
     await outbox.idle()
     for (const delay of RETRY_DELAYS_MS.slice(1)) await advance(delay)
-    const delivery = outbox.list()[0]
-    expect(delivery?.attempts).toHaveLength(RETRY_DELAYS_MS.length)
-    expect(delivery?.status).toBe('failed')
+    // Thirty days down: still waiting, still tried.
+    for (let hour = 0; hour < 30 * 24; hour++) await advance(3_600_000)
+    expect(outbox.list()[0]?.status).toBe('retrying')
+    expect(sent.length).toBe(RETRY_DELAYS_MS.length + 72)
+    down = false
+    await advance(36_000_000)
+    expect(outbox.list()[0]).toMatchObject({ status: 'delivered', nextAttemptAtMs: null })
+  })
+
+  test('a redelivery that gets a 2xx completes a delivery still waiting, and the consent’s next event follows', async () => {
+    let down = true
+    const { outbox, sent } = scripted(() => (down ? 500 : 200))
+    outbox.enqueue({ id: 'evt_1', bankId: 'harbor', type: 'consent.expiring', orderKey: 'c1', body: '{}' })
+    outbox.enqueue({ id: 'evt_2', bankId: 'harbor', type: 'consent.expired', orderKey: 'c1', body: '{}' })
+    await outbox.idle()
+    down = false
+    await outbox.redeliver('evt_1')
+    await outbox.idle()
+    expect(outbox.list().map((d) => d.status)).toEqual(['delivered', 'delivered'])
+    expect(sent.map((s) => s.id)).toEqual(['evt_1', 'evt_1', 'evt_2'])
+  })
+
+  test('recover sends every delivery since a time again, in order, with the same ids', async () => {
+    const { outbox, sent, start } = scripted(() => 200)
+    for (const id of ['evt_1', 'evt_2', 'evt_3'])
+      outbox.enqueue({ id, bankId: 'harbor', type: 'transactions.available', orderKey: 'c1', body: '{}' })
+    await outbox.idle()
+    expect(outbox.recover(start)).toBe(3)
+    await outbox.idle()
+    expect(sent.map((s) => s.id)).toEqual(['evt_1', 'evt_2', 'evt_3', 'evt_1', 'evt_2', 'evt_3'])
+    expect(outbox.list().every((d) => d.status === 'delivered' && d.attempts.length === 2)).toBe(true)
   })
 
   test('events of one consent wait behind a failing one and arrive in order; other consents are not held', async () => {
@@ -116,14 +146,14 @@ describe('outbox', () => {
       await outbox.idle()
     }
     const kept = outbox.list()
-    expect(kept.filter((d) => d.status === 'pending').map((d) => d.id)).toEqual([
+    expect(kept.filter((d) => d.status !== 'delivered').map((d) => d.id)).toEqual([
       'down_0',
       'down_8',
       'down_16',
       'down_24',
       'down_32',
     ])
-    const finished = kept.filter((d) => d.status !== 'pending')
+    const finished = kept.filter((d) => d.status === 'delivered')
     expect(finished.length).toBeGreaterThanOrEqual(10)
     expect(finished.length).toBeLessThanOrEqual(11)
     expect(finished.at(-1)?.id).toBe('ok_39')

@@ -1,24 +1,28 @@
 import { toIso } from '../clock.ts'
-import { type AttemptResult, type Send, succeeded } from './deliver.ts'
+import { type AttemptResult, type DeliveryAttempt, type Send, succeeded } from './deliver.ts'
 
-// At-least-once delivery (DESIGN §4): every event waits in the outbox until a 2xx.
-// Retries follow the Standard Webhooks schedule on the simulation clock, so advancing
-// the clock fires due retries. Events sharing an order key (one consent) go one at a
-// time, oldest first, so an integration that was down sees them in order.
+// At-least-once delivery: every event waits in the outbox until a 2xx, however long
+// the integration is down; nothing is ever dropped. Retries follow the Standard Webhooks
+// schedule on the simulation clock, then go on every 10 hours, so advancing the clock
+// fires due retries. Events sharing an order key (one consent) go one at a time, oldest
+// first, so an integration that was down sees them in order.
 
+/** Delay before each attempt, counted from the one before; past the end, every 10 h. */
 export const RETRY_DELAYS_MS = [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000]
+const LAST_DELAY_MS = 36_000_000
+
+export function retryDelay(attemptsMade: number): number {
+  return RETRY_DELAYS_MS[attemptsMade] ?? LAST_DELAY_MS
+}
 
 /** Finished deliveries kept for GET /sandbox/webhooks; pending ones are always kept. */
 export const FINISHED_DELIVERY_LIMIT = 10_000
 
-export interface Attempt {
-  number: number
-  /** Wall-clock time of the attempt (what the signature's timestamp says). */
-  at: string
-  statusCode: number | null
-  latencyMs: number
-  error: string | null
-}
+/** `at` is what the attempt's signature timestamp says. */
+export type Attempt = DeliveryAttempt
+
+export const DELIVERY_STATUSES = ['pending', 'retrying', 'delivered'] as const
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
 
 export interface Delivery {
   id: string
@@ -28,7 +32,8 @@ export interface Delivery {
   url: string | null
   body: string
   createdAt: string
-  status: 'pending' | 'delivered' | 'failed'
+  /** pending: not tried yet; retrying: tried and refused, tried again on the schedule; delivered: a 2xx. */
+  status: DeliveryStatus
   attempts: Attempt[]
   nextAttemptAtMs: number | null
 }
@@ -41,71 +46,178 @@ export interface OutboxDeps {
   target(bankId: string): string | null
   sign(bankId: string, id: string, wallMs: number, body: string): Record<string, string>
   onAttempt(delivery: Delivery, attempt: Attempt): void
+  /**
+   * Runs an attempt holding the delivery's lock (instances sharing a database); false
+   * when another instance holds it. Default: no lock, one process owns every delivery.
+   */
+  withLock?(id: string, work: (kept: unknown) => Promise<unknown>): Promise<boolean>
 }
 
 export interface Outbox {
   enqueue(entry: { id: string; bankId: string; type: string; orderKey: string; body: string }): Delivery
   /** Starts every attempt that is due; returns at once. */
   dispatchDue(): void
-  /** One more attempt with the same webhook-id, whatever the status (tests an integration's dedupe). */
+  /**
+   * One more attempt with the same webhook-id, whatever the status (tests an integration's
+   * dedupe). A 2xx completes a delivery still waiting; the order of its consent is not held up.
+   */
   redeliver(id: string): Promise<Attempt | null>
+  /** Sends again, in order, every delivery created at or after `sinceMs` (simulation clock). */
+  recover(sinceMs: number): number
+  /** Takes in a delivery another instance created or changed (already kept). */
+  adopt(delivery: Delivery): void
   /** Resolves when no attempt is in flight and nothing due is waiting. */
   idle(): Promise<void>
   /** Every pending delivery and the newest finished ones, oldest first. */
   list(): readonly Delivery[]
 }
 
-export function createOutbox(deps: OutboxDeps, finishedLimit = FINISHED_DELIVERY_LIMIT): Outbox {
-  let deliveries: Delivery[] = []
-  const queues = new Map<string, Delivery[]>()
+/** Where the outbox keeps its deliveries: a table of the store, so they outlive a restart. */
+export interface DeliveryTable {
+  get(id: string): Delivery | undefined
+  set(id: string, delivery: Delivery): unknown
+  delete(id: string): boolean
+  values(): IterableIterator<Delivery>
+  readonly size: number
+  /** Takes in a record already kept elsewhere, without keeping it again (store tables have it). */
+  apply?(id: string, delivery: Delivery): void
+}
+
+export function createOutbox(
+  deps: OutboxDeps,
+  table: DeliveryTable = new Map<string, Delivery>(),
+  finishedLimit = FINISHED_DELIVERY_LIMIT,
+): Outbox {
+  // orderKey → ids of the deliveries still to go, oldest first. Rebuilt from the table, so
+  // deliveries kept before a restart resume where they were.
+  const queues = new Map<string, string[]>()
   const inFlight = new Set<Promise<void>>()
   const busyKeys = new Set<string>()
+  /** orderKey → wall time before which another instance's lock is not tried again. */
+  const heldElsewhere = new Map<string, number>()
+  let finished = 0
+
+  const update = (delivery: Delivery, change: Partial<Delivery>): Delivery => {
+    const next = { ...delivery, ...change }
+    table.set(next.id, next)
+    return next
+  }
+  const enqueueId = (delivery: Delivery) => {
+    const queue = queues.get(delivery.orderKey)
+    if (queue) queue.push(delivery.id)
+    else queues.set(delivery.orderKey, [delivery.id])
+  }
+  for (const delivery of table.values()) {
+    if (delivery.status === 'delivered') finished++
+    else enqueueId(delivery)
+  }
 
   /** One signed POST, recorded on the delivery; the caller decides what the result means. */
-  async function attemptOnce(delivery: Delivery, url: string): Promise<{ record: Attempt; ok: boolean }> {
+  async function attemptOnce(id: string, url: string): Promise<{ record: Attempt; ok: boolean } | null> {
+    const before = table.get(id)
+    if (!before) return null
     const wallMs = deps.wallNow()
     const result: AttemptResult = await deps.send(
       url,
-      deps.sign(delivery.bankId, delivery.id, wallMs, delivery.body),
-      delivery.body,
+      deps.sign(before.bankId, id, wallMs, before.body),
+      before.body,
     )
-    const record: Attempt = { number: delivery.attempts.length + 1, at: toIso(wallMs), ...result }
-    delivery.attempts.push(record)
-    delivery.url = url
+    // The record may have changed while the request was out (a redelivery, a recovery).
+    const current = table.get(id)
+    if (!current) return null
+    const record: Attempt = { number: current.attempts.length + 1, at: toIso(wallMs), ...result }
+    const delivery = update(current, { attempts: [...current.attempts, record], url })
     deps.onAttempt(delivery, record)
     return { record, ok: succeeded(result) }
   }
 
-  async function attempt(delivery: Delivery, url: string): Promise<void> {
-    const { ok } = await attemptOnce(delivery, url)
-    if (ok) return finish(delivery, 'delivered')
-    const delay = RETRY_DELAYS_MS[delivery.attempts.length]
-    if (delay === undefined) finish(delivery, 'failed')
-    else delivery.nextAttemptAtMs = deps.now() + delay
+  async function attempt(id: string, url: string): Promise<void> {
+    const outcome = await attemptOnce(id, url)
+    const delivery = table.get(id)
+    if (!outcome || !delivery) return
+    if (outcome.ok || delivery.status === 'delivered') return finish(delivery)
+    update(delivery, {
+      status: 'retrying',
+      nextAttemptAtMs: deps.now() + retryDelay(delivery.attempts.length),
+    })
   }
 
-  function finish(delivery: Delivery, status: 'delivered' | 'failed') {
-    delivery.status = status
-    delivery.nextAttemptAtMs = null
+  function finish(delivery: Delivery) {
+    if (delivery.status !== 'delivered') finished++
+    update(delivery, { status: 'delivered', nextAttemptAtMs: null })
     const queue = queues.get(delivery.orderKey)
-    if (queue?.[0] === delivery) queue.shift()
+    const at = queue?.indexOf(delivery.id) ?? -1
+    if (queue && at >= 0) queue.splice(at, 1)
     if (queue?.length === 0) queues.delete(delivery.orderKey)
+  }
+
+  function requeue(delivery: Delivery) {
+    if (delivery.status !== 'delivered') {
+      update(delivery, { nextAttemptAtMs: deps.now() })
+      return
+    }
+    finished--
+    enqueueId(update(delivery, { status: 'pending', nextAttemptAtMs: deps.now() }))
+  }
+
+  /** Takes in a delivery as another instance kept it: its queue follows its status. */
+  function adopt(delivery: Delivery): void {
+    table.apply?.(delivery.id, delivery)
+    const queue = queues.get(delivery.orderKey) ?? []
+    const queued = queue.includes(delivery.id)
+    if (delivery.status === 'delivered' && queued) {
+      queue.splice(queue.indexOf(delivery.id), 1)
+      if (queue.length === 0) queues.delete(delivery.orderKey)
+    } else if (delivery.status !== 'delivered' && !queued) {
+      enqueueId(delivery)
+    }
   }
 
   function dispatchDue(): void {
     const now = deps.now()
     for (const [key, queue] of queues) {
-      const head = queue[0]
+      const head = queue[0] === undefined ? undefined : table.get(queue[0])
       if (!head || busyKeys.has(key) || head.nextAttemptAtMs === null || head.nextAttemptAtMs > now) continue
       const url = deps.target(head.bankId)
       if (url === null) continue // held until an integration is attached
+      if ((heldElsewhere.get(key) ?? 0) > deps.wallNow()) continue
       busyKeys.add(key)
-      const running: Promise<void> = attempt(head, url).finally(() => {
-        busyKeys.delete(key)
-        inFlight.delete(running)
-        dispatchDue() // the next event of this consent may be due now
-      })
+      const locked = deps.withLock
+        ? deps.withLock(head.id, async (kept) => {
+            // Another instance may have attempted it since this one last looked.
+            const current = kept as Delivery
+            if (current.status === 'delivered' || (current.nextAttemptAtMs ?? 0) > deps.now()) {
+              adopt(current)
+              return null
+            }
+            await attempt(head.id, url)
+            return table.get(head.id) ?? null
+          })
+        : attempt(head.id, url).then(() => true)
+      const running: Promise<void> = locked
+        .catch((error: unknown) => {
+          console.error('A webhook attempt failed to run:', error)
+          return true
+        })
+        .then((ran) => {
+          busyKeys.delete(key)
+          inFlight.delete(running)
+          // Held by another instance: look again in a second, not in a loop.
+          if (!ran) heldElsewhere.set(key, deps.wallNow() + 1_000)
+          else dispatchDue() // the next event of this consent may be due now
+        })
       inFlight.add(running)
+    }
+  }
+
+  /** Drops the oldest finished deliveries in batches: O(1) amortised per event. */
+  function trim() {
+    if (finished <= finishedLimit + finishedLimit / 10) return
+    for (const delivery of table.values()) {
+      if (finished <= finishedLimit) break
+      if (delivery.status !== 'delivered') continue
+      table.delete(delivery.id)
+      finished--
     }
   }
 
@@ -119,36 +231,39 @@ export function createOutbox(deps: OutboxDeps, finishedLimit = FINISHED_DELIVERY
         attempts: [],
         nextAttemptAtMs: deps.now(),
       }
-      deliveries.push(delivery)
-      // Trim in batches, so a long demo's outbox stays bounded at O(1) amortised per event.
-      if (deliveries.length > finishedLimit + finishedLimit / 10)
-        deliveries = withoutOldestFinished(deliveries, finishedLimit)
-      const queue = queues.get(entry.orderKey)
-      if (queue) queue.push(delivery)
-      else queues.set(entry.orderKey, [delivery])
+      table.set(delivery.id, delivery)
+      enqueueId(delivery)
+      trim()
       dispatchDue()
       return delivery
     },
     dispatchDue,
     async redeliver(id) {
-      const delivery = deliveries.find((d) => d.id === id)
+      const delivery = table.get(id)
       const url = delivery && deps.target(delivery.bankId)
       if (!delivery || !url) return null
-      // An extra attempt: it neither completes nor reschedules the delivery itself.
-      const running = attemptOnce(delivery, url)
+      // An extra attempt: it does not reschedule the delivery, but a 2xx is a delivery.
+      const running = attemptOnce(id, url)
       const settled = running.then(() => undefined)
       inFlight.add(settled)
-      const { record } = await running.finally(() => inFlight.delete(settled))
-      return record
+      const outcome = await running.finally(() => inFlight.delete(settled))
+      const after = table.get(id)
+      if (outcome?.ok && after && after.status !== 'delivered') {
+        finish(after)
+        dispatchDue()
+      }
+      return outcome?.record ?? null
     },
+    recover(sinceMs) {
+      const again = [...table.values()].filter((d) => Date.parse(d.createdAt) >= sinceMs)
+      for (const delivery of again) requeue(delivery)
+      dispatchDue()
+      return again.length
+    },
+    adopt,
     async idle() {
       while (inFlight.size > 0) await Promise.all([...inFlight])
     },
-    list: () => deliveries,
+    list: () => [...table.values()],
   }
-}
-
-function withoutOldestFinished(deliveries: readonly Delivery[], keep: number): Delivery[] {
-  let finished = deliveries.reduce((count, d) => count + (d.status === 'pending' ? 0 : 1), 0)
-  return deliveries.filter((d) => d.status === 'pending' || finished-- <= keep)
 }

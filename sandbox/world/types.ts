@@ -1,7 +1,7 @@
 // The internal model of the synthetic world. Everything here is a pure function of
 // (seed, kind, index); nothing is stored. Secrets (the full card number) and ground
 // truth (fraud labels, locations) live here and never reach an API response directly:
-// the bank layer maps these records to the wire shapes of DESIGN §12.
+// the bank layer maps these records to the wire shapes of the API.
 
 export const DAY_MS = 86_400_000
 

@@ -5,6 +5,8 @@ import { bearerSecurity, documented, json, jsonBytes, problemResponses } from '.
 import { problems } from '../../http/problem.ts'
 import { parseInput } from '../../http/validate.ts'
 import { DAY_MS } from '../../world/types.ts'
+import { accountBalance } from '../ledger.ts'
+import { transactionsVisibleTo } from '../policy.ts'
 import { money, presentAccount, transactionPageJson } from '../present.ts'
 import { Account, Balance, page, Transaction } from '../schemas.ts'
 import {
@@ -17,7 +19,7 @@ import {
   transactionPage,
 } from '../transaction-page.ts'
 import type { BankGate } from './bank-guards.ts'
-import { consentCustomer, offPlatformVisible, requireScope } from './consent-checks.ts'
+import { consentCustomer, requireScope } from './consent-checks.ts'
 import type { BankEnv } from './env.ts'
 
 const BankParams = z.object({ bankId: z.string().openapi({ example: 'harbor' }) })
@@ -115,8 +117,7 @@ export function accountRoutes(deps: Deps, gate: BankGate) {
       requireScope(consent, 'balances:read')
       const account = ownAccount(consent.customerId, accountId)
       const now = deps.clock.now()
-      const { current, pending } = deps.ledger.balance(account, now)
-      const available = current + pending + (account.creditLimit ?? 0)
+      const { current, available } = accountBalance(deps.ledger, account, now)
       return c.json(
         { accountId: account.id, current: money(current), available: money(available), asOf: toIso(now) },
         200,
@@ -134,17 +135,16 @@ export function accountRoutes(deps: Deps, gate: BankGate) {
       requireScope(consent, 'transactions:read', 'transactions.all:read')
       const account = ownAccount(consent.customerId, accountId)
       const now = deps.clock.now()
-      const query = pageQuery(rawQuery, now)
-      const offPlatform = offPlatformVisible(consent)
+      const query = pageQuery(rawQuery, now, account.id, deps.cursorKey)
       const { items, hasMore } = transactionPage(
         deps.book,
         account,
         query,
         now,
-        (txn) => offPlatform || txn.channel === 'platform',
+        transactionsVisibleTo(consent.scopes),
       )
       const last = items.at(-1)
-      const nextCursor = hasMore && last ? encodeCursor(query, last) : null
+      const nextCursor = hasMore && last ? encodeCursor(query, last, account.id, deps.cursorKey) : null
       // Built from memoised parts: the same bytes c.json would write, without re-serialising.
       return jsonBytes(transactionPageJson(items, now, nextCursor))
     }),
@@ -153,8 +153,13 @@ export function accountRoutes(deps: Deps, gate: BankGate) {
   return app
 }
 
-function pageQuery(query: z.infer<typeof TransactionQuery>, nowMs: number): PageQuery {
-  if (query.cursor) return { ...decodeCursor(query.cursor), limit: query.limit }
+function pageQuery(
+  query: z.infer<typeof TransactionQuery>,
+  nowMs: number,
+  accountId: string,
+  cursorKey: Buffer,
+): PageQuery {
+  if (query.cursor) return { ...decodeCursor(query.cursor, accountId, cursorKey), limit: query.limit }
   const toDay = query.to ? dayOf(query.to) : Math.floor(nowMs / DAY_MS)
   const fromDay = query.from ? dayOf(query.from) : toDay - (DEFAULT_WINDOW_DAYS - 1)
   if (fromDay > toDay)

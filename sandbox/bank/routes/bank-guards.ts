@@ -5,6 +5,7 @@ import type { Deps } from '../../deps.ts'
 import { notFound, onError } from '../../http/errors.ts'
 import { requestHeader } from '../../http/header.ts'
 import { problems } from '../../http/problem.ts'
+import type { ConsentRecord } from '../../store/state.ts'
 import { authenticate } from '../tokens.ts'
 import type { BankEnv } from './env.ts'
 import { faultInjector } from './faults.ts'
@@ -104,7 +105,8 @@ export function bankGate(deps: Deps, record: Recorder): BankGate {
       open((c) => {
         const bank = deps.requireBank(c.req.param('bankId') ?? '')
         c.set('bank', bank)
-        c.set('consent', authenticate(deps, bank.id, requestHeader(c, 'authorization')))
+        const seen = (consent: ConsentRecord) => c.set('consent', consent)
+        c.set('consent', authenticate(deps, bank.id, requestHeader(c, 'authorization'), seen))
         return handler(c)
       }),
     notFound: (c, bankId) => gated(c as Context<BankEnv>, bankId, '/banks/:bankId/*', () => notFound(c)),

@@ -2,7 +2,7 @@ import type { Deps } from '../../deps.ts'
 import { problems } from '../../http/problem.ts'
 import type { ConsentRecord } from '../../store/state.ts'
 import type { Customer } from '../../world/types.ts'
-import { type Scope, seesOffPlatform } from '../policy.ts'
+import type { Scope } from '../policy.ts'
 
 // What a data route asks of the consent its token resolved to (see BankGate.data).
 
@@ -16,8 +16,4 @@ export function consentCustomer(deps: Deps, consent: ConsentRecord): Customer {
   // A consent always names a real customer; this only fails if the world was reset under it.
   if (!customer) throw problems.notFound('The customer behind this consent no longer exists.')
   return customer
-}
-
-export function offPlatformVisible(consent: ConsentRecord): boolean {
-  return seesOffPlatform(consent.scopes)
 }

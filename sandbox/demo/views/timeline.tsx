@@ -7,7 +7,7 @@ import { clockTime } from '../format.ts'
 // to the integration (type, attempts, status) and the integration's calls to the banks
 // and the platform.
 
-const DELIVERY_BADGE = { delivered: 'ok', pending: 'warn', failed: 'bad' } as const
+const DELIVERY_BADGE = { delivered: 'ok', pending: 'warn', retrying: 'bad' } as const
 
 export function Timeline({
   deliveries,

@@ -1,0 +1,49 @@
+import type { Change } from './table.ts'
+
+// Where the store keeps its changes. Memory keeps nothing; SQLite (`--data-dir`) and
+// PostgreSQL (`--database`) keep every record, so a restart loads them back. Each write
+// is one transaction: a command and the webhooks it causes land together or not at all.
+
+export interface StoredSettings {
+  seed: number
+}
+
+export interface Engine {
+  readonly kind: 'memory' | 'sqlite' | 'postgres'
+  /** The seed and other facts fixed when the store was first opened; null for a new store. */
+  settings(): StoredSettings | null | Promise<StoredSettings | null>
+  saveSettings(settings: StoredSettings): void | Promise<void>
+  /** Every kept record, in the order each was first written. */
+  load(): Change[] | Promise<Change[]>
+  /** Keeps a batch of changes in one transaction. */
+  write(changes: readonly Change[]): void | Promise<void>
+  /** Forgets every record (a reset). */
+  clear(): void | Promise<void>
+  /** Changes other instances wrote since the last call; shared databases only. */
+  changesFromOthers?(): Promise<Change[]>
+  /**
+   * Runs `work` holding the delivery's lock, so one instance at a time attempts it; false
+   * (and `work` not run) when another instance holds it. `work` gets the delivery as kept
+   * now (another instance may have attempted it meanwhile) and returns its new record, kept
+   * before the lock is let go, or null when there was nothing to do. Shared databases only.
+   */
+  withDeliveryLock?(id: string, work: (kept: unknown) => Promise<unknown>): Promise<boolean>
+  /** Whether this instance leads time-driven changes (held until it dies). Shared databases only. */
+  tryLead?(): Promise<boolean>
+  close(): void | Promise<void>
+}
+
+export function memoryEngine(): Engine {
+  let settings: StoredSettings | null = null
+  return {
+    kind: 'memory',
+    settings: () => settings,
+    saveSettings: (next) => {
+      settings = next
+    },
+    load: () => [],
+    write: () => {},
+    clear: () => {},
+    close: () => {},
+  }
+}

@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto'
+import pg from 'pg'
+import type { Engine, StoredSettings } from './engine.ts'
+import type { Change, TableName } from './table.ts'
+
+// The shared store (`serve --database postgres://…`): any number of sandbox instances on
+// one database. Every record carries a version from one sequence and the instance that
+// wrote it; before each request an instance takes in what the others wrote since its last
+// look, so a revocation through one fails the very next call through another. Deleted
+// records stay as tombstones, so the others see the deletion too. The first instance to
+// start creates the tables, under an advisory lock.
+
+const MIGRATION_LOCK = 4_545_000_001
+const LEADER_LOCK = 4_545_000_002
+/** How far back each look re-reads others' writes: longer than any write takes to commit. */
+const LOOKBACK_SECONDS = 2
+
+const MIGRATIONS = `
+  CREATE SEQUENCE IF NOT EXISTS bank_sandbox_versions;
+  CREATE TABLE IF NOT EXISTS bank_sandbox_records (
+    tbl TEXT NOT NULL,
+    key TEXT NOT NULL,
+    seq BIGINT NOT NULL,
+    version BIGINT NOT NULL,
+    writer TEXT NOT NULL,
+    written_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+    value JSONB,
+    PRIMARY KEY (tbl, key)
+  );
+  CREATE INDEX IF NOT EXISTS bank_sandbox_records_by_version ON bank_sandbox_records (version);
+  CREATE TABLE IF NOT EXISTS bank_sandbox_settings (id INT PRIMARY KEY CHECK (id = 1), value JSONB NOT NULL);
+`
+
+interface Row {
+  tbl: TableName
+  key: string
+  value: unknown
+  version: string
+}
+
+export async function postgresEngine(url: string): Promise<Engine> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 })
+  pool.on('error', (error) => console.error('PostgreSQL connection lost:', error.message))
+  const writer = randomUUID()
+  // A connection of its own holds the leader's lock for as long as this instance lives.
+  let leader: pg.PoolClient | null = null
+  let leading = false
+  let seen = 0n
+
+  const client = await pool.connect()
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK])
+    await client.query(MIGRATIONS)
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined)
+    client.release()
+  }
+
+  const note = (rows: readonly Row[]) => {
+    for (const row of rows) if (BigInt(row.version) > seen) seen = BigInt(row.version)
+  }
+
+  return {
+    kind: 'postgres',
+    async settings() {
+      const { rows } = await pool.query('SELECT value FROM bank_sandbox_settings WHERE id = 1')
+      return (rows[0]?.value as StoredSettings | undefined) ?? null
+    },
+    async saveSettings(settings) {
+      await pool.query(
+        'INSERT INTO bank_sandbox_settings (id, value) VALUES (1, $1) ON CONFLICT (id) DO NOTHING',
+        [JSON.stringify(settings)],
+      )
+    },
+    async load() {
+      const { rows } = await pool.query<Row>(
+        'SELECT tbl, key, value, version FROM bank_sandbox_records WHERE value IS NOT NULL ORDER BY seq',
+      )
+      const { rows: top } = await pool.query<{ version: string | null }>(
+        'SELECT MAX(version)::text AS version FROM bank_sandbox_records',
+      )
+      seen = BigInt(top[0]?.version ?? '0')
+      return rows.map((row) => ({ table: row.tbl, key: row.key, value: row.value }))
+    },
+    async write(changes) {
+      const last = lastOfEach(changes)
+      await pool.query(
+        `INSERT INTO bank_sandbox_records (tbl, key, value, seq, version, writer)
+         SELECT t, k, v, n, n, $4 FROM (
+           SELECT t, k, v, nextval('bank_sandbox_versions') AS n
+           FROM unnest($1::text[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS u(t, k, v, o) ORDER BY o
+         ) AS fresh
+         ON CONFLICT (tbl, key) DO UPDATE
+           SET value = excluded.value, version = excluded.version, writer = excluded.writer,
+               written_at = clock_timestamp()`,
+        [
+          last.map((c) => c.table),
+          last.map((c) => c.key),
+          last.map((c) => (c.value === null ? null : JSON.stringify(c.value))),
+          writer,
+        ],
+      )
+    },
+    async clear() {
+      // Tombstones, not deletes: the other instances must forget these records too.
+      await pool.query(
+        `UPDATE bank_sandbox_records
+         SET value = NULL, version = nextval('bank_sandbox_versions'), writer = $1, written_at = clock_timestamp()
+         WHERE value IS NOT NULL`,
+        [writer],
+      )
+    },
+    async changesFromOthers() {
+      // Versions are drawn before commit, so a lower one may become visible after a higher
+      // one: whatever others wrote in the last seconds is read again (applying it twice is
+      // harmless, each row holds its latest value). Each instance keeps its own call journal.
+      const { rows } = await pool.query<Row>(
+        `SELECT tbl, key, value, version FROM bank_sandbox_records
+         WHERE writer <> $2 AND tbl <> 'journal'
+           AND (version > $1 OR written_at > clock_timestamp() - interval '${LOOKBACK_SECONDS} seconds')
+         ORDER BY version`,
+        [seen.toString(), writer],
+      )
+      note(rows)
+      return rows.map((row) => ({ table: row.tbl, key: row.key, value: row.value }))
+    },
+    async withDeliveryLock(id, work) {
+      // One instance attempts a delivery at a time: the row stays locked while the attempt
+      // is out, and an instance killed mid-attempt drops its lock with its connection.
+      const locked = await pool.connect()
+      try {
+        await locked.query('BEGIN')
+        const { rows } = await locked.query<{ value: unknown }>(
+          `SELECT value FROM bank_sandbox_records WHERE tbl = 'deliveries' AND key = $1 FOR UPDATE SKIP LOCKED`,
+          [id],
+        )
+        if (rows.length === 0) {
+          await locked.query('ROLLBACK')
+          return false
+        }
+        const next = await work(rows[0]?.value)
+        if (next !== null)
+          await locked.query(
+            `UPDATE bank_sandbox_records
+             SET value = $2, version = nextval('bank_sandbox_versions'), writer = $3, written_at = clock_timestamp()
+             WHERE tbl = 'deliveries' AND key = $1`,
+            [id, JSON.stringify(next), writer],
+          )
+        await locked.query('COMMIT')
+        return true
+      } catch (error) {
+        await locked.query('ROLLBACK').catch(() => undefined)
+        throw error
+      } finally {
+        locked.release()
+      }
+    },
+    async tryLead() {
+      leader ??= await pool.connect()
+      if (leading) return true
+      const { rows } = await leader.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+        LEADER_LOCK,
+      ])
+      leading = rows[0]?.locked === true
+      return leading
+    },
+    async close() {
+      leader?.release()
+      await pool.end()
+    },
+  }
+}
+
+/** One row per record: a batch may change the same record twice; the last value wins. */
+function lastOfEach(changes: readonly Change[]): Change[] {
+  const byKey = new Map<string, Change>()
+  for (const change of changes) {
+    const key = `${change.table}\u0000${change.key}`
+    if (byKey.has(key)) byKey.delete(key)
+    byKey.set(key, change)
+  }
+  return [...byKey.values()]
+}
