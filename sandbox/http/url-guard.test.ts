@@ -26,6 +26,11 @@ describe('refuseTargetUrl', () => {
     'http://[FEBF::1]/',
     'http://[::ffff:169.254.169.254]/',
     'http://metadata.google.internal/',
+    'http://metadata.google.internal./',
+    'http://[fd00:ec2::254]/',
+    'http://[64:ff9b::a9fe:a9fe]/',
+    'http://[64:ff9b::169.254.169.254]/',
+    'http://100.100.100.200/latest/meta-data',
     'http://user:pw@127.0.0.1/',
   ])('refuses %s', (url) => {
     expect(refuseTargetUrl(url)).not.toBeNull()
