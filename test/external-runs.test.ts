@@ -63,6 +63,17 @@ async function slowChatProxy(sandboxUrl: string, delayMs: number): Promise<strin
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 }
 
+/** The reference integration behind a slow chat, run as an outsider's, with this reaction budget. */
+async function slowIntegration(delayMs: number, reactionMs: number) {
+  const sandbox = await startSandbox()
+  const integration = await startIntegration({
+    sandboxUrl: await slowChatProxy(sandbox.url, delayMs),
+    credentials: publicCredentials(sandbox.deps.credentials),
+  })
+  cleanups.push(integration.close)
+  return startExternalTarget(integration.url, sandbox.url, undefined, reactionMs)
+}
+
 describe('runs against an external integration', () => {
   test('--all passes twice in a row on one sandbox, and again after someone used it by hand', async () => {
     const sandbox = await startSandbox()
@@ -86,33 +97,17 @@ describe('runs against an external integration', () => {
   }, 240_000)
 
   test('an integration that answers after 1.5 s passes fraud-burst: the user answers what reached the chat', async () => {
-    const sandbox = await startSandbox()
-    const proxy = await slowChatProxy(sandbox.url, 1_500)
-    const integration = await startIntegration({
-      sandboxUrl: proxy,
-      credentials: publicCredentials(sandbox.deps.credentials),
-    })
-    cleanups.push(integration.close)
-    const target = await startExternalTarget(integration.url, sandbox.url, undefined, 4_000)
     const fraudBurst = scenarioNamed('fraud-burst')
     if (!fraudBurst) throw new Error('no fraud-burst')
-    const [result] = await runSerially([fraudBurst], target)
+    const [result] = await runSerially([fraudBurst], await slowIntegration(1_500, 4_000))
     expect(failures(result ? [result] : [])).toEqual([])
   }, 60_000)
 
   test('a setup that fails within the budget reports every expectation as not evaluated, with the cause', async () => {
-    const sandbox = await startSandbox()
-    const proxy = await slowChatProxy(sandbox.url, 1_500)
-    const integration = await startIntegration({
-      sandboxUrl: proxy,
-      credentials: publicCredentials(sandbox.deps.credentials),
-    })
-    cleanups.push(integration.close)
-    // The authorize link reaches the chat after 1.5 s: past a 300 ms budget, so nobody taps it in time.
-    const target = await startExternalTarget(integration.url, sandbox.url, undefined, 300)
     const consentRevoked = scenarioNamed('consent-revoked')
     if (!consentRevoked) throw new Error('no consent-revoked')
-    const [result] = await runSerially([consentRevoked], target)
+    // The authorize link reaches the chat after 1.5 s: past a 300 ms budget, so nobody taps it in time.
+    const [result] = await runSerially([consentRevoked], await slowIntegration(1_500, 300))
     expect(result?.error).toMatch(/^Setup failed: Could not link ana at harbor/)
     expect(result?.verdicts.map((v) => v.id)).toEqual(consentRevoked.expectations.map((e) => e.id))
     expect(result?.verdicts.every((v) => v.evaluated === false && !v.passed)).toBe(true)
