@@ -102,14 +102,24 @@ export function createDeps(options: SandboxOptions): Deps {
   const bus = createBus()
   const send = options.send ?? createSender(clock.wallNow)
 
+  const worldOf = (seed: number, startDay: number) =>
+    createWorld({ seed, customers: options.customers, bankIds, startDay })
+  /** A world's seed and history window are kept when it is made: a restarted store keeps them. */
   const buildWorld = (seed: number) => {
-    // The history window is fixed when a world is made; a restarted store keeps it, so
-    // yesterday's balances are today's.
     const startDay =
       (settings().get('startDay') as number | undefined) ?? Math.floor(clock.now() / DAY_MS) - options.days
-    settings().set('startDay', startDay)
+    if (settings().get('startDay') !== startDay) settings().set('startDay', startDay)
+    if (settings().get('worldSeed') !== seed) settings().set('worldSeed', seed)
     if (!settings().has('scannedThroughMs')) settings().set('scannedThroughMs', clock.now())
-    return createWorld({ seed, customers: options.customers, bankIds, startDay })
+    return worldOf(seed, startDay)
+  }
+  /** The views built over the world and the kept records, after another instance's reset. */
+  const rebuildViews = () => {
+    deps.seed = (settings().get('worldSeed') as number | undefined) ?? deps.seed
+    deps.world = worldOf(deps.seed, settings().get('startDay') as number)
+    deps.book = createBook(deps.world, store.state.injected)
+    deps.ledger = createLedger(deps.book)
+    deps.outbox = buildOutbox()
   }
 
   const buildOutbox = () =>
@@ -137,7 +147,7 @@ export function createDeps(options: SandboxOptions): Deps {
       store.state.deliveries,
     )
 
-  const world = buildWorld(options.seed)
+  const world = buildWorld((settings().get('worldSeed') as number | undefined) ?? options.seed)
   const book = createBook(world, store.state.injected)
   if (options.integrationUrl !== undefined) settings().set('integrationUrl', options.integrationUrl)
   const deps: Deps = {
@@ -152,7 +162,7 @@ export function createDeps(options: SandboxOptions): Deps {
     adminKey: options.adminKey ?? null,
     cursorKey: randomBytes(32),
     claimFrom: options.claimFrom ?? 0,
-    seed: options.seed,
+    seed: world.config.seed,
     world,
     book,
     ledger: createLedger(book),
@@ -203,6 +213,8 @@ export function createDeps(options: SandboxOptions): Deps {
     if (change.table === 'injected') deps.book.learn(change.value as InjectedTransaction)
     else if (change.table === 'deliveries') deps.outbox.adopt(change.value as Delivery)
     else if (change.table === 'settings' && change.key === 'clock') clock.follow(change.value as KeptClock)
+    else if (change.table === 'settings' && (change.key === 'startDay' || change.key === 'worldSeed'))
+      rebuildViews()
     else if (change.table === 'settings' && change.key === 'credentials')
       Object.assign(credentials.banks, (change.value as Credentials).banks)
   })

@@ -280,4 +280,29 @@ describe('serve --database (two instances on one PostgreSQL database)', () => {
     const ids = receiver.received('/webhooks/bank/').map((r) => r.headers['webhook-id'])
     expect(new Set(ids).size).toBe(ids.length)
   }, 60_000)
+
+  test('a reset through one instance is a fresh world through the other too', async () => {
+    const database = await postgres.database()
+    const a = await sandbox(['--database', database, '--integration', 'none'])
+    const b = await sandbox(['--database', database, '--integration', 'none'])
+    const customers = await json(await fetch(`${a.url}/sandbox/banks/harbor/customers?limit=1`))
+    const customer = customers.data[0]
+    const balance = async (url: string) => {
+      const { access } = await linkCustomer(url, customer.id, ['accounts:read', 'balances:read'])
+      const read = await fetch(`${url}/banks/harbor/v1/accounts/${customer.accounts[0].id}/balances`, {
+        headers: { Authorization: `Bearer ${access}` },
+      })
+      return (await json(read)).current
+    }
+    const before = await balance(b.url)
+    const card = customer.cards.find((c: { kind: string }) => c.kind === 'debit') ?? customer.cards[0]
+    await json(
+      await post(`${a.url}/sandbox/banks/harbor/cards/${card.id}/transactions`, {
+        amount: { amount: -5_000, currency: 'USD' },
+      }),
+    )
+    expect(await balance(b.url)).not.toEqual(before)
+    await json(await post(`${a.url}/sandbox/reset`, {}))
+    expect(await balance(b.url)).toEqual(before)
+  }, 60_000)
 })
