@@ -100,6 +100,24 @@ describe.each(engines)('the %s store', (_name, storage) => {
   })
 })
 
+describe.each(engines)('trimming the %s store', (_name, storage) => {
+  test('keeps only the newest records of a table, and leaves the others alone', async () => {
+    const open = await storage()
+    const engine = await open()
+    const line = (n: number): Change => ({ table: 'journal', key: `p:${n}`, value: { n } })
+    await engine.write([{ table: 'consents', key: 'cns_1', value: consent('cns_1', 'active') }])
+    await engine.write(Array.from({ length: 10 }, (_, n) => line(n)))
+    await engine.trim('journal', 3)
+    expect(await engine.load()).toEqual([
+      { table: 'consents', key: 'cns_1', value: consent('cns_1', 'active') },
+      line(7),
+      line(8),
+      line(9),
+    ])
+    await engine.close()
+  })
+})
+
 describe('instances sharing one PostgreSQL database', () => {
   test('each sees what the other kept, and never its own writes twice', async () => {
     const url = await postgres.database()

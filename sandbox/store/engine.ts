@@ -1,4 +1,4 @@
-import type { Change } from './table.ts'
+import type { Change, TableName } from './table.ts'
 
 // Where the store keeps its changes. Memory keeps nothing; SQLite (`--data-dir`) and
 // PostgreSQL (`--database`) keep every record, so a restart loads them back. Each write
@@ -19,6 +19,8 @@ export interface Engine {
   write(changes: readonly Change[]): void | Promise<void>
   /** Forgets every record (a reset). */
   clear(): void | Promise<void>
+  /** Keeps only the newest `keep` records of a table (the bounded call journal). */
+  trim(table: TableName, keep: number): void | Promise<void>
   /** Changes other instances wrote since the last call; shared databases only. */
   changesFromOthers?(): Promise<Change[]>
   /**
@@ -44,6 +46,7 @@ export function memoryEngine(): Engine {
     load: () => [],
     write: () => {},
     clear: () => {},
+    trim: () => {},
     close: () => {},
   }
 }

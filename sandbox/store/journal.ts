@@ -23,7 +23,7 @@ export type JournalCall = Omit<JournalEntry, 'id' | 'at'> & { atMs: number }
 export interface Journal {
   /** Records a call; returns its id (1, 2, … in order). */
   record(call: JournalCall): number
-  /** Takes back a kept entry (loading a store): ids go on from the newest. */
+  /** Takes back a kept entry (loading a store), numbered after those taken back before it. */
   restore(entry: JournalEntry): void
   /** Every kept entry, oldest first. */
   entries(): JournalEntry[]
@@ -99,9 +99,9 @@ export function createJournal(
       keep?.(entry(recorded))
       return recorded
     },
-    restore({ id, at, ...call }) {
-      // Kept entries come back oldest first; a gap (entries trimmed away) keeps the ids.
-      recorded = id - 1
+    restore({ id: _kept, at, ...call }) {
+      // Kept entries come back oldest first, from every instance that shared the store:
+      // they are numbered anew, in that order, and new calls go on from the last.
       put({ ...call, atMs: Date.parse(at) })
     },
     entries() {

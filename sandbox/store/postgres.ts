@@ -110,6 +110,14 @@ export async function postgresEngine(url: string): Promise<Engine> {
         [writer],
       )
     },
+    async trim(table, keep) {
+      // Trimmed rows go for good: nobody else needs to forget an old journal line.
+      await pool.query(
+        `DELETE FROM bank_sandbox_records WHERE tbl = $1 AND seq < (
+           SELECT seq FROM bank_sandbox_records WHERE tbl = $1 ORDER BY seq DESC LIMIT 1 OFFSET $2)`,
+        [table, keep - 1],
+      )
+    },
     async changesFromOthers() {
       // Versions are drawn before commit, so a lower one may become visible after a higher
       // one: whatever others wrote in the last seconds is read again (applying it twice is

@@ -60,6 +60,12 @@ export function sqliteEngine(dataDir: string): Engine {
     clear() {
       db.exec('DELETE FROM records')
     },
+    trim(table, keep) {
+      db.prepare(
+        `DELETE FROM records WHERE tbl = ? AND seq < (
+           SELECT seq FROM records WHERE tbl = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
+      ).run(table, table, keep - 1)
+    },
     close() {
       db.close()
     },

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { Purpose, Scope } from '../bank/policy.ts'
 import type { ClockMode } from '../clock.ts'
 import type { InboundDelivery, LinkBehaviour, LinkTap } from '../platform/records.ts'
@@ -171,6 +172,7 @@ export class GroupedTable<V> {
 /** `sink` is null when nothing is kept (memory mode): then the journal builds no records. */
 export function createState(kept: Sink | null): SandboxState {
   const sink: Sink = kept ?? (() => {})
+  const journalTag = randomUUID()
   const table = <V>(name: TableName) => new Table<V>(name, sink)
   return {
     consents: table('consents'),
@@ -186,9 +188,10 @@ export function createState(kept: Sink | null): SandboxState {
       (m) => m.mid,
       (m) => m.userId,
     ),
+    // Keyed by process as well: instances sharing a database number their calls alike.
     journal: createJournal(
       JOURNAL_LIMIT,
-      kept && ((entry) => kept({ table: 'journal', key: String(entry.id), value: entry })),
+      kept && ((entry) => kept({ table: 'journal', key: `${journalTag}:${entry.id}`, value: entry })),
     ),
     injected: table('injected'),
     deliveries: table('deliveries'),

@@ -9,6 +9,7 @@ import type { Change } from './table.ts'
 // (every JOURNAL_FLUSH_MS), because it grows with every read.
 
 const JOURNAL_FLUSH_MS = 50
+const JOURNAL_TRIM_EVERY = 5_000
 
 export interface Store {
   readonly engine: Engine
@@ -45,11 +46,19 @@ export function createStore(engine: Engine, kept: readonly Change[] = []): Store
     batch = []
     if (changes.length > 0) queue(() => engine.write(changes))
   }
+  let journalWritten = 0
   const flushJournal = () => {
     journalTimer = null
     const changes = journalBatch
     journalBatch = []
-    if (changes.length > 0) queue(() => engine.write(changes))
+    if (changes.length === 0) return
+    queue(() => engine.write(changes))
+    // The journal keeps its newest JOURNAL_LIMIT calls on disk too, trimmed now and then.
+    journalWritten += changes.length
+    if (journalWritten >= JOURNAL_TRIM_EVERY) {
+      journalWritten = 0
+      queue(() => engine.trim('journal', JOURNAL_LIMIT))
+    }
   }
   const sink = (change: Change) => {
     if (change.table === 'journal') {
