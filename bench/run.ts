@@ -1,12 +1,24 @@
 import { execFileSync } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus } from 'node:os'
+import { benchCliStart, cliStartNotes, cliStartRows } from './cli-start.ts'
+import { benchDeliveries } from './deliveries.ts'
 import { fraudQuality } from './fraud-quality.ts'
 import { benchGenerate } from './generate-bench.ts'
 import { benchHttp } from './http-bench.ts'
 import { createChildGroup } from './processes.ts'
 import { benchReadiness } from './readiness.ts'
 import { generateNotes, generateRows, httpNotes, httpRows, readinessNotes, readinessRows } from './report.ts'
+import { benchRestart } from './restart.ts'
+import { benchStoreModes } from './store-modes.ts'
+import {
+  deliveryNotes,
+  deliveryRows,
+  restartNotes,
+  restartRows,
+  storeModeNotes,
+  storeModeRows,
+} from './store-report.ts'
 import { type Row, renderTable } from './table.ts'
 
 // `npm run bench`: measures, prints one table with baselines side by side, writes it to
@@ -48,7 +60,11 @@ async function section<T>(
 }
 
 await section('readiness', () => benchReadiness(children), readinessRows, readinessNotes)
+await section('cli start', () => benchCliStart(), cliStartRows, cliStartNotes)
 await section('http', () => benchHttp(children), httpRows, httpNotes)
+await section('store modes', () => benchStoreModes(children), storeModeRows, storeModeNotes)
+await section('restart', () => benchRestart(children), restartRows, restartNotes)
+await section('deliveries', () => benchDeliveries(children), deliveryRows, deliveryNotes)
 await section('generate', () => benchGenerate(children), generateRows, generateNotes)
 await section(
   'fraud quality',
