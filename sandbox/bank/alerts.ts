@@ -35,6 +35,17 @@ export function alertsOf(deps: Deps, bankId: string, customerId: string): AlertR
     .sort((a, b) => b.createdAtMs - a.createdAtMs || (a.id < b.id ? 1 : -1))
 }
 
+/** Each alert record's transaction ids as a set, built once per record value. */
+const flaggedIds = new WeakMap<AlertRecord, Set<string>>()
+
+function idsOf(alert: AlertRecord): Set<string> {
+  const known = flaggedIds.get(alert)
+  if (known) return known
+  const ids = new Set(alert.transactionIds)
+  flaggedIds.set(alert, ids)
+  return ids
+}
+
 function alertsOn(deps: Deps, cardId: string): AlertRecord[] {
   return [...deps.state.alerts.values()].filter((alert) => alert.cardId === cardId)
 }
@@ -53,11 +64,11 @@ export function raiseAlert(
   const now = deps.clock.now()
   const onCard = alertsOn(deps, card.id)
   const open = onCard.find((alert) => alert.status === 'open')
-  const known = new Set(onCard.flatMap((alert) => alert.transactionIds))
   const added: internal.Transaction[] = []
+  const fresh = new Set<string>()
   for (const txn of flagged) {
-    if (known.has(txn.id)) continue
-    known.add(txn.id)
+    if (fresh.has(txn.id) || onCard.some((alert) => idsOf(alert).has(txn.id))) continue
+    fresh.add(txn.id)
     added.push(txn)
   }
   if (added.length === 0) return open ?? null
@@ -65,10 +76,15 @@ export function raiseAlert(
   if (open) {
     const grown: AlertRecord = {
       ...open,
-      transactionIds: [...open.transactionIds, ...added.map((txn) => txn.id)],
+      transactionIds: open.transactionIds.concat(added.map((txn) => txn.id)),
       total: open.total + sum,
       updatedAtMs: now,
     }
+    // The grown alert takes over the open one's index: a burst costs what it adds.
+    const ids = idsOf(open)
+    for (const id of fresh) ids.add(id)
+    flaggedIds.delete(open)
+    flaggedIds.set(grown, ids)
     deps.state.alerts.set(grown.id, grown)
     announce(deps, grown, 'fraud.alert.updated')
     return grown

@@ -22,16 +22,21 @@ export function createBook(world: World, kept: Table<InjectedTransaction> | null
   // accountId → day → injected transactions, each day's list kept oldest first
   const injected = new Map<string, Map<number, Transaction[]>>()
   const byTime = (a: Transaction, b: Transaction) => a.bookedAtMs - b.bookedAtMs
-  const index = (accountId: string, txn: Transaction) => {
+  /** Adds transactions to their days; each touched day is sorted once, not once per transaction. */
+  const index = (accountId: string, txns: readonly Transaction[]) => {
     const days = injected.get(accountId) ?? new Map<number, Transaction[]>()
     injected.set(accountId, days)
-    const day = Math.floor(txn.bookedAtMs / DAY_MS)
-    const list = days.get(day) ?? []
-    list.push(txn)
-    list.sort(byTime)
-    days.set(day, list)
+    const touched = new Set<Transaction[]>()
+    for (const txn of txns) {
+      const day = Math.floor(txn.bookedAtMs / DAY_MS)
+      const list = days.get(day) ?? []
+      if (list.length > 0 && (list.at(-1)?.bookedAtMs ?? 0) > txn.bookedAtMs) touched.add(list)
+      list.push(txn)
+      days.set(day, list)
+    }
+    for (const list of touched) list.sort(byTime)
   }
-  for (const { accountId, transaction } of kept?.values() ?? []) index(accountId, transaction)
+  for (const { accountId, transaction } of kept?.values() ?? []) index(accountId, [transaction])
 
   return {
     startDay: world.config.startDay,
@@ -41,11 +46,9 @@ export function createBook(world: World, kept: Table<InjectedTransaction> | null
       return extra ? [...generated, ...extra].sort(byTime) : generated
     },
     inject(account, transactions) {
-      for (const txn of transactions) {
-        kept?.set(txn.id, { accountId: account.id, transaction: txn })
-        index(account.id, txn)
-      }
+      for (const txn of transactions) kept?.set(txn.id, { accountId: account.id, transaction: txn })
+      index(account.id, transactions)
     },
-    learn: ({ accountId, transaction }) => index(accountId, transaction),
+    learn: ({ accountId, transaction }) => index(accountId, [transaction]),
   }
 }

@@ -1,7 +1,8 @@
+import type { ServerResponse } from 'node:http'
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { streamSSE } from 'hono/streaming'
 import { EVENT_TYPES } from '../bank/events.ts'
 import type { Deps } from '../deps.ts'
+import { feedOf } from '../events/sse-feed.ts'
 import { documented, json, problemResponses } from '../http/openapi.ts'
 import { validationHook } from '../http/validate.ts'
 import { DeliveryAttempt } from '../webhooks/deliver.ts'
@@ -99,6 +100,9 @@ export const SANDBOX_EVENT_KINDS = [
   'scenario.finished',
 ] as const
 
+/** How long a cut-off subscriber has to read its last event before its socket is closed. */
+const OVERFLOW_GRACE_MS = 10_000
+
 const eventsRoute = createRoute({
   method: 'get',
   path: '/sandbox/events',
@@ -110,17 +114,27 @@ const eventsRoute = createRoute({
     `simulation clock). Kinds: ${SANDBOX_EVENT_KINDS.map((kind) => `\`${kind}\``).join(', ')}.`,
     'After 15 s without events a `: keep-alive` comment is sent.',
     '',
-    '**`Last-Event-ID` is not honoured yet.** Each `id:` numbers the events of its own connection',
-    '(`hello` is 0), and the stream keeps no history: a reconnecting client (EventSource sends',
-    '`Last-Event-ID` by itself) gets a new `hello` with id 0 and only what happens from then on. Read',
-    '`GET /sandbox/journal` and `GET /sandbox/webhooks` for what happened in between.',
+    'Each `id:` is a process-wide increasing number: the same event has the same id on every',
+    'connection, and `hello` carries the id of the latest event so far. The server keeps a bounded',
+    'ring of recent events (the last 10,000, at most 4 MB), recorded while anyone listens and for 5',
+    'minutes after the last subscriber leaves.',
+    '',
+    '**Resuming.** A reconnect with `Last-Event-ID: N` (EventSource sends it by itself) gets `hello`',
+    '(without an id), then the events after N that the ring still holds, then the live feed. When',
+    'some are gone (N is older than the ring, or from before a restart) an `event: lost`',
+    '(`data: {"lastEventId": N, "oldestKept": …}`) comes first, and the replay starts at the oldest',
+    'kept event; `GET /sandbox/journal` and `GET /sandbox/webhooks` hold what happened in between.',
+    '',
+    '**Slow readers.** A subscriber that falls more than 1 MB of events behind (written but not yet',
+    'taken by its socket) is sent `event: overflow` (`data: {"reason", "lastEventId"}`) and',
+    'disconnected; it can resume with `Last-Event-ID`.',
   ].join('\n'),
   request: {
     headers: z.object({
       'last-event-id': z
         .string()
         .optional()
-        .openapi({ description: 'Accepted and ignored: there is no replay yet' }),
+        .openapi({ description: 'Resume after this event id: replays the newer events still kept' }),
     }),
   },
   responses: {
@@ -168,37 +182,26 @@ export function observeRoutes(deps: Deps) {
     return c.json({ data }, 200)
   })
 
-  documented(app, eventsRoute, (c) =>
-    streamSSE(c, async (stream) => {
-      let id = 0
-      const queue: string[] = []
-      let wake: (() => void) | null = null
-      const unsubscribe = deps.bus.subscribe((event) => {
-        queue.push(JSON.stringify(event))
-        wake?.()
-      })
-      stream.onAbort(() => {
-        unsubscribe()
-        wake?.()
-      })
-      await stream.writeSSE({ event: 'hello', data: JSON.stringify({ seed: deps.seed }), id: String(id++) })
-      while (!stream.aborted) {
-        const next = queue.shift()
-        if (next !== undefined) {
-          await stream.writeSSE({ event: 'sandbox', data: next, id: String(id++) })
-          continue
-        }
-        // Wait for the next event, or send a comment every 15 s so proxies keep the stream open.
-        await new Promise<void>((resolve) => {
-          wake = resolve
-          setTimeout(resolve, 15_000).unref()
-        })
-        wake = null
-        if (queue.length === 0 && !stream.aborted) await stream.write(': keep-alive\n\n')
-      }
-      unsubscribe()
-    }),
-  )
+  documented(app, eventsRoute, (c) => {
+    const feed = feedOf(deps.bus)
+    const { body, onOverflow } = feed.connect({ seed: deps.seed }, c.req.header('last-event-id'))
+    // A subscriber cut off for not reading gets its last event, then its socket is closed.
+    const socket = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing
+    onOverflow(() => {
+      if (!socket) return
+      const timer = setTimeout(() => socket.writableFinished || socket.destroy(), OVERFLOW_GRACE_MS)
+      timer.unref()
+    })
+    return new Response(body, {
+      status: 200,
+      headers: {
+        'Content-Type': 'text/event-stream',
+        'Cache-Control': 'no-cache',
+        // The stream ends only when the subscriber is cut off; then the socket goes with it.
+        Connection: 'close',
+      },
+    })
+  })
 
   return app
 }

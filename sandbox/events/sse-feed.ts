@@ -1,0 +1,226 @@
+import type { Bus, SandboxEvent } from './bus.ts'
+import { createEventRing, type RingEntry } from './ring.ts'
+
+// The bus as server-sent events for GET /sandbox/events. Each event is serialised once
+// into its SSE frame and kept in a bounded ring; every subscriber is a cursor into that
+// ring, so a subscriber costs a few numbers, not a copy of each event. One that falls
+// more than `maxBehindBytes` behind is told so (`event: overflow`) and closed; it can
+// come back with `Last-Event-ID` and be replayed what the ring still holds.
+
+export interface FeedOptions {
+  /** Bytes of new events a subscriber may have unsent before it is cut off. */
+  maxBehindBytes?: number
+  ringEvents?: number
+  ringBytes?: number
+  /** How long the ring keeps recording after the last subscriber left, so a reconnect can resume. */
+  retainMs?: number
+  keepAliveMs?: number
+}
+
+export interface FeedConnection {
+  body: ReadableStream<Uint8Array>
+  /** Called once the subscriber is cut off for falling behind (to close its socket). */
+  onOverflow(callback: () => void): void
+}
+
+export interface SseFeed {
+  connect(hello: unknown, lastEventId: string | undefined): FeedConnection
+  subscribers(): number
+  lastId(): number
+}
+
+const encoder = new TextEncoder()
+const feeds = new WeakMap<Bus, SseFeed>()
+
+/** The one feed of a bus (one sandbox), created on first use. */
+export function feedOf(bus: Bus, options?: FeedOptions): SseFeed {
+  const known = feeds.get(bus)
+  if (known) return known
+  const feed = createSseFeed(bus, options)
+  feeds.set(bus, feed)
+  return feed
+}
+
+export function frame(event: string, data: string, id?: number): Uint8Array {
+  const idLine = id === undefined ? '' : `id: ${id}\n`
+  return encoder.encode(`event: ${event}\ndata: ${data}\n${idLine}\n`)
+}
+
+interface Subscriber {
+  /** The next id to send. */
+  cursor: number
+  /** Ring bytes published before it connected: replayed events don't count as falling behind. */
+  connectedAt: number
+  sentEnd: number
+  closed: boolean
+  keepAlive: boolean
+  wake: (() => void) | null
+  controller: ReadableStreamDefaultController<Uint8Array> | null
+  leave: () => void
+  overflowed: () => void
+}
+
+export function createSseFeed(bus: Bus, options: FeedOptions = {}): SseFeed {
+  const maxBehind = options.maxBehindBytes ?? 1024 * 1024
+  const retainMs = options.retainMs ?? 5 * 60_000
+  const keepAliveMs = options.keepAliveMs ?? 15_000
+  const ring = createEventRing(options.ringEvents ?? 10_000, options.ringBytes ?? 4 * 1024 * 1024)
+  const subscribers = new Set<Subscriber>()
+  let unsubscribe: (() => void) | null = null
+  let idle: ReturnType<typeof setTimeout> | null = null
+
+  function record(event: SandboxEvent): void {
+    const id = ring.lastId() + 1
+    ring.push(frame('sandbox', JSON.stringify(event), id))
+    const total = ring.totalBytes()
+    for (const sub of subscribers) {
+      if (total - Math.max(sub.sentEnd, sub.connectedAt) > maxBehind) {
+        cutOff(sub, `more than ${maxBehind} bytes of events unread`)
+      }
+      wake(sub)
+    }
+  }
+
+  /** The last event says why; it waits in the stream's queue behind what the socket holds. */
+  function cutOff(sub: Subscriber, reason: string): void {
+    if (sub.closed) return
+    sub.closed = true
+    const lastEventId = sub.cursor - 1
+    sub.controller?.enqueue(frame('overflow', JSON.stringify({ reason, lastEventId })))
+    sub.controller?.close()
+    sub.leave()
+    sub.overflowed()
+  }
+
+  function startRecording(): void {
+    if (idle) clearTimeout(idle)
+    idle = null
+    unsubscribe ??= bus.subscribe(record)
+  }
+
+  /** With nobody listening for `retainMs`, stop paying for events: forget them, and leave a gap in the ids. */
+  function stopLater(): void {
+    if (subscribers.size > 0) return
+    idle = setTimeout(() => {
+      unsubscribe?.()
+      unsubscribe = null
+      ring.clearWithGap()
+    }, retainMs)
+    idle.unref?.()
+  }
+
+  function connect(hello: unknown, lastEventId: string | undefined): FeedConnection {
+    startRecording()
+    const resumeFrom = lastEventId !== undefined && /^\d+$/.test(lastEventId) ? Number(lastEventId) : null
+    const head: Uint8Array[] = []
+    const sub: Subscriber = {
+      cursor: ring.lastId() + 1,
+      connectedAt: ring.totalBytes(),
+      sentEnd: 0,
+      closed: false,
+      keepAlive: false,
+      wake: null,
+      controller: null,
+      leave: () => {},
+      overflowed: () => {},
+    }
+    if (resumeFrom === null) {
+      head.push(frame('hello', JSON.stringify(hello), ring.lastId()))
+    } else {
+      // No id on hello: the client's Last-Event-ID stays N until replayed events move it.
+      head.push(frame('hello', JSON.stringify(hello)))
+      const known = resumeFrom <= ring.lastId() && resumeFrom + 1 >= ring.firstId()
+      if (!known) {
+        const lost = { lastEventId: resumeFrom, oldestKept: ring.size() > 0 ? ring.firstId() : null }
+        head.push(frame('lost', JSON.stringify(lost)))
+      }
+      sub.cursor = known ? resumeFrom + 1 : ring.firstId()
+    }
+    subscribers.add(sub)
+    const timer = setInterval(() => {
+      sub.keepAlive = true
+      wake(sub)
+    }, keepAliveMs)
+    timer.unref?.()
+    sub.leave = () => {
+      clearInterval(timer)
+      if (subscribers.delete(sub)) stopLater()
+    }
+    const body = new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          sub.controller = controller
+        },
+        pull: (controller) => pull(sub, head, controller),
+        cancel: () => {
+          sub.closed = true
+          sub.leave()
+          wake(sub)
+        },
+      },
+      { highWaterMark: 0 },
+    )
+    return {
+      body,
+      onOverflow(callback) {
+        sub.overflowed = callback
+      },
+    }
+  }
+
+  async function pull(
+    sub: Subscriber,
+    head: Uint8Array[],
+    controller: ReadableStreamDefaultController<Uint8Array>,
+  ): Promise<void> {
+    for (;;) {
+      if (sub.closed) return
+      const first = head.shift()
+      if (first) return controller.enqueue(first)
+      if (sub.cursor < ring.firstId() && sub.cursor <= ring.lastId()) {
+        return cutOff(sub, 'events left the replay ring before they were sent')
+      }
+      const batch = ring.from(sub.cursor, 64 * 1024)
+      if (batch.length > 0) return send(sub, batch, controller)
+      if (sub.keepAlive) {
+        sub.keepAlive = false
+        return controller.enqueue(encoder.encode(': keep-alive\n\n'))
+      }
+      await new Promise<void>((resolve) => {
+        sub.wake = resolve
+      })
+    }
+  }
+
+  function send(
+    sub: Subscriber,
+    batch: RingEntry[],
+    controller: ReadableStreamDefaultController<Uint8Array>,
+  ) {
+    const last = batch[batch.length - 1] as RingEntry
+    sub.cursor = last.id + 1
+    sub.sentEnd = last.end
+    sub.keepAlive = false
+    controller.enqueue(batch.length === 1 ? last.frame : concat(batch))
+  }
+
+  return { connect, subscribers: () => subscribers.size, lastId: () => ring.lastId() }
+}
+
+function wake(sub: Subscriber): void {
+  const resolve = sub.wake
+  sub.wake = null
+  resolve?.()
+}
+
+function concat(batch: RingEntry[]): Uint8Array {
+  let size = 0
+  for (const entry of batch) size += entry.frame.byteLength
+  const out = new Uint8Array(size)
+  let at = 0
+  for (const entry of batch) {
+    out.set(entry.frame, at)
+    at += entry.frame.byteLength
+  }
+  return out
+}
