@@ -9,7 +9,7 @@ import { median } from './stats.ts'
 // so listen() time, first-request time and everything before them all count.
 
 const POLL_MS = 5
-const GIVE_UP_MS = 20_000
+const GIVE_UP_MS = 30_000
 
 /** A plain node:http server, started the same way: what Node itself costs before a first 200. */
 const BARE_SERVER = `require('node:http').createServer((q, s) => s.end('ok')).listen(Number(process.argv[1]), '127.0.0.1')`
@@ -35,10 +35,15 @@ export async function benchReadiness(children: ChildGroup, runs = 5): Promise<Re
   return { sandboxMs: median(sandboxTimes), bareMs: median(bareTimes), firstSandboxMs, runs }
 }
 
-async function timeToFirst200(children: ChildGroup, args: (port: number) => string[]): Promise<number> {
+/** Spawn → first 200 from /health, in ms; `env` replaces the child's environment when given. */
+export async function timeToFirst200(
+  children: ChildGroup,
+  args: (port: number) => string[],
+  env?: NodeJS.ProcessEnv,
+): Promise<number> {
   const port = await freePort()
   const started = performance.now()
-  const child = children.start(NODE, args(port), { stdio: 'ignore' })
+  const child = children.start(NODE, args(port), { stdio: 'ignore', ...(env ? { env } : {}) })
   try {
     while (performance.now() - started < GIVE_UP_MS) {
       if (child.exitCode !== null)

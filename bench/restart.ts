@@ -1,12 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs'
-import { get } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { performance } from 'node:perf_hooks'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { copyToPostgres, type FilledStore, fillDataDir } from './fill-store.ts'
 import { type BenchPostgres, startBenchPostgres } from './postgres.ts'
-import { type ChildGroup, CLI_BUNDLE, freePort, NODE } from './processes.ts'
+import { type ChildGroup, CLI_BUNDLE } from './processes.ts'
+import { timeToFirst200 } from './readiness.ts'
 import { median } from './stats.ts'
 import type { StoreMode } from './store-modes.ts'
 
@@ -17,8 +15,6 @@ import type { StoreMode } from './store-modes.ts'
 // rotating order.
 
 const SEED = 42
-const POLL_MS = 5
-const GIVE_UP_MS = 30_000
 
 export interface RestartFigures {
   kept: FilledStore
@@ -87,33 +83,6 @@ export async function benchRestart(
   }
 }
 
-async function timeToHealth(children: ChildGroup, args: (port: number) => string[]): Promise<number> {
-  const port = await freePort()
-  const started = performance.now()
-  const child = children.start(NODE, args(port), {
-    stdio: 'ignore',
-    env: { ...process.env, DATABASE_URL: '' },
-  })
-  try {
-    while (performance.now() - started < GIVE_UP_MS) {
-      if (child.exitCode !== null)
-        throw new Error(`server exited (${child.exitCode}) before answering /health`)
-      if ((await status(port)) === 200) return performance.now() - started
-      await sleep(POLL_MS)
-    }
-    throw new Error(`no 200 from /health within ${GIVE_UP_MS} ms`)
-  } finally {
-    await children.stop(child)
-  }
-}
-
-/** The status of GET /health, or 0 while nothing listens yet. */
-function status(port: number): Promise<number> {
-  return new Promise((resolve) => {
-    const req = get({ host: '127.0.0.1', port, path: '/health', agent: false }, (res) => {
-      res.resume()
-      resolve(res.statusCode ?? 0)
-    })
-    req.on('error', () => resolve(0))
-  })
-}
+/** A kept store must not be taken from the environment: each mode is started explicitly. */
+const timeToHealth = (children: ChildGroup, args: (port: number) => string[]) =>
+  timeToFirst200(children, args, { ...process.env, DATABASE_URL: '' })
