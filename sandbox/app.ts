@@ -17,7 +17,7 @@ import { demoRoutes } from './demo/routes.ts'
 import type { Deps } from './deps.ts'
 import { docsRoutes } from './http/docs.ts'
 import { notFound, onError } from './http/errors.ts'
-import { limitBody, requireAdminKey } from './http/guards.ts'
+import { limitBody, presentsAdminKey, requireAdminKey } from './http/guards.ts'
 import { platformControlRoutes } from './platform/control-routes.ts'
 import { sendApiRoutes } from './platform/send-routes.ts'
 import { registerWebhooks } from './webhooks/schemas.ts'
@@ -43,10 +43,12 @@ export function createApp(deps: Deps) {
   app.use('/platform/v1/*', journal(deps, record))
   app.use('/sandbox/banks/:bankId/customers/:customerId/consents', partnershipGuard(deps))
 
+  // In shared mode the seed is for key holders only: with --stable-secrets it would
+  // give away every secret.
   app.get('/health', (c) =>
     c.json({
       status: 'ok',
-      seed: deps.seed,
+      ...(deps.adminKey === null || presentsAdminKey(c, deps.adminKey) ? { seed: deps.seed } : {}),
       banks: deps.banks.map(({ id, name, policy }) => ({ id, name, policy })),
     }),
   )

@@ -125,3 +125,13 @@ describe('the dashboard of a shared sandbox', () => {
     expect(res.headers.get('content-type')).toContain('text/html')
   })
 })
+
+describe('/health of a shared sandbox', () => {
+  test('shows the seed only to a holder of the admin key', async () => {
+    const without = await (await fetch(`${server.url}/health`)).json()
+    expect(without).toMatchObject({ status: 'ok' })
+    expect(without).not.toHaveProperty('seed')
+    const holder = await fetch(`${server.url}/health`, { headers: { 'X-Sandbox-Admin-Key': ADMIN_KEY } })
+    expect(await holder.json()).toMatchObject({ status: 'ok', seed: 42 })
+  })
+})
