@@ -5,10 +5,9 @@ import type { Change } from './table.ts'
 // The store: the world's tables, and the engine that keeps them. A command changes
 // tables synchronously, as one step of JavaScript, together with the webhooks it queues;
 // the changes of that step go to the engine in one transaction at the next microtask,
-// before any answer leaves. The call journal is the exception: it is written in batches
-// (every JOURNAL_FLUSH_MS), because it grows with every read.
+// before any answer leaves (the server awaits `flushed()`), the call journal's line for
+// that request included. The kept journal is trimmed to JOURNAL_LIMIT lines now and then.
 
-const JOURNAL_FLUSH_MS = 50
 const JOURNAL_TRIM_EVERY = 5_000
 
 export interface Store {
@@ -29,8 +28,7 @@ export interface Store {
 export function createStore(engine: Engine, kept: readonly Change[] = []): Store {
   const keeps = engine.kind !== 'memory'
   let batch: Change[] = []
-  let journalBatch: Change[] = []
-  let journalTimer: NodeJS.Timeout | null = null
+  let journalWritten = 0
   let writing: Promise<void> = Promise.resolve()
   let failure: unknown = null
 
@@ -45,29 +43,15 @@ export function createStore(engine: Engine, kept: readonly Change[] = []): Store
     const changes = batch
     batch = []
     if (changes.length > 0) queue(() => engine.write(changes))
-  }
-  let journalWritten = 0
-  const flushJournal = () => {
-    journalTimer = null
-    const changes = journalBatch
-    journalBatch = []
-    if (changes.length === 0) return
-    queue(() => engine.write(changes))
-    // The journal keeps its newest JOURNAL_LIMIT calls on disk too, trimmed now and then.
-    journalWritten += changes.length
     if (journalWritten >= JOURNAL_TRIM_EVERY) {
       journalWritten = 0
       queue(() => engine.trim('journal', JOURNAL_LIMIT))
     }
   }
   const sink = (change: Change) => {
-    if (change.table === 'journal') {
-      journalBatch.push(change)
-      journalTimer ??= setTimeout(flushJournal, JOURNAL_FLUSH_MS)
-      return
-    }
     if (batch.length === 0) queueMicrotask(flushBatch)
     batch.push(change)
+    if (change.table === 'journal') journalWritten++
   }
 
   let state = createState(keeps ? sink : null)
@@ -81,10 +65,6 @@ export function createStore(engine: Engine, kept: readonly Change[] = []): Store
     },
     async flushed() {
       flushBatch()
-      if (journalTimer) {
-        clearTimeout(journalTimer)
-        flushJournal()
-      }
       await writing
       if (failure) throw failure
     },
@@ -100,13 +80,11 @@ export function createStore(engine: Engine, kept: readonly Change[] = []): Store
     },
     reset() {
       batch = []
-      journalBatch = []
       queue(() => engine.clear())
       state = createState(keeps ? sink : null)
     },
     async close() {
       await this.flushed().catch(() => undefined)
-      if (journalTimer) clearTimeout(journalTimer)
       await engine.close()
     },
   }
