@@ -301,8 +301,15 @@ describe('serve --database (two instances on one PostgreSQL database)', () => {
         amount: { amount: -5_000, currency: 'USD' },
       }),
     )
+    await json(
+      await post(`${a.url}/sandbox/platform/users/${customer.platformUserId}/messages`, { text: 'hi' }),
+    )
+    const chat = async (url: string) =>
+      (await json(await fetch(`${url}/sandbox/platform/users/${customer.platformUserId}/messages`))).data
     expect(await balance(b.url)).not.toEqual(before)
+    expect((await chat(b.url)).map((line: { text: string }) => line.text)).toEqual(['hi'])
     await json(await post(`${a.url}/sandbox/reset`, {}))
     expect(await balance(b.url)).toEqual(before)
+    expect(await chat(b.url)).toEqual([])
   }, 60_000)
 })

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto'
 import type { Purpose, Scope } from '../bank/policy.ts'
-import type { ClockMode } from '../clock.ts'
 import type { InboundDelivery, LinkBehaviour, LinkTap } from '../platform/records.ts'
 import type { Delivery } from '../webhooks/outbox.ts'
 import type { Transaction } from '../world/types.ts'
@@ -91,13 +90,6 @@ export interface InjectedTransaction {
   transaction: Transaction
 }
 
-/** Small facts of a world that change: where scanning got to, the attached integration. */
-export interface Settings {
-  scannedThroughMs: number
-  integrationUrl: string | null
-  clock: { simMs: number; wallMs: number; mode: ClockMode } | null
-}
-
 export interface SandboxState {
   consents: Table<ConsentRecord>
   codes: Table<CodeRecord>
@@ -122,7 +114,11 @@ export interface SandboxState {
   linkBehaviour: Table<LinkBehaviour>
   /** Person indices handed to scenario runs: never handed out twice. */
   claimed: Table<true>
-  /** Single facts: see Settings, plus the world's start day and kept credentials. */
+  /**
+   * Single facts, by name: `clock` (a ClockReading), `scannedThroughMs`, `startDay`,
+   * `worldSeed`, `integrationUrl`, `attached` (what was asked for) and, once changed or
+   * drawn at random, `credentials`.
+   */
   settings: Table<unknown>
 }
 
@@ -152,18 +148,29 @@ export class GroupedTable<V> {
     return this.#groups.values()
   }
   set(record: V): void {
-    this.#table.set(this.idOf(record), record)
-    this.#group(record)
+    const id = this.idOf(record)
+    const known = this.#table.has(id)
+    this.#table.set(id, record)
+    this.#group(record, known)
   }
   apply(id: string, record: V | null): void {
+    const known = this.#table.get(id)
     this.#table.apply(id, record)
-    if (record) this.#group(record)
+    if (record) this.#group(record, known !== undefined)
+    else if (known !== undefined) this.#ungroup(known)
   }
-  #group(record: V): void {
+  /** Drops a record another instance deleted (a reset there) from its group. */
+  #ungroup(record: V): void {
+    const records = this.#groups.get(this.groupOf(record))
+    const at = records?.findIndex((other) => this.idOf(other) === this.idOf(record)) ?? -1
+    if (records && at >= 0) records.splice(at, 1)
+  }
+  /** Appends a new record to its group; only a known one is looked for, to be replaced. */
+  #group(record: V, known: boolean): void {
     const group = this.groupOf(record)
     const records = this.#groups.get(group)
     if (!records) return void this.#groups.set(group, [record])
-    const at = records.findIndex((known) => this.idOf(known) === this.idOf(record))
+    const at = known ? records.findIndex((other) => this.idOf(other) === this.idOf(record)) : -1
     if (at >= 0) records[at] = record
     else records.push(record)
   }
