@@ -6,6 +6,13 @@ import { createIsoFormatter } from './generate/iso.ts'
 
 export type ClockMode = 'real' | 'frozen'
 
+/** What a clock read, and when by the wall clock: enough to take it up again. */
+export interface ClockReading {
+  simMs: number
+  wallMs: number
+  mode: ClockMode
+}
+
 export interface Clock {
   now(): number
   mode(): ClockMode
@@ -18,7 +25,7 @@ export interface Clock {
    * Takes up a kept clock: it read `simMs` at wall time `wallMs`. A real clock has moved on
    * while the sandbox was down, as a real bank's would; a frozen one is where it was.
    */
-  resume(kept: { simMs: number; wallMs: number; mode: ClockMode }): void
+  resume(kept: ClockReading): void
   /** Wall-clock milliseconds, for things that must not follow the simulation (webhook timestamps). */
   wallNow(): number
 }

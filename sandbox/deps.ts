@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { type Book, createBook } from './bank/book.ts'
 import { createLedger, type Ledger } from './bank/ledger.ts'
 import { type Bank, DEFAULT_BANKS } from './bank/policy.ts'
-import type { Clock } from './clock.ts'
+import type { Clock, ClockReading } from './clock.ts'
 import type { ScenarioRunner } from './control/scenario-runner.ts'
 import { type Credentials, createCredentials } from './credentials.ts'
 import { type Bus, createBus } from './events/bus.ts'
@@ -10,7 +10,7 @@ import { problems } from './http/problem.ts'
 import { memoryEngine } from './store/engine.ts'
 import { createIdSource, type IdSource } from './store/ids.ts'
 import { keptClock } from './store/kept-clock.ts'
-import type { InjectedTransaction, SandboxState, Settings } from './store/state.ts'
+import type { InjectedTransaction, SandboxState } from './store/state.ts'
 import { createStore, type Store } from './store/store.ts'
 import { createSender, type Send } from './webhooks/deliver.ts'
 import { createOutbox, type Delivery, type Outbox } from './webhooks/outbox.ts'
@@ -97,8 +97,11 @@ export function createDeps(options: SandboxOptions): Deps {
   const credentials =
     (settings().get('credentials') as Credentials | undefined) ??
     createCredentials(options.seed, bankIds, options.randomSecrets ?? false)
-  // Random secrets must survive a restart of a kept store; seed-derived ones come back by themselves.
-  if (options.randomSecrets && store.engine.kind !== 'memory') settings().set('credentials', credentials)
+  // Random secrets must survive a restart (and a reset) of a kept store; seed-derived ones come back by themselves.
+  const keepRandomSecrets = () => {
+    if (options.randomSecrets && store.engine.kind !== 'memory') settings().set('credentials', credentials)
+  }
+  keepRandomSecrets()
   const bus = createBus()
   const send = options.send ?? createSender(clock.wallNow)
 
@@ -194,12 +197,7 @@ export function createDeps(options: SandboxOptions): Deps {
       deps.integrationUrl = integrationUrl
       for (const index of claimed) store.state.claimed.set(index, true)
       clock.setMode(clock.mode())
-      if (
-        settings().get('credentials') === undefined &&
-        options.randomSecrets &&
-        store.engine.kind !== 'memory'
-      )
-        settings().set('credentials', credentials)
+      keepRandomSecrets()
       deps.seed = seed
       deps.world = buildWorld(seed)
       deps.book = createBook(deps.world, store.state.injected)
@@ -212,7 +210,7 @@ export function createDeps(options: SandboxOptions): Deps {
     if (change.value === null) return
     if (change.table === 'injected') deps.book.learn(change.value as InjectedTransaction)
     else if (change.table === 'deliveries') deps.outbox.adopt(change.value as Delivery)
-    else if (change.table === 'settings' && change.key === 'clock') clock.follow(change.value as KeptClock)
+    else if (change.table === 'settings' && change.key === 'clock') clock.follow(change.value as ClockReading)
     else if (change.table === 'settings' && (change.key === 'startDay' || change.key === 'worldSeed'))
       rebuildViews()
     else if (change.table === 'settings' && change.key === 'credentials')
@@ -220,8 +218,6 @@ export function createDeps(options: SandboxOptions): Deps {
   })
   return deps
 }
-
-type KeptClock = NonNullable<Settings['clock']>
 
 /** Keeps the credentials after a change (a rotated webhook secret). */
 export function keepCredentials(deps: Deps): void {

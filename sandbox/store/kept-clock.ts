@@ -1,18 +1,16 @@
-import type { Clock } from '../clock.ts'
-import type { SandboxState, Settings } from './state.ts'
+import type { Clock, ClockReading } from '../clock.ts'
+import type { SandboxState } from './state.ts'
 
 // The simulation clock, kept by the store: every move and mode change is recorded, and a
 // store that kept a clock resumes it (a real clock moved on while the sandbox was down).
 
-type KeptClock = NonNullable<Settings['clock']>
-
 export interface KeptClockView extends Clock {
   /** Takes up a move another instance made (already kept): nothing is written back. */
-  follow(kept: KeptClock): void
+  follow(kept: ClockReading): void
 }
 
 export function keptClock(clock: Clock, state: () => SandboxState): KeptClockView {
-  const kept = state().settings.get('clock') as KeptClock | undefined
+  const kept = state().settings.get('clock') as ClockReading | undefined
   if (kept) clock.resume(kept)
   const save = () =>
     state().settings.set('clock', { simMs: clock.now(), wallMs: clock.wallNow(), mode: clock.mode() })
