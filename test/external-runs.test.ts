@@ -4,14 +4,12 @@ import type { AddressInfo } from 'node:net'
 import { promisify } from 'node:util'
 import { afterEach, describe, expect, test } from 'vitest'
 import { startIntegration } from '../fixtures/reference/server.ts'
-import { createClock } from '../sandbox/clock.ts'
 import { publicCredentials } from '../sandbox/credentials.ts'
-import { createDeps } from '../sandbox/deps.ts'
-import { startServer } from '../sandbox/server.ts'
 import { SCENARIOS, scenarioNamed } from '../scenarios/catalogue.ts'
 import { startExternalTarget } from '../scenarios/external.ts'
 import { textReport } from '../scenarios/report.ts'
 import { runSerially } from '../scenarios/runner.ts'
+import { startSocketSandbox } from './helpers.ts'
 
 // Verdicts for integrations the runner cannot see inside: one sandbox shared by run after
 // run, an integration that takes its time, and one that is not there at all.
@@ -22,15 +20,9 @@ afterEach(async () => {
 })
 
 async function startSandbox() {
-  const deps = createDeps({
-    seed: 42,
-    customers: 400,
-    days: 90,
-    clock: createClock({ startMs: Date.parse('2026-06-01T12:00:00Z'), mode: 'real', wallNow: Date.now }),
-  })
-  const sandbox = await startServer(deps, { port: 0, host: '127.0.0.1' })
+  const sandbox = await startSocketSandbox()
   cleanups.push(sandbox.close)
-  return { deps, url: sandbox.url }
+  return sandbox
 }
 
 const failures = (results: Awaited<ReturnType<typeof runSerially>>) =>

@@ -2,6 +2,7 @@ import { createApp } from '../sandbox/app.ts'
 import type { Scope } from '../sandbox/bank/policy.ts'
 import { createClock } from '../sandbox/clock.ts'
 import { createDeps, type Deps } from '../sandbox/deps.ts'
+import { startServer } from '../sandbox/server.ts'
 
 export const TEST_NOW = Date.parse('2026-06-15T12:00:00.000Z')
 
@@ -21,6 +22,18 @@ export function createTestSandbox(
 }
 
 export type TestSandbox = ReturnType<typeof createTestSandbox>
+
+/** A sandbox on a loopback socket with a clock that runs, as an outside integration meets it. */
+export async function startSocketSandbox() {
+  const deps = createDeps({
+    seed: 42,
+    customers: 400,
+    days: 90,
+    clock: createClock({ startMs: Date.parse('2026-06-01T12:00:00Z'), mode: 'real', wallNow: Date.now }),
+  })
+  const { url, close } = await startServer(deps, { port: 0, host: '127.0.0.1' })
+  return { deps, url, close }
+}
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
 

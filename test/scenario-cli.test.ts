@@ -5,13 +5,11 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, test } from 'vitest'
 import { startIntegration } from '../fixtures/reference/server.ts'
-import { createClock } from '../sandbox/clock.ts'
 import { publicCredentials } from '../sandbox/credentials.ts'
-import { createDeps } from '../sandbox/deps.ts'
-import { startServer } from '../sandbox/server.ts'
 import { scenarioNamed } from '../scenarios/catalogue.ts'
 import { startExternalTarget } from '../scenarios/external.ts'
 import { runSerially } from '../scenarios/runner.ts'
+import { startSocketSandbox } from './helpers.ts'
 
 const run = promisify(execFile)
 const cli = (...args: string[]) =>
@@ -73,13 +71,8 @@ describe('bank-sandbox scenario', () => {
 
 describe('against an external integration', () => {
   test('runs serially on the sandbox it is configured for, with fresh people each run', async () => {
-    const deps = createDeps({
-      seed: 42,
-      customers: 400,
-      days: 90,
-      clock: createClock({ startMs: Date.parse('2026-06-01T12:00:00Z'), mode: 'real', wallNow: Date.now }),
-    })
-    const sandbox = await startServer(deps, { port: 0, host: '127.0.0.1' })
+    const sandbox = await startSocketSandbox()
+    const { deps } = sandbox
     const integration = await startIntegration({
       sandboxUrl: sandbox.url,
       credentials: publicCredentials(deps.credentials),
