@@ -4,11 +4,12 @@ import { toIso } from './clock.ts'
 import { publicCredentials } from './credentials.ts'
 import type { Deps } from './deps.ts'
 import { problems } from './http/problem.ts'
-import { refuseTargetUrl } from './http/url-guard.ts'
+import { checkTargetUrl } from './http/url-guard.ts'
 import { tick } from './runtime.ts'
 
 // Attaching the integration under test: a base URL, or the name of a
-// built-in one (`reference`, `faulty/<name>`), which is started in this process.
+// built-in one (`reference`, `faulty/<name>`), which is started in this process and is
+// always allowed, shared mode or not.
 
 export async function attachIntegration(
   deps: Deps,
@@ -17,9 +18,10 @@ export async function attachIntegration(
 ): Promise<string | null> {
   let url: string | null = null
   if (nameOrUrl !== null && /^https?:\/\//i.test(nameOrUrl)) {
-    const refusal = refuseTargetUrl(nameOrUrl)
+    // In shared mode the host name is resolved: every address it gives must be allowed.
+    const refusal = await checkTargetUrl(nameOrUrl, deps.targets)
     if (refusal)
-      throw problems.invalidRequest('The integration URL is not allowed.', [
+      throw problems.invalidRequest(`The integration URL is not allowed. ${refusal}`, [
         { path: 'url', message: refusal },
       ])
     url = nameOrUrl.replace(/\/+$/, '')

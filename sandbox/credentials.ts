@@ -1,7 +1,9 @@
 import { createHmac, randomBytes } from 'node:crypto'
 
-// Sandbox credentials. Derived from the `serve` seed so local setups stay
-// stable across restarts; fixed for the life of the process (a reset keeps them).
+// Sandbox credentials. Locally derived from the `serve` seed so setups stay stable across
+// restarts (`--random-secrets` draws them instead); a shared sandbox (bound beyond loopback)
+// draws them at random unless `--stable-secrets`, so that knowing a seed gives nothing away.
+// Fixed for the life of the process (a reset keeps them).
 
 export interface Credentials {
   clientId: string

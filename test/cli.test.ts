@@ -47,8 +47,10 @@ describe('bank-sandbox CLI', () => {
     [['generate', '--format', 'xml'], /--format must be ndjson, json or csv/],
     [['generate', '--customers', '0'], /--customers must be a whole number/],
     [['generate', '--bogus'], /Unknown option '--bogus'/],
-    [['serve', '--integration', 'http://169.254.169.254/'], /Link-local/],
+    [['serve', '--integration', 'http://169.254.169.254/'], /link-local address/],
     [['serve', '--request-timeout', '0'], /--request-timeout must be a whole number from 1/],
+    [['evidence'], /Name the consent: bank-sandbox evidence --consent/],
+    [['evidence', '--consent', 'cns_x', '--format', 'pdf'], /--format must be json or html/],
     [['frobnicate'], /Unknown command "frobnicate"/],
   ])('%j is a usage error: exit 2 with a clear message', async (args, message) => {
     const result = await cli(...args)

@@ -1,8 +1,9 @@
 import { z } from 'zod'
 import type { Deps } from '../deps.ts'
 import { Problem, problems } from '../http/problem.ts'
-import { refuseTargetUrl } from '../http/url-guard.ts'
+import { checkTargetUrl, LOCAL_TARGETS, refuseTargetUrl } from '../http/url-guard.ts'
 import { fieldErrors } from '../http/validate.ts'
+import { outboundRules } from '../webhooks/deliver.ts'
 import { grantConsent, issueCode } from './consents.ts'
 import { type Bank, grantedScopes, SCOPES, type Scope } from './policy.ts'
 
@@ -28,8 +29,15 @@ export interface AuthorizeRequest {
   purpose: string
 }
 
-/** Validates the client and redirect_uri; throws a problem when the user must not be sent back. */
-export function parseAuthorize(deps: Deps, bank: Bank, raw: Record<string, string>): AuthorizeRequest {
+/**
+ * Validates the client and redirect_uri; throws a problem when the user must not be sent
+ * back. In shared mode the redirect_uri's host is resolved, as the integration URL's is.
+ */
+export async function parseAuthorize(
+  deps: Deps,
+  bank: Bank,
+  raw: Record<string, string>,
+): Promise<AuthorizeRequest> {
   const parsed = AuthorizeQuery.safeParse(raw)
   if (!parsed.success)
     throw problems.invalidRequest('The authorization request is not valid.', fieldErrors(parsed.error))
@@ -39,9 +47,13 @@ export function parseAuthorize(deps: Deps, bank: Bank, raw: Record<string, strin
       { path: 'client_id', message: 'Not a registered client' },
     ])
   }
-  const refusal = refuseTargetUrl(query.redirect_uri) ?? outsideIntegration(deps, query.redirect_uri)
+  const rules = outboundRules(deps, query.redirect_uri) ?? LOCAL_TARGETS
+  const refusal =
+    refuseTargetUrl(query.redirect_uri, rules) ??
+    outsideIntegration(deps, query.redirect_uri) ??
+    (await checkTargetUrl(query.redirect_uri, rules))
   if (refusal)
-    throw problems.invalidRequest('redirect_uri is not allowed.', [
+    throw problems.invalidRequest(`redirect_uri is not allowed. ${refusal}`, [
       { path: 'redirect_uri', message: refusal },
     ])
   const scopes = query.scope.split(' ').filter((s): s is Scope => (SCOPES as readonly string[]).includes(s))

@@ -15,7 +15,7 @@ const attach = createRoute({
   path: '/sandbox/integration',
   tags: ['Control: integration'],
   summary:
-    'Attach an integration: its base URL (http or https; loopback allowed), `reference` or `faulty/<name>`',
+    'Attach an integration: its base URL (http or https; loopback allowed locally; a shared sandbox resolves the host and refuses loopback, private, link-local and metadata addresses), `reference` or `faulty/<name>`',
   request: { body: { content: { 'application/json': { schema: Integration } }, required: true } },
   responses: { 200: json(Integration, 'The attached integration'), ...problemResponses(400) },
 })

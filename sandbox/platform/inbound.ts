@@ -1,6 +1,6 @@
 import { toIso } from '../clock.ts'
 import type { Deps } from '../deps.ts'
-import { createSender, succeeded } from '../webhooks/deliver.ts'
+import { senderFor, succeeded } from '../webhooks/deliver.ts'
 import { type InboundDelivery, inBackground, userQueues } from './records.ts'
 import { hubSignature, SIGNATURE_HEADER } from './sign.ts'
 import { recordChat } from './users.ts'
@@ -61,7 +61,7 @@ async function deliver(deps: Deps, first: InboundDelivery, body: string): Promis
     delivery = { ...delivery, ...change }
     deps.state.inbound.set(delivery.mid, delivery)
   }
-  const send = createSender(deps.clock.wallNow)
+  const send = senderFor(deps)
   const headers = {
     [SIGNATURE_HEADER]: hubSignature(deps.credentials.platform.appSecret, body),
     'User-Agent': 'bank-sandbox-platform',
@@ -70,8 +70,9 @@ async function deliver(deps: Deps, first: InboundDelivery, body: string): Promis
     const base = deps.integrationUrl
     if (base === null) return update({ status: 'held' })
     const at = toIso(deps.clock.wallNow())
+    const simulatedAt = toIso(deps.clock.now())
     const result = await send(`${base.replace(/\/+$/, '')}/webhooks/platform`, headers, body)
-    const record = { number: delivery.attempts.length + 1, at, ...result }
+    const record = { number: delivery.attempts.length + 1, at, simulatedAt, ...result }
     const delay = PLATFORM_RETRY_DELAYS_MS[attempt]
     update({
       attempts: [...delivery.attempts, record],

@@ -1,9 +1,11 @@
 import { decide, parseAuthorize } from '../bank/authorize.ts'
 import { toIso } from '../clock.ts'
 import type { Deps } from '../deps.ts'
+import { callOut } from '../http/outbound.ts'
 import { Problem } from '../http/problem.ts'
+import type { TargetRules } from '../http/url-guard.ts'
 import type { ChatMessage } from '../store/state.ts'
-import { ATTEMPT_TIMEOUT_MS } from '../webhooks/deliver.ts'
+import { ATTEMPT_TIMEOUT_MS, outboundRules } from '../webhooks/deliver.ts'
 import { inBackground, type LinkTap } from './records.ts'
 import { personOfUser } from './users.ts'
 
@@ -12,6 +14,8 @@ import { personOfUser } from './users.ts'
 // sandbox answers the consent page itself — approving as the user's own customer at that
 // bank, or denying — and then calls the redirect_uri as a browser would, without
 // following its redirects. Any 2xx or 3xx answer completes the link.
+// A shared sandbox calls nothing but the attached integration's origin: a redirect_uri
+// anywhere else (or with nothing attached) is refused before any consent is granted.
 
 const URL_PATTERN = /https?:\/\/[^\s<>"'`]+/gi
 const AUTHORIZE_PATH = /^\/banks\/([^/]+)\/oauth\/authorize\/?$/
@@ -87,13 +91,13 @@ async function completeTap(
   tap: LinkTap,
   approve: boolean,
 ): Promise<Partial<LinkTap>> {
-  const target = consentAnswer(deps, link, tap, approve)
+  const target = await consentAnswer(deps, link, tap, approve)
   if (typeof target !== 'string') return target
   const redirect = new URL(target)
   const error = redirect.searchParams.get('error')
   const code = redirect.searchParams.get('code')
   const consentId = code === null ? null : (deps.state.codes.get(code)?.consentId ?? null)
-  const answer = await follow(target)
+  const answer = await follow(target, outboundRules(deps, target))
   const completed = answer.status !== null && answer.status >= 200 && answer.status < 400
   return {
     error,
@@ -105,12 +109,12 @@ async function completeTap(
 }
 
 /** What the consent page would do: the redirect target, or the refusal when the bank would not redirect. */
-function consentAnswer(
+async function consentAnswer(
   deps: Deps,
   link: AuthorizeLink,
   tap: LinkTap,
   approve: boolean,
-): string | Partial<LinkTap> {
+): Promise<string | Partial<LinkTap>> {
   const refuse = (code: string): Partial<LinkTap> => ({ outcome: 'refused', error: code })
   const bank = deps.bank(link.bankId)
   if (!bank) return refuse('not_found')
@@ -118,7 +122,8 @@ function consentAnswer(
   const partnership = deps.state.partnerships.get(bank.id)
   if (partnership && partnership.status !== 'active') return refuse('partnership_terminated')
   try {
-    const request = parseAuthorize(deps, bank, link.query)
+    const request = await parseAuthorize(deps, bank, link.query)
+    if (!atIntegrationOrigin(deps, request.redirectUri)) return refuse('forbidden')
     const index = personOfUser(deps, tap.userId)?.index
     const customer = index === undefined ? undefined : deps.world.customerOfPerson(bank.id, index)
     return decide(deps, request, approve && customer ? customer.id : null)
@@ -128,18 +133,22 @@ function consentAnswer(
   }
 }
 
+/** Locally any redirect_uri; in shared mode only one at the attached integration's origin. */
+function atIntegrationOrigin(deps: Deps, redirectUri: string): boolean {
+  if (!deps.targets.shared) return true
+  const base = deps.integrationUrl
+  return base !== null && new URL(redirectUri).origin === new URL(base).origin
+}
+
 /** GET the redirect target like a browser would, once: no redirects followed, body discarded. */
-async function follow(url: string): Promise<{ status: number | null; error: string | null }> {
-  try {
-    const res = await fetch(url, {
-      redirect: 'manual',
-      headers: { 'User-Agent': 'bank-sandbox-user' },
-      signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
-    })
-    await res.arrayBuffer().catch(() => undefined)
-    return { status: res.status, error: null }
-  } catch (error) {
-    const timedOut = error instanceof DOMException && error.name === 'TimeoutError'
-    return { status: null, error: timedOut ? 'timeout' : 'connection failed' }
-  }
+function follow(
+  url: string,
+  targets: TargetRules | null,
+): Promise<{ status: number | null; error: string | null }> {
+  return callOut(url, {
+    method: 'GET',
+    headers: { 'User-Agent': 'bank-sandbox-user' },
+    timeoutMs: ATTEMPT_TIMEOUT_MS,
+    targets,
+  })
 }

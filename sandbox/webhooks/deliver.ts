@@ -1,7 +1,11 @@
 import { z } from '@hono/zod-openapi'
+import type { Deps } from '../deps.ts'
+import { callOut } from '../http/outbound.ts'
+import { LOCAL_TARGETS, type TargetRules } from '../http/url-guard.ts'
 
 // One HTTP attempt at a webhook. Only a 2xx counts; redirects are not followed (a 3xx is
-// a failure); the answer body is read and thrown away, never stored or echoed.
+// a failure); the answer body is read and thrown away, never stored or echoed. In shared
+// mode the target's addresses are judged as it connects (see http/outbound.ts).
 
 export const ATTEMPT_TIMEOUT_MS = 10_000
 
@@ -13,12 +17,15 @@ export const DeliveryAttempt = z
   .object({
     number: z.number().int(),
     at: z.string().openapi({ description: 'Wall-clock time of the attempt' }),
+    simulatedAt: z
+      .string()
+      .optional()
+      .openapi({ description: 'Simulation time of the attempt (privacy evidence times reactions by both)' }),
     statusCode: z.number().int().nullable(),
     latencyMs: z.number(),
-    error: z
-      .string()
-      .nullable()
-      .openapi({ description: 'Why there was no HTTP answer (timeout, refused), in our words' }),
+    error: z.string().nullable().openapi({
+      description: 'Why there was no HTTP answer (timeout, connection failed, target refused), in our words',
+    }),
   })
   .openapi('DeliveryAttempt')
 export type DeliveryAttempt = z.infer<typeof DeliveryAttempt>
@@ -28,28 +35,40 @@ export type AttemptResult = Pick<DeliveryAttempt, 'statusCode' | 'latencyMs' | '
 
 export type Send = (url: string, headers: Record<string, string>, body: string) => Promise<AttemptResult>
 
-export function createSender(wallNow: () => number, timeoutMs = ATTEMPT_TIMEOUT_MS): Send {
+export interface SenderOptions {
+  /** The rules a target URL is judged by; null for a built-in integration. Default: local rules. */
+  targets?: (url: string) => TargetRules | null
+  timeoutMs?: number
+}
+
+export function createSender(wallNow: () => number, options: SenderOptions = {}): Send {
+  const timeoutMs = options.timeoutMs ?? ATTEMPT_TIMEOUT_MS
   return async (url, headers, body) => {
     const started = wallNow()
-    try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'User-Agent': 'bank-sandbox-webhooks', ...headers },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-      })
-      await res.arrayBuffer().catch(() => undefined)
-      return { statusCode: res.status, latencyMs: wallNow() - started, error: null }
-    } catch (error) {
-      const timedOut = error instanceof DOMException && error.name === 'TimeoutError'
-      return {
-        statusCode: null,
-        latencyMs: wallNow() - started,
-        error: timedOut ? 'timeout' : 'connection failed',
-      }
-    }
+    const answer = await callOut(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'User-Agent': 'bank-sandbox-webhooks', ...headers },
+      body,
+      timeoutMs,
+      targets: options.targets ? options.targets(url) : LOCAL_TARGETS,
+    })
+    return { statusCode: answer.status, latencyMs: wallNow() - started, error: answer.error }
   }
+}
+
+/** A sender for one sandbox: its rules for targets, its built-in integration always allowed. */
+export function senderFor(deps: Deps): Send {
+  return createSender(deps.clock.wallNow, { targets: (url) => outboundRules(deps, url) })
+}
+
+/**
+ * The rules an outbound URL is judged by: none for the built-in integration this process
+ * started (it listens on loopback, in this very process), the sandbox's own otherwise.
+ */
+export function outboundRules(deps: Deps, url: string): TargetRules | null {
+  const base = deps.integrationUrl
+  const builtIn = deps.runningIntegration !== null && base !== null
+  return builtIn && (url === base || url.startsWith(`${base.replace(/\/+$/, '')}/`)) ? null : deps.targets
 }
 
 export function succeeded(result: AttemptResult): boolean {

@@ -18,8 +18,8 @@ export function oauthRoutes(deps: Deps, gate: BankGate) {
   // The page a customer sees after tapping the link; approving posts back below.
   app.get(
     '/banks/:bankId/oauth/authorize',
-    gate.open((c) => {
-      const request = parseAuthorize(deps, deps.requireBank(c.req.param('bankId') ?? ''), c.req.query())
+    gate.open(async (c) => {
+      const request = await parseAuthorize(deps, deps.requireBank(c.req.param('bankId') ?? ''), c.req.query())
       return c.html(consentPage(request, c.req.query()))
     }),
   )
@@ -30,7 +30,7 @@ export function oauthRoutes(deps: Deps, gate: BankGate) {
       const form = await c.req.parseBody()
       const fields: Record<string, string> = {}
       for (const [key, value] of Object.entries(form)) if (typeof value === 'string') fields[key] = value
-      const request = parseAuthorize(deps, deps.requireBank(c.req.param('bankId') ?? ''), fields)
+      const request = await parseAuthorize(deps, deps.requireBank(c.req.param('bankId') ?? ''), fields)
       const customerId = fields.decision === 'approve' ? (fields.customer_id ?? '').trim() : null
       return c.redirect(decide(deps, request, customerId), 302)
     }),
