@@ -92,6 +92,8 @@ export interface ChatLine {
   direction: 'to_user' | 'from_user'
   text: string
   at: string
+  /** Wall-clock time the line was written. */
+  wallAt?: string
 }
 export interface ClockState {
   now: string
@@ -104,7 +106,10 @@ export interface Partnership {
 }
 export interface JournalEntry {
   id: number
+  /** When the call was answered, on the simulation clock. */
   at: string
+  /** When the call arrived, on the wall clock. */
+  wallAt: string
   bankId: string | null
   method: string
   route: string
@@ -112,6 +117,12 @@ export interface JournalEntry {
   consentId: string | null
   status: number
   latencyMs: number
+  /** The consent scope a data answer was served under; null for anything else. */
+  scope: string | null
+  /** How many records the answer carried. */
+  records: number
+  /** For transaction answers, how many records were spent where; null otherwise. */
+  channels: { platform: number; inStore: number; online: number } | null
 }
 export interface Delivery {
   id: string
@@ -121,6 +132,8 @@ export interface Delivery {
   attempts: {
     number: number
     at: string
+    /** The simulation time of the attempt. */
+    simulatedAt?: string | undefined
     statusCode: number | null
     latencyMs: number
     error: string | null
@@ -201,9 +214,13 @@ export interface SandboxClient {
 const DEFAULT_SCOPES: Scope[] = ['accounts:read', 'balances:read', 'transactions:read', 'alerts']
 const MAX_CLOCK_MOVE_MS = 400 * 86_400_000
 
-export function createSandboxClient(url: string, options: { adminKey?: string } = {}): SandboxClient {
+/** `world`: a world made with POST /sandbox/worlds, which every call then goes to (default: the default world). */
+export function createSandboxClient(
+  url: string,
+  options: { adminKey?: string; world?: string } = {},
+): SandboxClient {
   const base = url.replace(/\/+$/, '')
-  const control = createControlClient(base, options.adminKey)
+  const control = createControlClient(base, options.adminKey, options.world)
   const { call } = control
   const bank = (bankId: string) => `/sandbox/banks/${encodeURIComponent(bankId)}`
   const readClock = () => call<ClockState>('GET', '/sandbox/clock')

@@ -2,6 +2,7 @@ import { bankOutage } from './library/bank-outage.ts'
 import { bankWithdraws } from './library/bank-withdraws.ts'
 import { consentExpiry } from './library/consent-expiry.ts'
 import { consentRevoked } from './library/consent-revoked.ts'
+import { dataMinimisation } from './library/data-minimisation.ts'
 import { forgedCallback } from './library/forged-callback.ts'
 import { forgedWebhook } from './library/forged-webhook.ts'
 import { fraudBurst } from './library/fraud-burst.ts'
@@ -16,6 +17,7 @@ export const SCENARIOS: readonly Scenario[] = [
   forgedCallback,
   bankOutage,
   consentExpiry,
+  dataMinimisation,
 ]
 
 export function scenarioNamed(name: string): Scenario | undefined {

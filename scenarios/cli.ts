@@ -34,6 +34,7 @@ export async function scenarioCommand(args: string[], io: Io): Promise<number> {
       sandbox: { type: 'string' },
       'admin-key': { type: 'string' },
       'reaction-ms': { type: 'string' },
+      world: { type: 'string' },
     },
   })
   const reactionMs = parseReactionMs(values['reaction-ms'])
@@ -42,13 +43,16 @@ export async function scenarioCommand(args: string[], io: Io): Promise<number> {
     throw new UsageError('--report must name a .xml (JUnit) or .json file.')
   }
   const integration = values.integration ?? 'reference'
-  const results = await run(
-    scenarios,
-    integration,
-    values.sandbox ?? DEFAULT_SANDBOX_URL,
-    values['admin-key'],
+  if (values.world !== undefined && !/^https?:\/\//.test(integration))
+    throw new UsageError(
+      '--world runs in a world of a running sandbox: give the integration configured for it as --integration URL (built-in integrations always run in a world of their own).',
+    )
+  const results = await run(scenarios, integration, {
+    sandboxUrl: values.sandbox ?? DEFAULT_SANDBOX_URL,
+    adminKey: values['admin-key'],
+    world: values.world,
     reactionMs,
-  )
+  })
   io.stdout.write(textReport(results, io.stdout.isTTY ?? false))
   if (values.report) {
     await mkdir(dirname(values.report), { recursive: true })
@@ -77,13 +81,15 @@ function pickScenarios(names: string[], all: boolean): Scenario[] {
   })
 }
 
-async function run(
-  scenarios: Scenario[],
-  integration: string,
-  sandboxUrl: string,
-  adminKey: string | undefined,
-  reactionMs: number,
-) {
+interface Where {
+  sandboxUrl: string
+  adminKey: string | undefined
+  /** A world of the sandbox, by id; absent, its default world. */
+  world: string | undefined
+  reactionMs: number
+}
+
+async function run(scenarios: Scenario[], integration: string, where: Where) {
   if (/^https?:\/\//.test(integration)) {
     const refusal = refuseTargetUrl(integration)
     if (refusal) throw new UsageError(`--integration: ${refusal}`)
@@ -91,7 +97,7 @@ async function run(
       import('./external.ts'),
       import('./runner.ts'),
     ])
-    const target = await startExternalTarget(integration, sandboxUrl, adminKey, reactionMs)
+    const target = await startExternalTarget(integration, where)
     try {
       return await runSerially(scenarios, target)
     } finally {

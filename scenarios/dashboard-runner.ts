@@ -11,10 +11,10 @@ import { externalTarget } from './target.ts'
 export function createScenarioRunner(): ScenarioRunner {
   return {
     list: () => SCENARIOS.map(({ name, title, summary, catches }) => ({ name, title, summary, catches })),
-    run(name, { sandboxUrl, integrationUrl, adminKey }, hooks) {
+    run(name, { sandboxUrl, integrationUrl, adminKey, world }, hooks) {
       const scenario = scenarioNamed(name)
       if (!scenario) return Promise.reject(new Error(`No scenario named "${name}".`))
-      const control = createControlClient(sandboxUrl, adminKey ?? undefined)
+      const control = createControlClient(sandboxUrl, adminKey ?? undefined, world ?? undefined)
       return runScenario(scenario, externalTarget(control, { sandboxUrl, integrationUrl }), hooks)
     },
   }

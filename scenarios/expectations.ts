@@ -1,4 +1,6 @@
+import { MONEY } from '../sandbox/evidence/money.ts'
 import { member, type RunContext } from './context.ts'
+import { evaluateEvidence } from './evidence-check.ts'
 import { attemptsIn, callsIn, messagesIn, type Observations } from './observations.ts'
 import type { Expectation } from './schema.ts'
 
@@ -16,9 +18,6 @@ export interface Verdict {
   evidence: string[]
 }
 
-/** A money amount as a person would write it: $1,234.56, USD 12.00, 12.34 USD, -$5. */
-export const MONEY =
-  /(?:[$€£]\s?-?\d[\d,]*(?:\.\d{2})?)|(?:\b(?:USD|EUR|GBP)\s?-?\d[\d,]*(?:\.\d{2})?)|(?:\b\d[\d,]*\.\d{2}\s?(?:USD|dollars)\b)/i
 export const CARD_NUMBER_RUN = /\d{12,}/
 
 const quote = (text: string) => `"${text.length > 140 ? `${text.slice(0, 137)}…` : text}"`
@@ -180,6 +179,11 @@ export async function evaluate(
         card?.status === expectation.status,
         `Card ••${bank?.last4} is ${card?.status ?? 'missing'}.`,
       )
+    }
+
+    case 'evidence': {
+      const found = await evaluateEvidence(context, seen, expectation)
+      return verdict(found.passed, found.message, found.evidence)
     }
 
     case 'forgeriesRefused': {

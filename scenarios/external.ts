@@ -12,12 +12,17 @@ import { DEFAULT_REACTION_MS, DEFAULT_SANDBOX_URL, externalTarget, type Target }
  */
 export async function startExternalTarget(
   integrationUrl: string,
-  sandboxUrl = DEFAULT_SANDBOX_URL,
-  adminKey?: string,
-  reactionMs = DEFAULT_REACTION_MS,
+  where: {
+    sandboxUrl?: string
+    adminKey?: string | undefined
+    world?: string | undefined
+    reactionMs?: number
+  } = {},
 ): Promise<Target> {
+  const { sandboxUrl = DEFAULT_SANDBOX_URL, adminKey, world, reactionMs = DEFAULT_REACTION_MS } = where
   let closeSandbox = async () => {}
-  if (!(await answers(`${sandboxUrl}/health`))) {
+  // A world lives on a running sandbox: starting one here could not hold it.
+  if (world === undefined && !(await answers(`${sandboxUrl}/health`))) {
     const url = new URL(sandboxUrl)
     const deps = createDeps({
       seed: 42,
@@ -29,7 +34,7 @@ export async function startExternalTarget(
     const started = await startServer(deps, { port: Number(url.port || 80), host: url.hostname })
     closeSandbox = started.close
   }
-  const control = createControlClient(sandboxUrl, adminKey)
+  const control = createControlClient(sandboxUrl, adminKey, world)
   await control.call('PUT', '/sandbox/integration', { url: integrationUrl })
   return externalTarget(control, { sandboxUrl, integrationUrl }, reactionMs, closeSandbox)
 }

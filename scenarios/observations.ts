@@ -27,7 +27,7 @@ export interface Window {
   before?: string | undefined
 }
 
-function markOf(context: RunContext, name: string | undefined, fallback: Mark | null): Mark | null {
+export function markOf(context: RunContext, name: string | undefined, fallback: Mark | null): Mark | null {
   if (name === undefined) return fallback
   const mark = context.marks.get(name)
   if (!mark) throw new Error(`The scenario has no mark "${name}".`)

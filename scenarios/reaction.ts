@@ -21,6 +21,7 @@ export function judgedAfterQuiet(expectation: Expectation): boolean {
       return expectation.status === 'none'
     case 'acksInTime':
     case 'noCardNumbers':
+    case 'evidence':
       return true
     case 'card':
     case 'forgeriesRefused':

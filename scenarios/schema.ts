@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { CHECK_IDS } from '../sandbox/evidence/check-ids.ts'
 
 // A scenario is data: who takes part, what happens, and what a correct integration
 // must have done, observed on the wires. The builder writes it; the runner
@@ -119,6 +120,22 @@ export const Expectation = z.discriminatedUnion('kind', [
   }),
   /** Every forged request was refused (a 4xx, or no 2xx/3xx for callbacks). */
   z.object({ kind: z.literal('forgeriesRefused'), id: Name, says: z.string() }),
+  /**
+   * Privacy invariants, judged on the evidence of every consent the cast holds (or one
+   * person's): calls only in answer to a user message or a webhook, no off-platform record
+   * from a bank that withholds it, nothing served or shown after a revocation or expiry.
+   */
+  z.object({
+    kind: z.literal('evidence'),
+    id: Name,
+    says: z.string(),
+    ...Window.shape,
+    role: Role.optional(),
+    checks: z
+      .array(z.enum(CHECK_IDS))
+      .min(1)
+      .default([...CHECK_IDS]),
+  }),
 ])
 export type Expectation = z.infer<typeof Expectation>
 

@@ -16,6 +16,9 @@ import { collectPageErrors, launchChromium } from './support/browser.ts'
 const RESULTS = 'test-results'
 // The README's picture is refreshed only on request, so a test run leaves the tree clean.
 const SCREENSHOT = process.env.UPDATE_SCREENSHOT ? 'docs/dashboard.png' : `${RESULTS}/dashboard-readme.png`
+const RECEIPT_SCREENSHOT = process.env.UPDATE_SCREENSHOT
+  ? 'docs/receipt.png'
+  : `${RESULTS}/receipt-readme.png`
 const LAPTOP = { width: 1366, height: 768 }
 const PROJECTOR = { width: 1920, height: 1080 }
 
@@ -122,6 +125,37 @@ describe('the demo dashboard', () => {
       .poll(() => chat.locator('.to-user').last().textContent(), { timeout: 10_000 })
       .toMatch(/\$\d/)
     expect(errors).toEqual([])
+  })
+
+  test('"What the integration took" opens the printable receipt of the consent, labelled fake', async () => {
+    // The person linked and asked for a balance in the test before; now they revoke at the bank.
+    const person = new URL(page.url()).searchParams.get('person')
+    const consents = await control<{ data: { id: string; status: string }[] }>(
+      'GET',
+      `/sandbox/banks/harbor/consents?customerId=${person}`,
+    )
+    const consent = consents.data.find((each) => each.status === 'active')
+    if (!consent) throw new Error('the person holds no active consent')
+    await control('POST', `/sandbox/banks/harbor/consents/${consent.id}/revoke`)
+
+    // The panel follows the revocation: the consent shows as revoked, and every call was asked for.
+    const took = page.getByTestId('took').locator(`[data-consent-id="${consent.id}"]`)
+    await expect.poll(() => took.textContent(), { timeout: 10_000 }).toMatch(/revoked/)
+    expect(await took.locator('[data-check="only-on-request"]').getAttribute('data-held')).toBe('true')
+    await took.getByTestId('receipt-link').click()
+    await page.waitForURL(`**/demo/consents/${consent.id}`)
+    expect(await text('fake-data')).toMatch(/fake data/i)
+    expect(await page.locator('h1').textContent()).toBe('What the integration took')
+    expect(await page.getByTestId('receipt-status').textContent()).toMatch(/Revoked .* by the customer/)
+    expect(await page.locator('[data-answered="user_message"]').count()).toBeGreaterThan(0)
+    expect(await page.locator('[data-answered="nothing"]').count()).toBe(0)
+    expect(await page.getByTestId('receipt-shown').textContent()).toContain('No money amount')
+    await page.screenshot({ path: RECEIPT_SCREENSHOT, fullPage: true })
+    expect((await stat(RECEIPT_SCREENSHOT)).size).toBeLessThan(500_000)
+    expect(errors).toEqual([])
+
+    await page.goBack()
+    await page.locator('#live[data-status="live"]').waitFor({ timeout: 10_000 })
   })
 
   test('the clock buttons move the simulation clock', async () => {

@@ -43,6 +43,7 @@ describe('Send API', () => {
         direction: 'to_user',
         text: 'Hello from the bot',
         at: '2026-06-15T12:00:00.000Z',
+        wallAt: '2026-06-15T12:00:00.000Z',
       },
     ])
     expect(chat.links).toEqual([])

@@ -22,7 +22,7 @@ function failures(results: readonly ScenarioResult[]): Record<string, string[]> 
 
 const faulty = BUILT_IN_INTEGRATIONS.filter((integration) => integration.caughtBy !== undefined)
 
-// Each test runs all seven scenarios at once; slow-acker's 2.1 s acks make its run the longest.
+// Each test runs every scenario at once; slow-acker's 2.1 s acks make its run the longest.
 describe('scenario matrix', { timeout: 90_000 }, () => {
   test.concurrent('every built-in scenario passes against the reference integration', async () => {
     const results = await runBuiltIn(SCENARIOS, 'reference', { concurrency: SCENARIOS.length })

@@ -37,6 +37,7 @@ export function grantConsent(
 ): ConsentRecord {
   const purpose = checkPurpose(request.purpose)
   const scopes = grantedScopes(bank, request.scopes)
+  const askedScopes = [...new Set(request.scopes)]
   if (scopes.length === 0) {
     throw problems.invalidRequest(`${bank.name} grants none of the requested scopes.`, [
       { path: 'scopes', message: `This bank grants only ${bank.policy.scopes.join(', ')}` },
@@ -49,6 +50,7 @@ export function grantConsent(
     customerId,
     clientId: deps.credentials.clientId,
     scopes,
+    askedScopes,
     purpose,
     createdAtMs: now,
     expiresAtMs: now + CONSENT_LIFETIME_MS,
@@ -84,7 +86,12 @@ export function revokeConsent(
 ): ConsentRecord {
   if (record.revokedAtMs !== null) return record
   const now = deps.clock.now()
-  const revoked: ConsentRecord = { ...record, revokedAtMs: now, revokedBy: by }
+  const revoked: ConsentRecord = {
+    ...record,
+    revokedAtMs: now,
+    revokedWallAtMs: deps.clock.wallNow(),
+    revokedBy: by,
+  }
   deps.state.consents.set(revoked.id, revoked)
   deps.bus.publish('consent.revoked', toIso(now), {
     consentId: record.id,

@@ -14,7 +14,8 @@ import { DELIVERY_STATUSES } from '../webhooks/outbox.ts'
 const JournalEntry = z
   .object({
     id: z.number().int(),
-    at: z.string(),
+    at: z.string().openapi({ description: 'When the call was answered, on the simulation clock' }),
+    wallAt: z.string().openapi({ description: 'When the call arrived, on the wall clock' }),
     bankId: z.string().nullable(),
     method: z.string(),
     route: z.string(),
@@ -22,6 +23,15 @@ const JournalEntry = z
     consentId: z.string().nullable(),
     status: z.number().int(),
     latencyMs: z.number(),
+    scope: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The consent scope a data answer was served under; null for anything else' }),
+    records: z.number().int().openapi({ description: 'How many records the answer carried' }),
+    channels: z
+      .object({ platform: z.number().int(), inStore: z.number().int(), online: z.number().int() })
+      .nullable()
+      .openapi({ description: 'For transaction answers, how many records were spent where' }),
   })
   .openapi('JournalEntry')
 const Delivery = z
@@ -83,6 +93,7 @@ const webhooksRoute = createRoute({
 export const SANDBOX_EVENT_KINDS = [
   'journal',
   'clock.moved',
+  'clock.progress',
   'consent.revoked',
   'transactions.injected',
   'fraud.alert',

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises'
 import { type Context, Hono } from 'hono'
-import { setCookie } from 'hono/cookie'
+import { deleteCookie, setCookie } from 'hono/cookie'
 import { html } from 'hono/html'
 import type { Deps } from '../deps.ts'
 import { ADMIN_KEY_COOKIE, ADMIN_KEY_HEADER, presentsAdminKey, sameKey } from '../http/guards.ts'
 import { problems } from '../http/problem.ts'
+import { WORLD_COOKIE } from '../worlds/routing.ts'
 import { PANELS, type Panel, renderPanel } from './panels.tsx'
 import type { ScenarioLog } from './scenario-log.ts'
 import { resolveSelection } from './selection.ts'
@@ -50,6 +51,7 @@ export function pageRoutes(deps: Deps, log: ScenarioLog) {
         userId={selection.customer.person.platformUserId}
         seed={deps.seed}
         panels={panels}
+        worlds={{ current: deps.worldId, ids: deps.worlds?.list().map((world) => world.id) ?? [] }}
       />
     )
     return c.html(html`<!doctype html>${page}`)
@@ -63,6 +65,14 @@ export function pageRoutes(deps: Deps, log: ScenarioLog) {
     if (typeof key !== 'string' || !sameKey(key, deps.adminKey)) return askForKey(c, true)
     setCookie(c, ADMIN_KEY_COOKIE, key, { path: '/', httpOnly: true, sameSite: 'Strict' })
     return c.redirect(back, 303)
+  })
+
+  // The world picker: the choice rides in a cookie, which the server routes by.
+  app.get('/demo/world', (c) => {
+    const id = c.req.query('id') ?? 'default'
+    if (id === 'default' || !deps.worlds?.peek(id)) deleteCookie(c, WORLD_COOKIE, { path: '/' })
+    else setCookie(c, WORLD_COOKIE, id, { path: '/', httpOnly: true, sameSite: 'Strict' })
+    return c.redirect('/demo', 303)
   })
 
   // Scripts and styles carry no data, and the key form needs its stylesheet: open to all.

@@ -2,7 +2,7 @@ import { toIso } from '../clock.ts'
 import type { Deps } from '../deps.ts'
 import { personOfUser } from '../platform/users.ts'
 import { customerActivity } from './activity.ts'
-import { chatOf, consentsOf, partnershipOf, recentCalls, recentDeliveries } from './reads.ts'
+import { chatOf, consentsOf, evidenceOf, partnershipOf, recentCalls, recentDeliveries } from './reads.ts'
 import type { ScenarioLog } from './scenario-log.ts'
 import { pickerChoices, type Selection } from './selection.ts'
 import { BanksPanel } from './views/banks.tsx'
@@ -12,6 +12,7 @@ import { PeopleOptions } from './views/people.tsx'
 import { PersonPanel } from './views/person.tsx'
 import { Status } from './views/status.tsx'
 import { Timeline } from './views/timeline.tsx'
+import { TookPanel } from './views/took.tsx'
 import { Verdicts } from './views/verdicts.tsx'
 import { policyView } from './visibility.ts'
 
@@ -25,6 +26,7 @@ export const PANELS = [
   'chat',
   'consent',
   'banks',
+  'took',
   'timeline',
   'verdicts',
 ] as const
@@ -53,6 +55,8 @@ export function renderPanel(panel: Panel, deps: Deps, log: ScenarioLog, { bank, 
       }))
       return <BanksPanel columns={columns} name={name} />
     }
+    case 'took':
+      return <TookPanel evidence={evidenceOf(deps, bank.id, customer.id)} name={name} bank={bank} />
     case 'timeline':
       return <Timeline deliveries={recentDeliveries(deps)} calls={recentCalls(deps)} />
     case 'verdicts': {

@@ -2,6 +2,8 @@ import { presentConsent } from '../bank/consents.ts'
 import type { Consent } from '../bank/schemas.ts'
 import { toIso } from '../clock.ts'
 import type { Deps } from '../deps.ts'
+import { buildEvidence } from '../evidence/build.ts'
+import type { Evidence } from '../evidence/schema.ts'
 import type { LinkTap } from '../platform/records.ts'
 import type { JournalEntry } from '../store/journal.ts'
 import type { ChatMessage, Faults } from '../store/state.ts'
@@ -11,6 +13,14 @@ import type { Delivery } from '../webhooks/outbox.ts'
 // needs: one customer's consents, every bank's partnership, the newest of the timelines.
 
 export const TIMELINE_SIZE = 40
+
+/** What the integration took under each of the customer's consents at one bank, newest first. */
+export function evidenceOf(deps: Deps, bankId: string, customerId: string): Evidence[] {
+  return [...deps.state.consents.values()]
+    .filter((consent) => consent.bankId === bankId && consent.customerId === customerId)
+    .sort((a, b) => b.createdAtMs - a.createdAtMs)
+    .map((consent) => buildEvidence(deps, consent))
+}
 
 /** The customer's consents at one bank, newest first. */
 export function consentsOf(deps: Deps, bankId: string, customerId: string): Consent[] {

@@ -3,6 +3,7 @@ import type { Deps } from '../deps.ts'
 import { activityRoutes } from './activity-routes.ts'
 import { pageRoutes } from './page-routes.tsx'
 import { panelRoutes } from './panel-routes.ts'
+import { receiptRoutes } from './receipt-routes.ts'
 import { createScenarioLog } from './scenario-log.ts'
 
 /** The demo dashboard: the page at /demo and the reads that keep it live. */
@@ -13,5 +14,6 @@ export function demoRoutes(deps: Deps) {
   app.route('/', pageRoutes(deps, log))
   app.route('/', panelRoutes(deps, log))
   app.route('/', activityRoutes(deps))
+  app.route('/', receiptRoutes(deps))
   return app
 }

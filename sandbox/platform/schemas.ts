@@ -40,6 +40,7 @@ export const ChatMessage = z
     direction: z.enum(['to_user', 'from_user']),
     text: z.string(),
     at: z.string().openapi({ description: 'Simulation time, ISO 8601 UTC' }),
+    wallAt: z.string().optional().openapi({ description: 'Wall-clock time the line was written' }),
   })
   .openapi('ChatMessage')
 

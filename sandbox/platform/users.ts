@@ -15,7 +15,7 @@ export function personOfUser(deps: Deps, userId: string): Person | undefined {
 
 /** Appends a line to the user's chat and tells the dashboard. */
 export function recordChat(deps: Deps, line: Omit<ChatMessage, 'at'>): ChatMessage {
-  const message: ChatMessage = { ...line, at: toIso(deps.clock.now()) }
+  const message: ChatMessage = { ...line, at: toIso(deps.clock.now()), wallAt: toIso(deps.clock.wallNow()) }
   deps.state.chats.set(message)
   deps.bus.publish('platform.message', message.at, message)
   return message

@@ -18,10 +18,14 @@ export interface ConsentRecord {
   customerId: string
   clientId: string
   scopes: Scope[]
+  /** What the integration asked for, before the bank's policy narrowed it to `scopes`. */
+  askedScopes?: Scope[]
   purpose: Purpose
   createdAtMs: number
   expiresAtMs: number
   revokedAtMs: number | null
+  /** The wall-clock moment of the revocation: it orders what happened around it on a frozen clock. */
+  revokedWallAtMs?: number | null
   revokedBy: RevokedBy | null
   /** Lifecycle events already sent, so each goes out once. */
   notified: { expiring: boolean; expired: boolean }
@@ -82,6 +86,8 @@ export interface ChatMessage {
   direction: 'to_user' | 'from_user'
   text: string
   at: string
+  /** When the line was written, on the wall clock: orders it around a revocation on a frozen clock. */
+  wallAt?: string
 }
 
 /** A transaction a scenario or a person injected, with the account it is booked on. */

@@ -117,6 +117,7 @@ export function createOutbox(
     const before = table.get(id)
     if (!before) return null
     const wallMs = deps.wallNow()
+    const simMs = deps.now()
     const result: AttemptResult = await deps.send(
       url,
       deps.sign(before.bankId, id, wallMs, before.body),
@@ -125,7 +126,12 @@ export function createOutbox(
     // The record may have changed while the request was out (a redelivery, a recovery).
     const current = table.get(id)
     if (!current) return null
-    const record: Attempt = { number: current.attempts.length + 1, at: toIso(wallMs), ...result }
+    const record: Attempt = {
+      number: current.attempts.length + 1,
+      at: toIso(wallMs),
+      simulatedAt: toIso(simMs),
+      ...result,
+    }
     const delivery = update(current, { attempts: [...current.attempts, record], url })
     deps.onAttempt(delivery, record)
     return { record, ok: succeeded(result) }

@@ -43,4 +43,10 @@ export const consentExpiry = scenario('consent-expiry', {
     after: 'relink',
     money: true,
   })
+  .expect({
+    kind: 'evidence',
+    id: 'receipt-clean',
+    says: 'The expired consent’s evidence shows nothing served or shown to the user after it ended',
+    checks: ['no-data-after-revocation'],
+  })
   .build()

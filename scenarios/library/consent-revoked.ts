@@ -72,4 +72,10 @@ export const consentRevoked = scenario('consent-revoked', {
     money: false,
     contains: 'link harbor',
   })
+  .expect({
+    kind: 'evidence',
+    id: 'receipt-clean',
+    says: 'Each consent’s evidence shows nothing served or shown to the user after its revocation',
+    checks: ['no-data-after-revocation'],
+  })
   .build()

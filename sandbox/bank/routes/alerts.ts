@@ -8,6 +8,7 @@ import { Alert, page } from '../schemas.ts'
 import type { BankGate } from './bank-guards.ts'
 import { requireScope } from './consent-checks.ts'
 import type { BankEnv } from './env.ts'
+import { servedMany, servedOne } from './served.ts'
 
 const BankParams = z.object({ bankId: z.string().openapi({ example: 'harbor' }) })
 const AlertParams = BankParams.extend({ alertId: z.string().max(100).openapi({ example: 'alt_00002s' }) })
@@ -47,7 +48,9 @@ export function alertRoutes(deps: Deps, gate: BankGate) {
     gate.data((c) => {
       requireScope(c.get('consent'), 'alerts')
       const { bankId, customerId } = c.get('consent')
-      return c.json({ data: alertsOf(deps, bankId, customerId).map(presentAlert), nextCursor: null }, 200)
+      const alerts = alertsOf(deps, bankId, customerId)
+      servedMany(c, 'alerts', alerts.length)
+      return c.json({ data: alerts.map(presentAlert), nextCursor: null }, 200)
     }),
   )
 
@@ -63,7 +66,9 @@ export function alertRoutes(deps: Deps, gate: BankGate) {
       if (!alert || alert.bankId !== bankId || alert.customerId !== customerId) {
         throw problems.notFound('No such alert under this consent.')
       }
-      return c.json(presentAlert(resolveAlert(deps, alert, outcome)), 200)
+      const resolved = presentAlert(resolveAlert(deps, alert, outcome))
+      servedOne(c, 'alerts')
+      return c.json(resolved, 200)
     }),
   )
 

@@ -36,11 +36,17 @@ type Recorder = (
   call: { startedWallMs: number; status: number; bankId: string | null; route: string },
 ) => void
 
-/** Records a finished call: time, bank, route, consent, status, latency. */
+/**
+ * Records a finished call: time, bank, route, consent, status, latency, and what a data
+ * answer served (scope, records by channel) as its handler noted it, so privacy evidence
+ * counts what left the bank rather than what was asked for.
+ */
 export function journalRecorder(deps: Deps): Recorder {
   return (c, { startedWallMs, status, bankId, route }) => {
+    const served = status < 300 ? (c as Context<BankEnv>).get('served') : undefined
     const call = {
       atMs: deps.clock.now(),
+      wallAtMs: startedWallMs,
       // The bank's own id string rather than this request's copy: the journal keeps it.
       bankId: bankId === null ? null : (deps.bank(bankId)?.id ?? bankId),
       method: c.req.method,
@@ -49,12 +55,15 @@ export function journalRecorder(deps: Deps): Recorder {
       consentId: (c as Context<BankEnv>).get('consent')?.id ?? null,
       status,
       latencyMs: deps.clock.wallNow() - startedWallMs,
+      scope: served?.scope ?? null,
+      records: served?.records ?? 0,
+      channels: served?.channels ?? null,
     }
     const id = deps.state.journal.record(call)
     if (deps.bus.listening()) {
-      const { atMs, ...rest } = call
+      const { atMs, wallAtMs, ...rest } = call
       const at = toIso(atMs)
-      deps.bus.publish('journal', at, { id, at, ...rest })
+      deps.bus.publish('journal', at, { id, at, wallAt: toIso(wallAtMs), ...rest })
     }
   }
 }

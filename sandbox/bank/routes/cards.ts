@@ -8,6 +8,7 @@ import { Card, page } from '../schemas.ts'
 import type { BankGate } from './bank-guards.ts'
 import { consentCustomer, requireScope } from './consent-checks.ts'
 import type { BankEnv } from './env.ts'
+import { servedMany, servedOne } from './served.ts'
 
 const BankParams = z.object({ bankId: z.string() })
 const CardParams = BankParams.extend({
@@ -46,6 +47,7 @@ export function cardRoutes(deps: Deps, gate: BankGate) {
       const consent = c.get('consent')
       requireScope(consent, 'accounts:read')
       const customer = consentCustomer(deps, consent)
+      servedMany(c, 'accounts:read', customer.cards.length)
       return c.json(
         { data: customer.cards.map((card) => presentCard(card, status(card.id))), nextCursor: null },
         200,
@@ -63,6 +65,7 @@ export function cardRoutes(deps: Deps, gate: BankGate) {
       const card = deps.world.card(cardId)
       if (!card || card.customerId !== consent.customerId)
         throw problems.notFound('No such card under this consent.')
+      servedOne(c, 'accounts:read')
       return c.json(presentCard(card, status(card.id)), 200)
     }),
   )

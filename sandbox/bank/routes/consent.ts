@@ -5,6 +5,7 @@ import { presentConsent, revokeConsent } from '../consents.ts'
 import { Consent } from '../schemas.ts'
 import type { BankGate } from './bank-guards.ts'
 import type { BankEnv } from './env.ts'
+import { servedOne } from './served.ts'
 
 const BankParams = z.object({ bankId: z.string() })
 const common = { security: bearerSecurity, tags: ['Consent'], request: { params: BankParams } }
@@ -29,7 +30,11 @@ export function consentRoutes(deps: Deps, gate: BankGate) {
   documented(
     app,
     readConsent,
-    gate.data((c) => c.json(presentConsent(c.get('consent'), deps.clock.now()), 200)),
+    gate.data((c) => {
+      // The consent itself: no scope needed, but it is a record the integration read.
+      servedOne(c, null)
+      return c.json(presentConsent(c.get('consent'), deps.clock.now()), 200)
+    }),
   )
   documented(
     app,

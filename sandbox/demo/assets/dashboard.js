@@ -26,19 +26,20 @@ function panelsFor({ kind, data }) {
   switch (kind) {
     case 'journal':
       // Token grants, refreshes and revocations change consents; data calls do not.
-      return /oauth|consent/.test(data?.route ?? '') ? ['timeline', 'consent'] : ['timeline']
+      // Data calls change what the integration took; token grants, refreshes and revocations consents.
+      return /oauth|consent/.test(data?.route ?? '') ? ['timeline', 'consent', 'took'] : ['timeline', 'took']
     case 'webhook.queued':
       return data?.type === 'transactions.available' ? ['timeline', 'person'] : ['timeline']
     case 'webhook.attempt':
       return ['timeline']
     case 'consent.revoked':
-      return ['consent', 'people']
+      return ['consent', 'people', 'took']
     case 'partnership.changed':
       return ['banks', 'consent', 'people']
     case 'faults.changed':
       return ['banks']
     case 'clock.moved':
-      return ['status', 'person', 'consent', 'banks', 'timeline']
+      return ['status', 'person', 'consent', 'banks', 'took', 'timeline']
     case 'integration.attached':
       return ['status']
     case 'platform.link':
@@ -47,7 +48,8 @@ function panelsFor({ kind, data }) {
     case 'platform.delivery': {
       // While a run goes, its verdicts list the people it is about.
       const panels = followedRun ? ['verdicts'] : []
-      return data?.userId === selection.userId ? ['chat', ...panels] : panels
+      // The user's chat decides what money was shown after a revocation.
+      return data?.userId === selection.userId ? ['chat', 'took', ...panels] : panels
     }
     case 'fraud.alert':
     case 'card.status.changed':
@@ -57,7 +59,7 @@ function panelsFor({ kind, data }) {
     case 'scenario.expectation':
       return ['verdicts']
     case 'scenario.finished':
-      return ['verdicts', 'person', 'chat', 'consent', 'banks', 'timeline', 'people', 'status']
+      return ['verdicts', 'person', 'chat', 'consent', 'banks', 'took', 'timeline', 'people', 'status']
     default:
       return []
   }

@@ -2,6 +2,7 @@ import type { Child } from 'hono/jsx'
 import type { Bank } from '../../bank/policy.ts'
 import { DAY_MS } from '../../world/types.ts'
 import type { Panel } from '../panels.tsx'
+import { type WorldChoice, WorldPicker } from './world-picker.tsx'
 
 // The page shell: header with pickers and the clock, then the panels. Every panel is
 // rendered here once, so the page tells its story before any script runs; the client
@@ -14,9 +15,10 @@ export interface PageProps {
   userId: string
   seed: number
   panels: Record<Panel, Child>
+  worlds: WorldChoice
 }
 
-export function Page({ banks, bankId, customerId, userId, seed, panels }: PageProps) {
+export function Page({ banks, bankId, customerId, userId, seed, panels, worlds }: PageProps) {
   return (
     <html lang="en">
       <head>
@@ -35,6 +37,7 @@ export function Page({ banks, bankId, customerId, userId, seed, panels }: PagePr
               Fake data only — simulated banks, people and transactions
             </p>
           </div>
+          <WorldPicker {...worlds} />
           <form class="pickers" id="pickers">
             <label>
               Bank{' '}
@@ -111,6 +114,9 @@ export function Page({ banks, bankId, customerId, userId, seed, panels }: PagePr
           </div>
           <LivePanel name="banks" title="Banks: partnership and what the integration may see" area="banks">
             {panels.banks}
+          </LivePanel>
+          <LivePanel name="took" title="What the integration took" area="took">
+            {panels.took}
           </LivePanel>
           <LivePanel name="timeline" title="Timeline" area="timeline">
             {panels.timeline}

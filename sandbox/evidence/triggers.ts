@@ -1,0 +1,82 @@
+import type { SandboxState } from '../store/state.ts'
+import type { DeliveryAttempt } from '../webhooks/deliver.ts'
+import type { Answered } from './schema.ts'
+
+// What a call may have answered: every moment a user message or a bank webhook reached
+// the integration for one customer. A call answers the nearest such moment before it
+// within the reaction budget, counted on both clocks: the wall clock catches background
+// work while the simulation clock stands still, and the simulation clock catches work
+// done after a jump of hours or days, which takes no wall time at all in a scripted run.
+
+/** The reaction budget the evidence assumes unless told otherwise: the scenario runner's default. */
+export const DEFAULT_REACTION_MS = 5_000
+
+export interface Trigger {
+  wallMs: number
+  simMs: number
+  answered: (afterMs: number) => Exclude<Answered, { kind: 'nothing' }>
+}
+
+export interface TriggerScope {
+  /** The customer's platform user, whose typed messages count. */
+  userId: string | null
+  /** Order keys of the webhooks that concern the customer: each of their consents, and the bank's partnership. */
+  orderKeys: ReadonlySet<string>
+}
+
+/** Every delivery attempt of the customer's messages and webhooks, oldest first by wall clock. */
+export function triggersFor(state: SandboxState, scope: TriggerScope): Trigger[] {
+  const triggers: Trigger[] = []
+  const moment = (attempt: DeliveryAttempt, fallbackSim: string) => ({
+    wallMs: Date.parse(attempt.at),
+    simMs: Date.parse(attempt.simulatedAt ?? fallbackSim),
+  })
+  for (const line of scope.userId === null ? [] : (state.chats.get(scope.userId) ?? [])) {
+    if (line.direction !== 'from_user') continue
+    for (const attempt of state.inbound.get(line.mid)?.attempts ?? []) {
+      const at = moment(attempt, line.at)
+      triggers.push({
+        ...at,
+        answered: (afterMs) => ({
+          kind: 'user_message',
+          mid: line.mid,
+          text: line.text,
+          at: line.at,
+          afterMs,
+        }),
+      })
+    }
+  }
+  for (const delivery of state.deliveries.values()) {
+    if (!scope.orderKeys.has(delivery.orderKey)) continue
+    for (const attempt of delivery.attempts) {
+      const at = moment(attempt, delivery.createdAt)
+      triggers.push({
+        ...at,
+        answered: (afterMs) => ({
+          kind: 'webhook',
+          id: delivery.id,
+          type: delivery.type,
+          at: attempt.simulatedAt ?? delivery.createdAt,
+          afterMs,
+        }),
+      })
+    }
+  }
+  return triggers.sort((a, b) => a.wallMs - b.wallMs)
+}
+
+/** The latest trigger at or before the call, within the budget on both clocks; else nothing. */
+export function answeredBy(
+  triggers: readonly Trigger[],
+  call: { wallMs: number; simMs: number },
+  reactionMs: number,
+): Answered {
+  for (let i = triggers.length - 1; i >= 0; i--) {
+    const trigger = triggers[i] as Trigger
+    if (trigger.wallMs > call.wallMs) continue
+    if (call.wallMs - trigger.wallMs > reactionMs) break
+    if (call.simMs - trigger.simMs <= reactionMs) return trigger.answered(call.wallMs - trigger.wallMs)
+  }
+  return { kind: 'nothing' }
+}
