@@ -13,8 +13,11 @@ export interface RecordedResponse {
 export interface Fixtures {
   token: string
   balances: RecordedResponse
+  /** The newest page: the default window, which reaches today (built on every read). */
   transactions: RecordedResponse
-  /** How many transactions the recorded page holds. */
+  /** A page of settled days only, a week back and more (what the page cache answers). */
+  settledTransactions: RecordedResponse
+  /** How many transactions the recorded pages hold. */
   pageSize: number
 }
 
@@ -26,7 +29,12 @@ const BANK = 'harbor'
 const PAGE_LIMIT = 50
 const SCOPES = ['accounts:read', 'balances:read', 'transactions:read', 'transactions.all:read']
 
-export async function recordFixtures(baseUrl: string): Promise<Fixtures> {
+/** `control`: headers for the control calls, such as the world to record in (X-Sandbox-World). */
+export async function recordFixtures(
+  baseUrl: string,
+  control: Record<string, string> = {},
+): Promise<Fixtures> {
+  const getJson = <T>(url: string) => getJsonWith<T>(url, control)
   const credentials = await getJson<{ clientId: string; clientSecret: string }>(
     `${baseUrl}/sandbox/credentials`,
   )
@@ -37,32 +45,39 @@ export async function recordFixtures(baseUrl: string): Promise<Fixtures> {
   const account = customer.accounts.find((a) => a.type === 'checking') ?? customer.accounts[0]
   if (!account) throw new Error(`customer ${customer.id} has no accounts`)
 
-  const token = await link(baseUrl, customer.id, credentials)
+  const token = await link(baseUrl, customer.id, credentials, control)
   const headers = { Authorization: `Bearer ${token}` }
   const accountPath = `/banks/${BANK}/v1/accounts/${account.id}`
   const balances = await record(baseUrl, `${accountPath}/balances`, headers)
   // The default window is 30 days; if that is too short for 50 rows, ask for the whole history.
   let transactions = await record(baseUrl, `${accountPath}/transactions?limit=${PAGE_LIMIT}`, headers)
   if (pageLength(transactions) < PAGE_LIMIT) {
-    const to = new Date().toISOString().slice(0, 10)
-    const from = new Date(Date.now() - 89 * 86_400_000).toISOString().slice(0, 10)
-    transactions = await record(
-      baseUrl,
-      `${accountPath}/transactions?limit=${PAGE_LIMIT}&from=${from}&to=${to}`,
-      headers,
-    )
+    transactions = await record(baseUrl, `${accountPath}/transactions?${window(0, 89)}`, headers)
   }
-  return { token, balances, transactions, pageSize: pageLength(transactions) }
+  // Days settle within four days of booking: a window ending a week back is settled.
+  let settledTransactions = await record(baseUrl, `${accountPath}/transactions?${window(7, 29)}`, headers)
+  if (pageLength(settledTransactions) < PAGE_LIMIT) {
+    settledTransactions = await record(baseUrl, `${accountPath}/transactions?${window(7, 82)}`, headers)
+  }
+  const pageSize = Math.min(pageLength(transactions), pageLength(settledTransactions))
+  return { token, balances, transactions, settledTransactions, pageSize }
+}
+
+/** `limit`, `from` and `to` for a window ending `back` days ago and spanning `span` more. */
+function window(back: number, span: number): string {
+  const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10)
+  return `limit=${PAGE_LIMIT}&from=${day(back + span)}&to=${day(back)}`
 }
 
 async function link(
   baseUrl: string,
   customerId: string,
   credentials: { clientId: string; clientSecret: string },
+  control: Record<string, string>,
 ) {
   const grant = await fetch(`${baseUrl}/sandbox/banks/${BANK}/customers/${customerId}/consents`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', ...control },
     body: JSON.stringify({ scopes: SCOPES, purpose: 'account_servicing' }),
   })
   if (grant.status !== 201) throw new Error(`consent failed: ${grant.status} ${await grant.text()}`)
@@ -93,8 +108,8 @@ async function record(
   }
 }
 
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url)
+async function getJsonWith<T>(url: string, headers: Record<string, string>): Promise<T> {
+  const res = await fetch(url, { headers })
   if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`)
   return (await res.json()) as T
 }

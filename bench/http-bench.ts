@@ -1,5 +1,5 @@
 import type { SpawnOptions } from 'node:child_process'
-import { type Fixtures, recordFixtures } from './fixtures.ts'
+import { type Fixtures, type RecordedResponse, recordFixtures } from './fixtures.ts'
 import { DEFAULT_LOAD, type LoadOptions, type LoadResult, load } from './load.ts'
 import { detectPinning } from './pinning.ts'
 import { benchScript, type ChildGroup, CLI_BUNDLE, NODE, waitForOutput } from './processes.ts'
@@ -8,11 +8,14 @@ import { median } from './stats.ts'
 // Section 1: the sandbox against a bare node:http server replaying its bytes, and a
 // one-route Hono app replaying them too (the framework floor), each in its own child
 // process, loaded in turns. Rotating the order every round spreads thermal and
-// background drift over all sides instead of loading it onto one.
+// background drift over all sides instead of loading it onto one. A second sandbox, the
+// same in every way but for 100 dashboard-style subscribers on GET /sandbox/events,
+// takes its turns beside them: every bank call is an event each subscriber is sent.
 
 const LISTENING = /listening on (http:\/\/127\.0\.0\.1:\d+)/
+export const SUBSCRIBERS = 100
 
-const SERVERS = ['sandbox', 'floor', 'bare'] as const
+const SERVERS = ['sandbox', 'subscribed', 'floor', 'bare'] as const
 type Server = (typeof SERVERS)[number]
 
 interface Figures {
@@ -20,19 +23,27 @@ interface Figures {
   p99Ms: number
 }
 
-export interface EndpointFigures extends Record<Server, Figures> {
+export interface EndpointFigures {
   name: string
+  sandbox: Figures
+  /** The sandbox with SUBSCRIBERS subscribers; null where not measured. */
+  subscribed: Figures | null
+  floor: Figures
+  bare: Figures
   failures: number
   bodyBytes: number
 }
 
 export interface HttpFigures {
+  /** Balances, the settled page (cached), the newest page (built each time). */
   endpoints: EndpointFigures[]
   pageSize: number
   rounds: number
   load: LoadOptions
   /** Where servers and load generator ran, or null when they could not be pinned. */
   pinning: string | null
+  /** How often a subscriber was cut off for falling behind (and came back with Last-Event-ID). */
+  resubscribed: number
 }
 
 export async function benchHttp(
@@ -45,72 +56,104 @@ export async function benchHttp(
     pinning
       ? children.start('taskset', [...pinning.serverPrefix, NODE, ...args], options)
       : children.start(NODE, args, options)
-  const sandboxChild = startServer([
-    CLI_BUNDLE,
-    'serve',
-    '--port',
-    '0',
-    '--host',
-    '127.0.0.1',
-    '--seed',
-    '42',
-  ])
+  const serve = [CLI_BUNDLE, 'serve', '--port', '0', '--host', '127.0.0.1', '--seed', '42']
+  const sandboxChild = startServer(serve)
+  const subscribedChild = startServer(serve)
   const replaying: SpawnOptions = { stdio: ['pipe', 'pipe', 'pipe'] }
   const bareChild = startServer(benchScript('./bare-server.ts'), replaying)
   const floorChild = startServer(benchScript('./hono-floor-server.ts'), replaying)
+  const started = [sandboxChild, subscribedChild, bareChild, floorChild]
   pinning?.hold()
   try {
     const [, sandboxUrl = ''] = await waitForOutput(sandboxChild, LISTENING)
+    const [, subscribedUrl = ''] = await waitForOutput(subscribedChild, LISTENING)
     const fixtures = await recordFixtures(sandboxUrl)
-    const recorded = JSON.stringify([fixtures.balances, fixtures.transactions])
+    const subscribedFixtures = await recordFixtures(subscribedUrl)
+    // Started after hold(): the subscribers are clients, on the load generator's core.
+    const subscribers = children.start(NODE, [
+      ...benchScript('./subscribers.ts'),
+      subscribedUrl,
+      String(SUBSCRIBERS),
+    ])
+    started.push(subscribers)
+    let resubscribed = 0
+    subscribers.stderr?.on('data', (chunk: Buffer) => {
+      resubscribed += chunk.toString().split('resubscribed').length - 1
+    })
+    await waitForOutput(subscribers, /subscribed \d+/)
+    const recorded = JSON.stringify([fixtures.balances, fixtures.settledTransactions, fixtures.transactions])
     const listening = [bareChild, floorChild].map((child) => {
       child.stdin?.end(recorded)
       return waitForOutput(child, LISTENING).then(([, url = '']) => url)
     })
     const [bareUrl = '', floorUrl = ''] = await Promise.all(listening)
-    const urls: Record<Server, string> = { sandbox: sandboxUrl, floor: floorUrl, bare: bareUrl }
-    return { ...(await measure(urls, fixtures, rounds, options)), pinning: pinning?.description ?? null }
+    const urls: Record<Server, string> = {
+      sandbox: sandboxUrl,
+      subscribed: subscribedUrl,
+      floor: floorUrl,
+      bare: bareUrl,
+    }
+    const tokens: Record<Server, string> = {
+      sandbox: fixtures.token,
+      subscribed: subscribedFixtures.token,
+      floor: fixtures.token,
+      bare: fixtures.token,
+    }
+    const figures = await measure(urls, tokens, fixtures, rounds, options)
+    return { ...figures, pinning: pinning?.description ?? null, resubscribed }
   } finally {
     pinning?.release()
-    await Promise.all([sandboxChild, bareChild, floorChild].map((child) => children.stop(child)))
+    await Promise.all(started.map((child) => children.stop(child)))
   }
+}
+
+interface Endpoint {
+  name: string
+  response: RecordedResponse
+  servers: readonly Server[]
 }
 
 async function measure(
   urls: Record<Server, string>,
+  tokens: Record<Server, string>,
   fixtures: Fixtures,
   rounds: number,
   options: LoadOptions,
-): Promise<Omit<HttpFigures, 'pinning'>> {
-  const headers = { Authorization: `Bearer ${fixtures.token}` }
-  const endpoints = [
-    { name: 'balances', response: fixtures.balances },
-    { name: `${fixtures.pageSize}-transaction page`, response: fixtures.transactions },
-  ].map((endpoint) => ({
-    ...endpoint,
-    results: { sandbox: [], floor: [], bare: [] } as Record<Server, LoadResult[]>,
-  }))
+): Promise<Omit<HttpFigures, 'pinning' | 'resubscribed'>> {
+  const page = `${fixtures.pageSize}-transaction page`
+  const endpoints: Endpoint[] = [
+    { name: 'balances', response: fixtures.balances, servers: SERVERS },
+    { name: `${page} of settled days (cached)`, response: fixtures.settledTransactions, servers: SERVERS },
+    {
+      name: `${page} reaching today`,
+      response: fixtures.transactions,
+      servers: SERVERS.filter((s) => s !== 'subscribed'),
+    },
+  ]
+  const results = endpoints.map(() => new Map<Server, LoadResult[]>(SERVERS.map((s) => [s, []])))
   for (let round = 0; round < rounds; round++) {
-    const order = SERVERS.map((_, i) => SERVERS[(i + round) % SERVERS.length] as Server)
-    for (const endpoint of endpoints) {
+    for (const [e, endpoint] of endpoints.entries()) {
+      const order = endpoint.servers.map((_, i, all) => all[(i + round) % all.length] as Server)
       for (const server of order) {
-        endpoint.results[server].push(
-          await load(`${urls[server]}${endpoint.response.path}`, headers, options),
-        )
+        const headers = { Authorization: `Bearer ${tokens[server]}` }
+        const result = await load(`${urls[server]}${endpoint.response.path}`, headers, options)
+        results[e]?.get(server)?.push(result)
       }
     }
   }
   return {
-    endpoints: endpoints.map(({ name, response, results }) => ({
-      name,
-      sandbox: summarize(results.sandbox),
-      floor: summarize(results.floor),
-      bare: summarize(results.bare),
-      failures: Object.values(results)
-        .flat()
-        .reduce((sum, r) => sum + r.failures, 0),
-      bodyBytes: Buffer.byteLength(response.body),
-    })),
+    endpoints: endpoints.map(({ name, response }, e) => {
+      const of = (server: Server) => results[e]?.get(server) ?? []
+      return {
+        name,
+        sandbox: summarize(of('sandbox')),
+        subscribed: of('subscribed').length > 0 ? summarize(of('subscribed')) : null,
+        floor: summarize(of('floor')),
+        bare: summarize(of('bare')),
+        failures: [...(results[e]?.values() ?? [])].flat().reduce((sum, r) => sum + r.failures, 0),
+        bodyBytes: Buffer.byteLength(response.body),
+      }
+    }),
     pageSize: fixtures.pageSize,
     rounds,
     load: options,

@@ -1,29 +1,26 @@
 import { detectFraud } from './bank/fraud-engine.ts'
-import { runConsentLifecycle, runPartnerships } from './bank/lifecycle.ts'
-import { announceTransactions, scanNewTransactions, type TransactionObserver } from './bank/scan.ts'
+import { announceTransactions, type TransactionObserver } from './bank/scan.ts'
+import { catchUpInSlices, catchUpNow } from './catch-up.ts'
 import type { Deps } from './deps.ts'
-import { scannedThrough } from './store/state.ts'
 
 // One step of simulated time: whatever became due since the last step happens now.
 // The server calls it on a short wall-clock interval and after every clock move, so
-// advancing the clock by a month fires a month of events at once.
+// advancing the clock by a month fires a month of events: in slices that yield to the
+// event loop where a caller can wait (catch-up.ts), in one go where it cannot.
 
 export const TRANSACTION_OBSERVERS: readonly TransactionObserver[] = [announceTransactions, detectFraud]
 
+/** Catches up at once, for a caller that needs the world up to date before its next line. */
 export function tick(deps: Deps): void {
-  // Instances sharing a database: only the one that leads makes time-driven changes, so
-  // each event happens once; every instance still delivers.
-  if (!deps.leads) {
-    deps.outbox.dispatchDue()
-    return
-  }
-  const now = deps.clock.now()
-  const from = scannedThrough(deps.state, now)
-  scanNewTransactions(deps, from, now, TRANSACTION_OBSERVERS)
-  if (now > from) deps.state.settings.set('scannedThroughMs', now)
-  runConsentLifecycle(deps)
-  runPartnerships(deps)
-  deps.outbox.dispatchDue()
+  catchUpNow(deps, TRANSACTION_OBSERVERS)
+}
+
+/**
+ * Moves the clock with `change` (which may throw to refuse the move) once every move
+ * before it is done, then catches up in slices; resolves when all of it has happened.
+ */
+export function moveTime(deps: Deps, change?: () => void): Promise<void> {
+  return catchUpInSlices(deps, TRANSACTION_OBSERVERS, change)
 }
 
 /**
@@ -43,7 +40,7 @@ export function startTicking(deps: Deps, intervalMs = 250): () => void {
         deps.leads = await lead()
         if (deps.leads) await store.catchUp()
       }
-      tick(deps)
+      await moveTime(deps)
       await store.flushed()
     } catch (error) {
       console.error('A time step failed:', (error as Error).message)

@@ -3,7 +3,8 @@ import type { SandboxState } from '../store/state.ts'
 import type { Account, Transaction } from '../world/types.ts'
 import { DAY_MS } from '../world/types.ts'
 import { raiseAlert } from './alerts.ts'
-import { type Baseline, evaluate, HISTORY_WINDOW_MS, isCharge, median } from './fraud-rules.ts'
+import { type BaselineWindow, emptyWindow, slideWindow, summarizeDay } from './fraud-baseline.ts'
+import { type Baseline, evaluate, HISTORY_WINDOW_MS, isCharge } from './fraud-rules.ts'
 import type { TransactionObserver } from './scan.ts'
 
 // The bank's fraud engine: a transaction observer that runs the rules on every new
@@ -19,25 +20,10 @@ const MAX_CHARGES_PER_CARD = 200
 const MAX_CARDS = 50_000
 const MAX_BASELINES = 20_000
 
-/** One day of an account's card charges, as the baseline needs them. */
-interface DaySummary {
-  /** Sizes in cents (positive). */
-  sizes: number[]
-  /** Cities of the in-store ones. */
-  stores: string[]
-}
-
-interface AccountBaseline {
-  /** The day the value is for: it covers the BASELINE_DAYS before it. */
-  day: number
-  days: Map<number, DaySummary>
-  value: Baseline
-}
-
 interface EngineMemory {
   /** cardId → recent charges, oldest first, spanning at most HISTORY_WINDOW_MS. */
   cards: Map<string, Transaction[]>
-  baselines: Map<string, AccountBaseline>
+  baselines: Map<string, BaselineWindow>
 }
 
 const memories = new WeakMap<SandboxState, EngineMemory>()
@@ -93,49 +79,17 @@ function remember(memory: EngineMemory, cardId: string, history: Transaction[], 
   }
 }
 
-/** What the account's card charges of the BASELINE_DAYS before `day` say, cached per account and day. */
+/** What the account's card charges of the BASELINE_DAYS before `day` say, kept per account as the window slides. */
 function baselineFor(deps: Deps, memory: EngineMemory, account: Account, day: number): Baseline {
   const cached = memory.baselines.get(account.id)
   if (cached?.day === day) return cached.value
   const from = Math.max(deps.book.startDay, day - BASELINE_DAYS)
-  const days = cached?.days ?? new Map<number, DaySummary>()
-  for (const d of days.keys()) if (d < from || d >= day) days.delete(d)
-  for (let d = from; d < day; d++)
-    if (!days.has(d)) days.set(d, summarize(deps.book.transactionsOnDay(account, d)))
-  const entry = { day, days, value: summarizeBaseline([...days.values()]) }
-  if (!cached && memory.baselines.size >= MAX_BASELINES) {
-    memory.baselines.delete(memory.baselines.keys().next().value ?? '')
+  const window = cached ?? emptyWindow(day)
+  const value = slideWindow(window, from, day, (d) => summarizeDay(deps.book.transactionsOnDay(account, d)))
+  if (!cached) {
+    if (memory.baselines.size >= MAX_BASELINES)
+      memory.baselines.delete(memory.baselines.keys().next().value ?? '')
+    memory.baselines.set(account.id, window)
   }
-  memory.baselines.set(account.id, entry)
-  return entry.value
-}
-
-function summarize(transactions: readonly Transaction[]): DaySummary {
-  const summary: DaySummary = { sizes: [], stores: [] }
-  for (const txn of transactions) {
-    if (!isCharge(txn)) continue
-    summary.sizes.push(-txn.amount)
-    if (txn.channel === 'in_store') summary.stores.push(txn.city)
-  }
-  return summary
-}
-
-function summarizeBaseline(days: readonly DaySummary[]): Baseline {
-  const sizes = days.flatMap((d) => d.sizes)
-  const visits = new Map<string, number>()
-  for (const d of days) for (const city of d.stores) visits.set(city, (visits.get(city) ?? 0) + 1)
-  let homeCity: string | null = null
-  let home = 0
-  let stores = 0
-  for (const [city, count] of visits) {
-    stores += count
-    if (count > home) [homeCity, home] = [city, count]
-  }
-  return {
-    charges: sizes.length,
-    medianCharge: median(sizes),
-    largestCharge: Math.max(0, ...sizes),
-    homeCity,
-    awayShare: stores === 0 ? 0 : 1 - home / stores,
-  }
+  return value
 }

@@ -181,9 +181,9 @@ export function cityNamed(name: string): City | undefined {
   return byName.get(name)
 }
 
-export function median(values: number[]): number {
-  if (values.length === 0) return 0
-  const sorted = values.slice().sort((a, b) => a - b)
+/** The median of values already in ascending order. */
+export function medianOfAscending(sorted: readonly number[]): number {
+  if (sorted.length === 0) return 0
   const mid = sorted.length >> 1
   return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
 }

@@ -11,22 +11,21 @@ import { notify } from './notify.ts'
 export const EXPIRY_NOTICE_MS = 7 * DAY_MS
 export const DEFAULT_NOTICE_MS = 30 * DAY_MS
 
-export function runConsentLifecycle(deps: Deps): void {
+/** Whatever one consent's end brings now: consent.expiring, consent.expired, or nothing. */
+export function consentLifecycle(deps: Deps, consent: ConsentRecord): void {
+  if (consent.revokedAtMs !== null || consent.notified.expired) return
   const now = deps.clock.now()
-  for (const consent of deps.state.consents.values()) {
-    if (consent.revokedAtMs !== null || consent.notified.expired) continue
-    const status = consentStatus(consent, now)
-    const tell = (type: 'consent.expiring' | 'consent.expired', notified: ConsentRecord['notified']) => {
-      const told = { ...consent, notified }
-      deps.state.consents.set(told.id, told)
-      notify(deps, told.bankId, told.id, consentEvent(type, told, presentConsent(told, now), now))
-    }
-    if (status === 'expired') {
-      // An expired consent skips straight past "expiring" if the clock jumped over the notice.
-      tell('consent.expired', { expiring: true, expired: true })
-    } else if (!consent.notified.expiring && now >= consent.expiresAtMs - EXPIRY_NOTICE_MS) {
-      tell('consent.expiring', { expiring: true, expired: false })
-    }
+  const status = consentStatus(consent, now)
+  const tell = (type: 'consent.expiring' | 'consent.expired', notified: ConsentRecord['notified']) => {
+    const told = { ...consent, notified }
+    deps.state.consents.set(told.id, told)
+    notify(deps, told.bankId, told.id, consentEvent(type, told, presentConsent(told, now), now))
+  }
+  if (status === 'expired') {
+    // An expired consent skips straight past "expiring" if the clock jumped over the notice.
+    tell('consent.expired', { expiring: true, expired: true })
+  } else if (!consent.notified.expiring && now >= consent.expiresAtMs - EXPIRY_NOTICE_MS) {
+    tell('consent.expiring', { expiring: true, expired: false })
   }
 }
 

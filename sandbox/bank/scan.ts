@@ -17,32 +17,47 @@ export type TransactionObserver = (
   fresh: readonly Transaction[],
 ) => void
 
-/** Everything booked in (fromMs, toMs] for every linked customer, oldest first. */
-export function scanNewTransactions(
+/** A customer by bank and id. */
+export interface CustomerKey {
+  bankId: string
+  customerId: string
+}
+
+/**
+ * Customers with a consent active at `atMs`, each once, in the order their consents were
+ * made. Only named: a caller makes each customer when it gets to it.
+ */
+export function linkedCustomers(deps: Deps, atMs: number): CustomerKey[] {
+  const linked = new Map<string, CustomerKey>()
+  for (const consent of deps.state.consents.values()) {
+    if (consentStatus(consent, atMs) !== 'active') continue
+    const key = `${consent.bankId}/${consent.customerId}`
+    if (!linked.has(key)) linked.set(key, { bankId: consent.bankId, customerId: consent.customerId })
+  }
+  return [...linked.values()]
+}
+
+/**
+ * One account's transactions booked in (fromMs, toMs], shown to the observers in one call:
+ * the smallest piece a clock move is cut into, so a move in pieces tells the same as one
+ * in one go.
+ */
+export function scanAccount(
   deps: Deps,
+  customer: Customer,
+  account: Account,
   fromMs: number,
   toMs: number,
   observers: readonly TransactionObserver[],
 ): void {
-  if (toMs <= fromMs) return
-  const linked = new Map<string, Customer>()
-  for (const consent of deps.state.consents.values()) {
-    if (consentStatus(consent, fromMs) !== 'active') continue
-    const customer = deps.world.customer(consent.bankId, consent.customerId)
-    if (customer) linked.set(`${consent.bankId}/${customer.id}`, customer)
-  }
-  for (const customer of linked.values()) {
-    for (const account of customer.accounts) {
-      const fresh: Transaction[] = []
-      for (let day = Math.floor(fromMs / DAY_MS); day <= Math.floor(toMs / DAY_MS); day++) {
-        for (const txn of deps.book.transactionsOnDay(account, day)) {
-          // Injected ones were judged by the instance that injected them, when it did.
-          if (txn.bookedAtMs > fromMs && txn.bookedAtMs <= toMs && !isInjected(txn)) fresh.push(txn)
-        }
-      }
-      if (fresh.length > 0) observeTransactions(deps, customer, account, fresh, observers)
+  const fresh: Transaction[] = []
+  for (let day = Math.floor(fromMs / DAY_MS); day <= Math.floor(toMs / DAY_MS); day++) {
+    for (const txn of deps.book.transactionsOnDay(account, day)) {
+      // Injected ones were judged by the instance that injected them, when it did.
+      if (txn.bookedAtMs > fromMs && txn.bookedAtMs <= toMs && !isInjected(txn)) fresh.push(txn)
     }
   }
+  if (fresh.length > 0) observeTransactions(deps, customer, account, fresh, observers)
 }
 
 /** Injected transactions carry their own id prefix (control/transactions.ts mints them). */

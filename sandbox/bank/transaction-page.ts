@@ -4,6 +4,8 @@ import { problems } from '../http/problem.ts'
 import type { Account, Transaction } from '../world/types.ts'
 import { DAY_MS } from '../world/types.ts'
 import type { Book } from './book.ts'
+import { type Scope, transactionsVisibleTo } from './policy.ts'
+import { transactionPageJson } from './present.ts'
 
 // Keyset pagination over a date window, newest first. The cursor is opaque to clients:
 // the window and the last item's (bookedAt, id), so it stays stable while new
@@ -70,8 +72,12 @@ function notOurCursor() {
   ])
 }
 
+/** The day number of a YYYY-MM-DD date (already validated): by its fields, not a date-time parse. */
 export function dayOf(date: string): number {
-  return Math.floor(Date.parse(`${date}T00:00:00.000Z`) / DAY_MS)
+  const year = Number(date.slice(0, 4))
+  // Date.UTC reads years 0–99 as 1900–1999.
+  if (year < 100) return Math.floor(Date.parse(`${date}T00:00:00.000Z`) / DAY_MS)
+  return Date.UTC(year, Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY_MS
 }
 
 /** Newest first: later bookedAt, then the larger id. */
@@ -83,6 +89,27 @@ function newerFirst(a: Transaction, b: Transaction): number {
 function isAfterCursor(txn: Transaction, after: PageQuery['after']): boolean {
   if (!after) return true
   return txn.bookedAtMs < after.bookedAtMs || (txn.bookedAtMs === after.bookedAtMs && txn.id < after.id)
+}
+
+/** A page as sent, and the transactions on it. */
+export interface PageAnswer {
+  bytes: Buffer
+  items: readonly Transaction[]
+}
+
+/** The page's JSON, built from memoised parts: the same bytes c.json would write, without re-serialising. */
+export function pageAnswer(
+  book: Book,
+  account: Account,
+  query: PageQuery,
+  nowMs: number,
+  scopes: readonly Scope[],
+  cursorKey: Buffer,
+): PageAnswer {
+  const { items, hasMore } = transactionPage(book, account, query, nowMs, transactionsVisibleTo(scopes))
+  const last = items.at(-1)
+  const nextCursor = hasMore && last ? encodeCursor(query, last, account.id, cursorKey) : null
+  return { bytes: transactionPageJson(items, nowMs, nextCursor), items }
 }
 
 export function transactionPage(

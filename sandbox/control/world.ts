@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts'
 import { json, problemResponses } from '../http/openapi.ts'
 import { problems } from '../http/problem.ts'
 import { validationHook } from '../http/validate.ts'
-import { tick } from '../runtime.ts'
+import { moveTime } from '../runtime.ts'
 import { DAY_MS } from '../world/types.ts'
 
 export const MAX_CLOCK_MOVE_MS = 400 * DAY_MS
@@ -58,6 +58,15 @@ const moveClock = createRoute({
   path: '/sandbox/clock',
   tags,
   summary: 'Advance, jump forward, freeze or unfreeze the simulation clock (one move ≤ 400 days)',
+  description: [
+    'The clock jumps at once; what falls due in the jump (transactions, fraud alerts, expiries,',
+    'webhook retries) is worked through in slices while the server goes on answering, and the',
+    'answer comes once all of it has happened. A long move reports how far it got as',
+    '`clock.progress` events on `GET /sandbox/events`',
+    '(`data: {from, to, customersScanned, customersLinked}`), then `clock.moved`. Moves run one',
+    'after another: a second move starts when the first is done. A reset abandons a move',
+    'under way (the clock stays where the move put it).',
+  ].join('\n'),
   request: { body: { ...jsonBody(ClockMove), required: true } },
   responses: { 200: json(ClockState, 'The clock after the move'), ...problemResponses(400) },
 })
@@ -87,25 +96,11 @@ export function worldRoutes(deps: Deps) {
 
   app.openapi(readClock, (c) => c.json(clockState(), 200))
 
-  app.openapi(moveClock, (c) => {
+  app.openapi(moveClock, async (c) => {
     const move = c.req.valid('json')
-    if (move.to !== undefined) {
-      const target = Date.parse(move.to)
-      const now = deps.clock.now()
-      if (target < now)
-        throw problems.invalidRequest('The clock only moves forward.', [
-          { path: 'to', message: 'Must not be in the past' },
-        ])
-      if (target - now > MAX_CLOCK_MOVE_MS) {
-        throw problems.invalidRequest('One move may span at most 400 days.', [
-          { path: 'to', message: 'At most 400 days ahead' },
-        ])
-      }
-      deps.clock.set(target)
-    }
-    if (move.advanceMs !== undefined) deps.clock.advance(move.advanceMs)
-    if (move.mode !== undefined) deps.clock.setMode(move.mode)
-    tick(deps) // whatever fell due in the jump (transactions, expiries, retries) happens now
+    // After any move still being worked through; what falls due is worked through in
+    // slices, and the answer waits for all of it.
+    await moveTime(deps, () => changeClock(deps, move))
     deps.bus.publish('clock.moved', toIso(deps.clock.now()), clockState())
     return c.json(clockState(), 200)
   })
@@ -118,4 +113,24 @@ export function worldRoutes(deps: Deps) {
   app.openapi(credentials, (c) => c.json(publicCredentials(deps.credentials), 200))
 
   return app
+}
+
+/** Moves the clock as asked, or refuses; runs once the moves before it are done. */
+function changeClock(deps: Deps, move: z.infer<typeof ClockMove>): void {
+  if (move.to !== undefined) {
+    const target = Date.parse(move.to)
+    const now = deps.clock.now()
+    if (target < now)
+      throw problems.invalidRequest('The clock only moves forward.', [
+        { path: 'to', message: 'Must not be in the past' },
+      ])
+    if (target - now > MAX_CLOCK_MOVE_MS) {
+      throw problems.invalidRequest('One move may span at most 400 days.', [
+        { path: 'to', message: 'At most 400 days ahead' },
+      ])
+    }
+    deps.clock.set(target)
+  }
+  if (move.advanceMs !== undefined) deps.clock.advance(move.advanceMs)
+  if (move.mode !== undefined) deps.clock.setMode(move.mode)
 }

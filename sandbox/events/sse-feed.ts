@@ -1,5 +1,5 @@
 import type { Bus, SandboxEvent } from './bus.ts'
-import { createEventRing, type RingEntry } from './ring.ts'
+import { createEventRing, type RingRead } from './ring.ts'
 
 // The bus as server-sent events for GET /sandbox/events. Each event is serialised once
 // into its SSE frame and kept in a bounded ring; every subscriber is a cursor into that
@@ -30,6 +30,8 @@ export interface SseFeed {
 }
 
 const encoder = new TextEncoder()
+/** How often at most subscribers are woken for new events: a dashboard does not see 50 ms. */
+const FLUSH_MS = 50
 const feeds = new WeakMap<Bus, SseFeed>()
 
 /** The one feed of a bus (one sandbox), created on first use. */
@@ -42,8 +44,12 @@ export function feedOf(bus: Bus, options?: FeedOptions): SseFeed {
 }
 
 export function frame(event: string, data: string, id?: number): Uint8Array {
+  return encoder.encode(frameText(event, data, id))
+}
+
+function frameText(event: string, data: string, id?: number): string {
   const idLine = id === undefined ? '' : `id: ${id}\n`
-  return encoder.encode(`event: ${event}\ndata: ${data}\n${idLine}\n`)
+  return `event: ${event}\ndata: ${data}\n${idLine}\n`
 }
 
 interface Subscriber {
@@ -68,10 +74,34 @@ export function createSseFeed(bus: Bus, options: FeedOptions = {}): SseFeed {
   const subscribers = new Set<Subscriber>()
   let unsubscribe: (() => void) | null = null
   let idle: ReturnType<typeof setTimeout> | null = null
+  let flushing: ReturnType<typeof setTimeout> | null = null
+  let lastFlush = Number.NEGATIVE_INFINITY
 
   function record(event: SandboxEvent): void {
     const id = ring.lastId() + 1
-    ring.push(frame('sandbox', JSON.stringify(event), id))
+    ring.push(frameText('sandbox', JSON.stringify(event), id))
+    if (flushing !== null) return
+    // Subscribers are woken at most every FLUSH_MS: under load each gets one write of many
+    // events, not one per event (a hundred subscribers cost a hundred writes per bank call).
+    flushing = setTimeout(flush, Math.max(0, lastFlush + FLUSH_MS - performance.now()))
+    flushing.unref?.()
+  }
+
+  /**
+   * The ring from `cursor` on. Woken together, subscribers mostly stand at the same cursor:
+   * they share one copy of what is new until the ring changes.
+   */
+  let shared: { cursor: number; lastId: number; batch: RingRead | null } | null = null
+  function readFrom(cursor: number): RingRead | null {
+    if (shared?.cursor !== cursor || shared.lastId !== ring.lastId()) {
+      shared = { cursor, lastId: ring.lastId(), batch: ring.read(cursor, 64 * 1024) }
+    }
+    return shared.batch
+  }
+
+  function flush(): void {
+    flushing = null
+    lastFlush = performance.now()
     const total = ring.totalBytes()
     for (const sub of subscribers) {
       if (total - Math.max(sub.sentEnd, sub.connectedAt) > maxBehind) {
@@ -180,8 +210,8 @@ export function createSseFeed(bus: Bus, options: FeedOptions = {}): SseFeed {
       if (sub.cursor < ring.firstId() && sub.cursor <= ring.lastId()) {
         return cutOff(sub, 'events left the replay ring before they were sent')
       }
-      const batch = ring.from(sub.cursor, 64 * 1024)
-      if (batch.length > 0) return send(sub, batch, controller)
+      const batch = readFrom(sub.cursor)
+      if (batch) return send(sub, batch, controller)
       if (sub.keepAlive) {
         sub.keepAlive = false
         return controller.enqueue(encoder.encode(': keep-alive\n\n'))
@@ -192,16 +222,11 @@ export function createSseFeed(bus: Bus, options: FeedOptions = {}): SseFeed {
     }
   }
 
-  function send(
-    sub: Subscriber,
-    batch: RingEntry[],
-    controller: ReadableStreamDefaultController<Uint8Array>,
-  ) {
-    const last = batch[batch.length - 1] as RingEntry
-    sub.cursor = last.id + 1
-    sub.sentEnd = last.end
+  function send(sub: Subscriber, batch: RingRead, controller: ReadableStreamDefaultController<Uint8Array>) {
+    sub.cursor = batch.lastId + 1
+    sub.sentEnd = batch.end
     sub.keepAlive = false
-    controller.enqueue(batch.length === 1 ? last.frame : concat(batch))
+    controller.enqueue(batch.bytes)
   }
 
   return { connect, subscribers: () => subscribers.size, lastId: () => ring.lastId() }
@@ -211,16 +236,4 @@ function wake(sub: Subscriber): void {
   const resolve = sub.wake
   sub.wake = null
   resolve?.()
-}
-
-function concat(batch: RingEntry[]): Uint8Array {
-  let size = 0
-  for (const entry of batch) size += entry.frame.byteLength
-  const out = new Uint8Array(size)
-  let at = 0
-  for (const entry of batch) {
-    out.set(entry.frame, at)
-    at += entry.frame.byteLength
-  }
-  return out
 }

@@ -6,21 +6,21 @@ import { problems } from '../../http/problem.ts'
 import { parseInput } from '../../http/validate.ts'
 import { DAY_MS } from '../../world/types.ts'
 import { accountBalance } from '../ledger.ts'
-import { transactionsVisibleTo } from '../policy.ts'
-import { money, presentAccount, transactionPageJson } from '../present.ts'
+import { askedBefore, servePage } from '../page-cache.ts'
+import { money, presentAccount } from '../present.ts'
 import { Account, Balance, page, Transaction } from '../schemas.ts'
 import {
   DEFAULT_WINDOW_DAYS,
   dayOf,
   decodeCursor,
-  encodeCursor,
   MAX_WINDOW_DAYS,
+  type PageAnswer,
   type PageQuery,
-  transactionPage,
 } from '../transaction-page.ts'
 import type { BankGate } from './bank-guards.ts'
 import { consentCustomer, requireScope } from './consent-checks.ts'
 import type { BankEnv } from './env.ts'
+import { servedMany, servedOne, servedTransactions } from './served.ts'
 
 const BankParams = z.object({ bankId: z.string().openapi({ example: 'harbor' }) })
 const AccountParams = BankParams.extend({
@@ -93,6 +93,7 @@ export function accountRoutes(deps: Deps, gate: BankGate) {
       const consent = c.get('consent')
       requireScope(consent, 'accounts:read')
       const customer = consentCustomer(deps, consent)
+      servedMany(c, 'accounts:read', customer.accounts.length)
       return c.json({ data: customer.accounts.map(presentAccount), nextCursor: null }, 200)
     }),
   )
@@ -104,7 +105,9 @@ export function accountRoutes(deps: Deps, gate: BankGate) {
       const { accountId } = parseInput(AccountParams, c.req.param(), 'param')
       const consent = c.get('consent')
       requireScope(consent, 'accounts:read')
-      return c.json(presentAccount(ownAccount(consent.customerId, accountId)), 200)
+      const account = ownAccount(consent.customerId, accountId)
+      servedOne(c, 'accounts:read')
+      return c.json(presentAccount(account), 200)
     }),
   )
 
@@ -118,6 +121,7 @@ export function accountRoutes(deps: Deps, gate: BankGate) {
       const account = ownAccount(consent.customerId, accountId)
       const now = deps.clock.now()
       const { current, available } = accountBalance(deps.ledger, account, now)
+      servedOne(c, 'balances:read')
       return c.json(
         { accountId: account.id, current: money(current), available: money(available), asOf: toIso(now) },
         200,
@@ -129,24 +133,29 @@ export function accountRoutes(deps: Deps, gate: BankGate) {
     app,
     listTransactions,
     gate.data((c) => {
+      const consent = c.get('consent')
+      const answer = ({ bytes, items }: PageAnswer) => {
+        servedTransactions(c, consent, items)
+        return jsonBytes(bytes)
+      }
+      const url = c.req.url
+      const asked = url.includes('?') ? url.slice(url.indexOf('?') + 1) : ''
+      // A settled page asked for before in the same words: its account and query were valid then, and are now.
+      const askedAccount = c.req.param('accountId') ?? ''
+      const known = askedBefore(deps, askedAccount, consent.scopes, asked)
+      if (known) {
+        requireScope(consent, 'transactions:read', 'transactions.all:read')
+        ownAccount(consent.customerId, askedAccount)
+        return answer(known)
+      }
       const { accountId } = parseInput(AccountParams, c.req.param(), 'param')
       const rawQuery = parseInput(TransactionQuery, c.req.query(), 'query')
-      const consent = c.get('consent')
       requireScope(consent, 'transactions:read', 'transactions.all:read')
       const account = ownAccount(consent.customerId, accountId)
       const now = deps.clock.now()
       const query = pageQuery(rawQuery, now, account.id, deps.cursorKey)
-      const { items, hasMore } = transactionPage(
-        deps.book,
-        account,
-        query,
-        now,
-        transactionsVisibleTo(consent.scopes),
-      )
-      const last = items.at(-1)
-      const nextCursor = hasMore && last ? encodeCursor(query, last, account.id, deps.cursorKey) : null
-      // Built from memoised parts: the same bytes c.json would write, without re-serialising.
-      return jsonBytes(transactionPageJson(items, now, nextCursor))
+      // A settled page comes from the cache as the bytes sent; any other is built from memoised parts.
+      return answer(servePage(deps, { account, scopes: consent.scopes, nowMs: now, asked, query }))
     }),
   )
 
