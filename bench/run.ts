@@ -1,15 +1,26 @@
 import { execFileSync } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus } from 'node:os'
+import { benchBursts } from './bursts.ts'
 import { benchCliStart, cliStartNotes, cliStartRows } from './cli-start.ts'
+import { benchClockMove } from './clock-move.ts'
 import { benchDeliveries } from './deliveries.ts'
 import { fraudQuality } from './fraud-quality.ts'
 import { benchGenerate } from './generate-bench.ts'
+import {
+  burstNotes,
+  burstRows,
+  clockMoveNotes,
+  clockMoveRows,
+  slowSubscriberNotes,
+  slowSubscriberRows,
+} from './growth-report.ts'
 import { benchHttp } from './http-bench.ts'
 import { createChildGroup } from './processes.ts'
 import { benchReadiness } from './readiness.ts'
 import { generateNotes, generateRows, httpNotes, httpRows, readinessNotes, readinessRows } from './report.ts'
 import { benchRestart } from './restart.ts'
+import { benchSlowSubscriber } from './slow-subscriber.ts'
 import { benchStoreModes } from './store-modes.ts'
 import {
   deliveryNotes,
@@ -20,6 +31,7 @@ import {
   storeModeRows,
 } from './store-report.ts'
 import { type Row, renderTable } from './table.ts'
+import { benchWorlds, worldNotes, worldRows } from './worlds.ts'
 
 // `npm run bench`: measures, prints one table with baselines side by side, writes it to
 // bench/out/latest.md. It reports against the targets but never fails on them; it exits
@@ -62,6 +74,10 @@ async function section<T>(
 await section('readiness', () => benchReadiness(children), readinessRows, readinessNotes)
 await section('cli start', () => benchCliStart(), cliStartRows, cliStartNotes)
 await section('http', () => benchHttp(children), httpRows, httpNotes)
+await section('slow subscriber', () => benchSlowSubscriber(children), slowSubscriberRows, slowSubscriberNotes)
+await section('bursts', () => benchBursts(children), burstRows, burstNotes)
+await section('clock move', () => benchClockMove(children), clockMoveRows, clockMoveNotes)
+await section('worlds', () => benchWorlds(children), worldRows, worldNotes)
 await section('store modes', () => benchStoreModes(children), storeModeRows, storeModeNotes)
 await section('restart', () => benchRestart(children), restartRows, restartNotes)
 await section('deliveries', () => benchDeliveries(children), deliveryRows, deliveryNotes)

@@ -7,6 +7,7 @@ import { consentRoutes } from './bank/routes/consent.ts'
 import { oauthRoutes } from './bank/routes/oauth.ts'
 import { bankStateRoutes } from './control/bank-state.ts'
 import { customerRoutes } from './control/customers.ts'
+import { evidenceRoutes } from './control/evidence.ts'
 import { integrationRoutes } from './control/integration.ts'
 import { observeRoutes } from './control/observe.ts'
 import { scenarioSupportRoutes } from './control/scenario-support.ts'
@@ -21,6 +22,7 @@ import { limitBody, presentsAdminKey, requireAdminKey } from './http/guards.ts'
 import { platformControlRoutes } from './platform/control-routes.ts'
 import { sendApiRoutes } from './platform/send-routes.ts'
 import { registerWebhooks } from './webhooks/schemas.ts'
+import { worldsRoutes } from './worlds/routes.ts'
 
 export const API_VERSION = '0.1.0'
 
@@ -59,9 +61,11 @@ export function createApp(deps: Deps) {
   app.route('/', alertRoutes(deps, gate))
   app.route('/', consentRoutes(deps, gate))
   app.route('/', worldRoutes(deps))
+  if (deps.worlds) app.route('/', worldsRoutes(deps, deps.worlds))
   app.route('/', customerRoutes(deps))
   app.route('/', transactionRoutes(deps))
   app.route('/', bankStateRoutes(deps))
+  app.route('/', evidenceRoutes(deps))
   app.route('/', integrationRoutes(deps))
   app.route('/', observeRoutes(deps))
   app.route('/', scenarioSupportRoutes(deps))

@@ -22,7 +22,11 @@ export interface CliIo {
 
 const SERVE_USAGE = `  bank-sandbox serve [--port 4545] [--host 127.0.0.1] [--seed 42] [--customers 1000] [--days 90]
                      [--integration URL|reference|faulty/<name>|none] [--random-secrets] [--admin-key KEY]
+                     [--stable-secrets] [--allow-loopback-targets]   (a host beyond loopback is shared mode: secrets are
+                                                                     random, outbound URLs must resolve to public addresses;
+                                                                     these keep seed-derived secrets, let loopback through)
                      [--request-timeout 30]   (seconds for a whole request to arrive, else 408)
+                     [--max-worlds 100] [--world-ttl 24h]   (worlds made with POST /sandbox/worlds)
                      [--data-dir DIR | --database postgres://…]   (keep state: on disk, or in PostgreSQL;
                                                                    DATABASE_URL works too; default: memory)
 `
@@ -33,8 +37,12 @@ Usage:
 ${SERVE_USAGE}  bank-sandbox generate --seed S --customers N --days D [--format ndjson|json|csv] [--out FILE] [--now ISO]
   bank-sandbox scenario list
   bank-sandbox scenario run NAME…|--all [--integration URL|reference|faulty/<name>] [--report FILE.xml|FILE.json]
-                            [--sandbox URL] [--admin-key KEY] [--reaction-ms 5000]
+                            [--sandbox URL] [--admin-key KEY] [--reaction-ms 5000] [--world ID]
+  bank-sandbox world create [--sandbox URL] [--seed S] [--customers N] [--days D] [--admin-key KEY]
+  bank-sandbox world list [--sandbox URL] [--admin-key KEY]
+  bank-sandbox world delete ID [--sandbox URL] [--admin-key KEY]
   bank-sandbox integrations
+  bank-sandbox evidence --consent ID [--format json|html] [--sandbox URL] [--world ID] [--admin-key KEY]
   bank-sandbox verify --pact FILE|DIR|URL … | --broker-url URL [--provider NAME …] [--publish --provider-version V]
                       (Pact provider verification; "bank-sandbox verify --help" lists every option)
   bank-sandbox openapi
@@ -53,8 +61,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | null> 
         return 0
       case 'scenario':
         return await (await import('../scenarios/cli.ts')).scenarioCommand(rest, io)
+      case 'world':
+        return await (await import('./worlds/command.ts')).worldCommand(rest, io)
       case 'integrations':
         return (await import('../scenarios/integrations-command.ts')).integrationsCommand(io)
+      case 'evidence':
+        return await (await import('./evidence/command.ts')).evidenceCommand(rest, io)
       case 'verify':
         // Loaded on demand: Pact's native core is only needed here.
         return await (await import('../contracts/verify-cli.ts')).verifyCommand(rest, io)
@@ -92,6 +104,17 @@ function integer(
   return n
 }
 
+/** A duration such as 90s, 30m, 24h or 7d (bare numbers are seconds), in ms. */
+function duration(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback
+  const match = /^(\d+)(s|m|h|d)?$/.exec(value)
+  const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match?.[2] ?? 's'] ?? 1_000
+  const ms = Number(match?.[1]) * unit
+  if (!match || ms < 1_000 || ms > 365 * 86_400_000)
+    throw new UsageError(`--${name} must be a duration from 1s to 365d, such as 90s, 30m, 24h or 7d.`)
+  return ms
+}
+
 /** Resolves to null once the server listens (it keeps running), or 0 after --help. */
 async function serveCommand(args: string[], io: CliIo): Promise<number | null> {
   const { values } = parseArgs({
@@ -104,10 +127,14 @@ async function serveCommand(args: string[], io: CliIo): Promise<number | null> {
       days: { type: 'string' },
       integration: { type: 'string' },
       'random-secrets': { type: 'boolean' },
+      'stable-secrets': { type: 'boolean' },
+      'allow-loopback-targets': { type: 'boolean' },
       'admin-key': { type: 'string' },
       'request-timeout': { type: 'string' },
       'data-dir': { type: 'string' },
       database: { type: 'string' },
+      'max-worlds': { type: 'string' },
+      'world-ttl': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -133,8 +160,12 @@ async function serveCommand(args: string[], io: CliIo): Promise<number | null> {
   // A kept store attaches what it had attached, unless the command line says otherwise.
   const kept = store.state.settings.get('attached') as string | null | undefined
   const integration = values.integration ?? (kept === undefined ? 'reference' : (kept ?? 'none'))
-  const { checkIntegration, startServing } = await import('./start.ts')
-  checkIntegration(integration === 'none' ? null : integration)
+  const { checkIntegration, startServing, targetRules } = await import('./start.ts')
+  const allowLoopbackTargets = values['allow-loopback-targets'] ?? false
+  await checkIntegration(
+    integration === 'none' ? null : integration,
+    targetRules({ host, allowLoopbackTargets }),
+  )
   const { isLoopback } = await import('./server.ts')
   const adminKey =
     values['admin-key'] ??
@@ -150,9 +181,13 @@ async function serveCommand(args: string[], io: CliIo): Promise<number | null> {
     clock,
     integration: integration === 'none' ? null : integration,
     randomSecrets: values['random-secrets'] ?? false,
+    stableSecrets: values['stable-secrets'] ?? false,
+    allowLoopbackTargets,
     adminKey,
     claimFrom: randomInt(customers),
     requestTimeoutMs: requestTimeout * 1000,
+    maxWorlds: integer(values['max-worlds'], 'max-worlds', 100, 0, 10_000),
+    worldTtlMs: duration(values['world-ttl'], 'world-ttl', 24 * 3_600_000),
     store,
     // The dashboard's Scenarios panel runs the engine; the sandbox itself never imports it.
     scenarios: (await import('../scenarios/dashboard-runner.ts')).createScenarioRunner(),

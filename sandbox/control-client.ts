@@ -34,11 +34,15 @@ export interface ConsentView {
 
 export class ControlError extends Error {}
 
-export function createControlClient(sandboxUrl: string, adminKey?: string) {
+/** The header that picks a world on a sandbox serving several; absent, the default world. */
+export const WORLD_HEADER = 'X-Sandbox-World'
+
+export function createControlClient(sandboxUrl: string, adminKey?: string, world?: string) {
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = {}
     if (body !== undefined) headers['Content-Type'] = 'application/json'
     if (adminKey) headers['X-Sandbox-Admin-Key'] = adminKey
+    if (world) headers[WORLD_HEADER] = world
     const res = await fetch(`${sandboxUrl}${path}`, {
       method,
       headers,

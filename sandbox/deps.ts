@@ -7,16 +7,21 @@ import type { ScenarioRunner } from './control/scenario-runner.ts'
 import { type Credentials, createCredentials } from './credentials.ts'
 import { type Bus, createBus } from './events/bus.ts'
 import { problems } from './http/problem.ts'
+import { LOCAL_TARGETS, type TargetRules } from './http/url-guard.ts'
 import { memoryEngine } from './store/engine.ts'
 import { createIdSource, type IdSource } from './store/ids.ts'
 import { keptClock } from './store/kept-clock.ts'
 import type { InjectedTransaction, SandboxState } from './store/state.ts'
 import { createStore, type Store } from './store/store.ts'
-import { createSender, type Send } from './webhooks/deliver.ts'
+import { createSender, outboundRules, type Send } from './webhooks/deliver.ts'
 import { createOutbox, type Delivery, type Outbox } from './webhooks/outbox.ts'
 import { signWebhook } from './webhooks/sign.ts'
 import { DAY_MS, type World } from './world/types.ts'
 import { createWorld } from './world/world.ts'
+import type { WorldRegistry } from './worlds/registry.ts'
+
+/** Where a world made with POST /sandbox/worlds keeps its own record (spec, last use), in its own store. */
+export const WORLD_RECORD = 'world'
 
 export interface SandboxOptions {
   seed: number
@@ -40,8 +45,14 @@ export interface SandboxOptions {
   claimFrom?: number
   /** Where state is kept, holding what it kept before; default: in memory only. */
   store?: Store
+  /** How outbound URLs are judged (shared mode resolves them and refuses special addresses); default: local rules. */
+  targets?: TargetRules
   /** What the dashboard runs scenarios with; absent, the sandbox offers none. */
   scenarios?: ScenarioRunner
+  /** Set for a world made with POST /sandbox/worlds: its tokens carry the id. */
+  worldId?: string
+  /** A world's own credentials (random); otherwise they follow from the seed or `randomSecrets`. */
+  credentials?: Credentials
 }
 
 /**
@@ -59,6 +70,12 @@ export interface Deps {
   readonly customers: number
   readonly days: number
   readonly adminKey: string | null
+  /** How outbound URLs (integration, redirect_uri, webhooks, chat, link taps) are judged. */
+  readonly targets: TargetRules
+  /** The world these deps serve: null for the default one `serve` starts. */
+  readonly worldId: string | null
+  /** The worlds made on this server; on the default world only. */
+  worlds?: WorldRegistry
   /** Signs transaction cursors; per process, so a cursor from before a restart is refused. */
   readonly cursorKey: Buffer
   /** The person index the first claim looks at. */
@@ -96,14 +113,16 @@ export function createDeps(options: SandboxOptions): Deps {
   const clock = keptClock(options.clock, () => store.state)
   const credentials =
     (settings().get('credentials') as Credentials | undefined) ??
+    options.credentials ??
     createCredentials(options.seed, bankIds, options.randomSecrets ?? false)
   // Random secrets must survive a restart (and a reset) of a kept store; seed-derived ones come back by themselves.
   const keepRandomSecrets = () => {
-    if (options.randomSecrets && store.engine.kind !== 'memory') settings().set('credentials', credentials)
+    if ((options.randomSecrets || options.credentials) && store.engine.kind !== 'memory')
+      settings().set('credentials', credentials)
   }
   keepRandomSecrets()
   const bus = createBus()
-  const send = options.send ?? createSender(clock.wallNow)
+  const send = options.send ?? createSender(clock.wallNow, { targets: (url) => outboundRules(deps, url) })
 
   const worldOf = (seed: number, startDay: number) =>
     createWorld({ seed, customers: options.customers, bankIds, startDay })
@@ -158,11 +177,13 @@ export function createDeps(options: SandboxOptions): Deps {
     banks,
     clock,
     credentials,
-    ids: createIdSource(),
+    ids: createIdSource(undefined, options.worldId ?? null),
     bus,
     customers: options.customers,
     days: options.days,
     adminKey: options.adminKey ?? null,
+    targets: options.targets ?? LOCAL_TARGETS,
+    worldId: options.worldId ?? null,
     cursorKey: randomBytes(32),
     claimFrom: options.claimFrom ?? 0,
     seed: world.config.seed,
@@ -193,8 +214,10 @@ export function createDeps(options: SandboxOptions): Deps {
       // integration, the clock, the secrets and the people already handed out.
       const integrationUrl = deps.integrationUrl
       const claimed = [...store.state.claimed.keys()]
+      const worldRecord = settings().get(WORLD_RECORD)
       store.reset()
       deps.integrationUrl = integrationUrl
+      if (worldRecord !== undefined) settings().set(WORLD_RECORD, worldRecord)
       for (const index of claimed) store.state.claimed.set(index, true)
       clock.setMode(clock.mode())
       keepRandomSecrets()

@@ -46,9 +46,17 @@ export interface StartSandboxOptions {
   integration?: string | null
   /** Where the simulation clock starts (default: now) and whether it runs (default `real`). */
   clock?: { start?: string | number; mode?: 'real' | 'frozen' }
-  /** Draw credentials at random instead of deriving them from the seed. */
+  /** Draw credentials at random instead of deriving them from the seed (always so on a host beyond loopback). */
   randomSecrets?: boolean
+  /** On a host beyond loopback: derive credentials from the seed instead of drawing them at random. */
+  stableSecrets?: boolean
+  /** On a host beyond loopback: let outbound URLs (integration, redirect_uri) reach loopback addresses. */
+  allowLoopbackTargets?: boolean
   adminKey?: string
+  /** Live worlds (POST /sandbox/worlds) beside the default one (default 100). */
+  maxWorlds?: number
+  /** A world unused this many ms is let go (default 24 h). */
+  worldTtlMs?: number
 }
 
 export interface Sandbox {
@@ -75,7 +83,11 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
     clock,
     integration: options.integration ?? null,
     randomSecrets: options.randomSecrets ?? false,
+    stableSecrets: options.stableSecrets ?? false,
+    allowLoopbackTargets: options.allowLoopbackTargets ?? false,
     adminKey: options.adminKey ?? null,
+    maxWorlds: whole(options.maxWorlds, 'maxWorlds', 100, 0, 10_000),
+    worldTtlMs: whole(options.worldTtlMs, 'worldTtlMs', 24 * 3_600_000, 1_000, 365 * 86_400_000),
   }).catch((error: unknown) => {
     throw error instanceof UsageError ? new TypeError(error.message.replace(/^--/, '')) : error
   })

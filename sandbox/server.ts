@@ -5,6 +5,9 @@ import { createApp } from './app.ts'
 import type { Deps } from './deps.ts'
 import { answerClientErrors, connectionOptions, DEFAULT_REQUEST_TIMEOUT_SECONDS } from './http/connection.ts'
 import { startTicking } from './runtime.ts'
+import { keptFetch } from './store/kept-fetch.ts'
+import { reopenWorld } from './worlds/open-world.ts'
+import { routeToWorlds } from './worlds/routing.ts'
 
 export interface RunningServer {
   url: string
@@ -21,7 +24,15 @@ export interface ServerOptions {
 /** Serves the app on a real socket. Port 0 picks a free port (tests, scenarios). */
 export function startServer(deps: Deps, options: ServerOptions): Promise<RunningServer> {
   const app = createApp(deps)
-  const fetch = keptFetch(deps, app.fetch)
+  const defaultFetch = keptFetch(deps, app.fetch)
+  const { worlds } = deps
+  // Only a database other instances share can hold a world this one has not opened.
+  const shared = deps.store.engine.changesFromOthers !== undefined
+  const fetch = worlds
+    ? routeToWorlds(worlds, defaultFetch, (id) =>
+        shared ? reopenWorld(deps, worlds, id).catch(() => undefined) : Promise.resolve(),
+      )
+    : defaultFetch
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_SECONDS * 1000
   return new Promise((resolve, reject) => {
     const server = serve(
@@ -54,25 +65,4 @@ export function startServer(deps: Deps, options: ServerOptions): Promise<Running
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.')
-}
-
-/**
- * In a kept store (on disk, PostgreSQL) an answer leaves only once what it changed is
- * kept, and a shared database's changes by other instances are taken in before each
- * request: a revocation through one instance fails the very next call through another.
- * Memory mode serves the app's fetch as it is.
- */
-function keptFetch<Args extends unknown[]>(
-  deps: Deps,
-  fetch: (request: Request, ...rest: Args) => Response | Promise<Response>,
-) {
-  const { store } = deps
-  if (store.engine.kind === 'memory') return fetch
-  const shared = store.engine.changesFromOthers !== undefined
-  return async (request: Request, ...rest: Args): Promise<Response> => {
-    if (shared) await store.catchUp()
-    const response = await fetch(request, ...rest)
-    await store.flushed()
-    return response
-  }
 }

@@ -63,7 +63,7 @@ async function slowIntegration(delayMs: number, reactionMs: number) {
     credentials: publicCredentials(sandbox.deps.credentials),
   })
   cleanups.push(integration.close)
-  return startExternalTarget(integration.url, sandbox.url, undefined, reactionMs)
+  return startExternalTarget(integration.url, { sandboxUrl: sandbox.url, reactionMs })
 }
 
 describe('runs against an external integration', () => {
@@ -74,7 +74,7 @@ describe('runs against an external integration', () => {
       credentials: publicCredentials(sandbox.deps.credentials),
     })
     cleanups.push(integration.close)
-    const target = await startExternalTarget(integration.url, sandbox.url, undefined, 1_000)
+    const target = await startExternalTarget(integration.url, { sandboxUrl: sandbox.url, reactionMs: 1_000 })
 
     expect(failures(await runSerially(SCENARIOS, target))).toEqual([])
     expect(failures(await runSerially(SCENARIOS, target))).toEqual([])

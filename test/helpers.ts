@@ -76,7 +76,7 @@ export async function firstCustomer(sandbox: TestSandbox, bankId: string, offset
 
 /** Link through the control shortcut and exchange the code: the access token and the token response. */
 export async function link(
-  sandbox: TestSandbox,
+  sandbox: Pick<TestSandbox, 'deps' | 'request'>,
   bankId: string,
   customerId: string,
   scopes: Scope[],

@@ -78,7 +78,10 @@ describe('against an external integration', () => {
       credentials: publicCredentials(deps.credentials),
     })
     try {
-      const target = await startExternalTarget(integration.url, sandbox.url, undefined, 1_000)
+      const target = await startExternalTarget(integration.url, {
+        sandboxUrl: sandbox.url,
+        reactionMs: 1_000,
+      })
       const scenarios = ['consent-revoked', 'fraud-burst']
         .map((name) => scenarioNamed(name))
         .filter((s) => s !== undefined)

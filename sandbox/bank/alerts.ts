@@ -6,6 +6,7 @@ import type * as internal from '../world/types.ts'
 import { alertEvent, cardStatusEvent } from './events.ts'
 import { consentsFor, notify } from './notify.ts'
 import { money, presentCard } from './present.ts'
+import { INJECTED_PREFIX } from './scan.ts'
 import type { Alert } from './schemas.ts'
 
 // Fraud alerts: one per card that grows while it is open, so a burst of fifty flagged
@@ -55,6 +56,20 @@ function alertsOn(deps: Deps, cardId: string): AlertRecord[] {
  * a new one opens (fraud.alert.created). A charge already on any alert of the card (open
  * or resolved) is not flagged again: the customer has judged it, or will.
  */
+/**
+ * Whether the card's owner was handed out to a scenario run. Such people hear of the fraud
+ * their scenario injects, and of nothing the world's own history holds: an alert the
+ * scenario never asked for would reach their chat and blur its verdict (a user "told once"
+ * about a withdrawal, told of a card charge as well).
+ */
+function castInScenario(deps: Deps, card: internal.Card): boolean {
+  if (deps.state.claimed.size === 0) return false
+  const person = deps.world.customer(card.bankId, card.customerId)?.person
+  return person !== undefined && deps.state.claimed.has(String(person.index))
+}
+
+const isInjected = (txn: internal.Transaction) => txn.id.startsWith(INJECTED_PREFIX)
+
 export function raiseAlert(
   deps: Deps,
   card: internal.Card,
@@ -66,7 +81,7 @@ export function raiseAlert(
   const open = onCard.find((alert) => alert.status === 'open')
   const added: internal.Transaction[] = []
   const fresh = new Set<string>()
-  for (const txn of flagged) {
+  for (const txn of castInScenario(deps, card) ? flagged.filter(isInjected) : flagged) {
     if (fresh.has(txn.id) || onCard.some((alert) => idsOf(alert).has(txn.id))) continue
     fresh.add(txn.id)
     added.push(txn)

@@ -27,7 +27,7 @@ export interface ScenarioRunner {
   /** Runs one listed scenario against a sandbox and the integration attached to it. */
   run(
     name: string,
-    where: { sandboxUrl: string; integrationUrl: string; adminKey: string | null },
+    where: { sandboxUrl: string; integrationUrl: string; adminKey: string | null; world: string | null },
     hooks: { onVerdict(verdict: ScenarioVerdict): void },
   ): Promise<{ passed: boolean; durationMs: number; error?: string }>
 }

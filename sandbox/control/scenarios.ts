@@ -49,7 +49,12 @@ export function scenarioRoutes(deps: Deps) {
     if (integrationUrl === null)
       throw problems.invalidRequest('Attach an integration first: PUT /sandbox/integration.')
     const runId = deps.ids.next('run')
-    const where = { sandboxUrl: new URL(c.req.url).origin, integrationUrl, adminKey: deps.adminKey }
+    const where = {
+      sandboxUrl: new URL(c.req.url).origin,
+      integrationUrl,
+      adminKey: deps.adminKey,
+      world: deps.worldId,
+    }
     const { name, title } = scenario
     queue = queue.then(async () => {
       publish('scenario.started', { runId, name, title })

@@ -32,12 +32,22 @@ export interface Engine {
   withDeliveryLock?(id: string, work: (kept: unknown) => Promise<unknown>): Promise<boolean>
   /** Whether this instance leads time-driven changes (held until it dies). Shared databases only. */
   tryLead?(): Promise<boolean>
+  /**
+   * The records of one world made with POST /sandbox/worlds, kept beside the default world's
+   * in the same database and apart from them: its `clear` forgets that world alone, and the
+   * default world's never touches it. Closing it leaves the database open.
+   */
+  world(id: string): Engine
+  /** The worlds that have records kept. */
+  worldIds(): string[] | Promise<string[]>
   close(): void | Promise<void>
 }
 
 export function memoryEngine(): Engine {
   let settings: StoredSettings | null = null
   return {
+    world: () => memoryEngine(),
+    worldIds: () => [],
     kind: 'memory',
     settings: () => settings,
     saveSettings: (next) => {

@@ -26,11 +26,17 @@ export function processTag(): string {
   return tag
 }
 
-export function createIdSource(tag: string = processTag()): IdSource {
+/**
+ * `world` marks the tokens of a world other than the default one (`at_wld_….<random>`), so
+ * a server of several worlds knows whose a token is before it looks it up; a deleted
+ * world's tokens then reach a world that has never heard of them, and answer 401.
+ */
+export function createIdSource(tag: string = processTag(), world: string | null = null): IdSource {
   let counter = 0
+  const scope = world === null ? '' : `${world}.`
   return {
     next: (prefix) => `${prefix}_${tag}${(++counter).toString(36).padStart(6, '0')}`,
-    secret: (prefix) => `${prefix}_${randomBytes(24).toString('base64url')}`,
+    secret: (prefix) => `${prefix}_${scope}${randomBytes(24).toString('base64url')}`,
     bytes: () => randomBytes(32),
   }
 }

@@ -8,7 +8,10 @@ import { toIso } from '../clock.ts'
 
 export interface JournalEntry {
   id: number
+  /** When the call was answered, on the simulation clock. */
   at: string
+  /** When the call arrived, on the wall clock: what privacy evidence times reactions by. */
+  wallAt: string
   bankId: string | null
   method: string
   route: string
@@ -16,9 +19,29 @@ export interface JournalEntry {
   consentId: string | null
   status: number
   latencyMs: number
+  /** The consent scope the answer was served under; null for anything not served as data. */
+  scope: string | null
+  /** How many records the answer carried (accounts, balances, cards, alerts, transactions). */
+  records: number
+  /** For transaction answers, how many of the records were spent where; null otherwise. */
+  channels: ChannelCounts | null
 }
 
-export type JournalCall = Omit<JournalEntry, 'id' | 'at'> & { atMs: number }
+export interface ChannelCounts {
+  platform: number
+  inStore: number
+  online: number
+}
+
+/** What a call is recorded with; what only data answers carry may be left out. */
+export type JournalCall = Omit<JournalEntry, 'id' | 'at' | 'wallAt' | 'scope' | 'records' | 'channels'> & {
+  atMs: number
+  /** Default: atMs. */
+  wallAtMs?: number
+  scope?: string | null
+  records?: number
+  channels?: ChannelCounts | null
+}
 
 export interface Journal {
   /** Records a call; returns its id (1, 2, … in order). */
@@ -27,10 +50,21 @@ export interface Journal {
   restore(entry: JournalEntry): void
   /** Every kept entry, oldest first. */
   entries(): JournalEntry[]
+  /** The kept calls made under one consent, oldest first; only those are built. */
+  ofConsent(consentId: string): JournalEntry[]
   /** Up to `count` entries, newest first. */
   newest(count: number): JournalEntry[]
   /** How many calls were ever recorded, kept or not: it changes on every call. */
   readonly recorded: number
+}
+
+/** Slots the journal starts with; it doubles them as calls come, up to its capacity. */
+const FIRST_SLOTS = 256
+
+/** `fresh`, longer, holding `old`'s values first. */
+function widened<T extends Float64Array | Uint16Array | Uint32Array | Int32Array>(old: T, fresh: T): T {
+  fresh.set(old as never)
+  return fresh
 }
 
 /** Distinct paths remembered so that a repeated path is stored once, not once per call. */
@@ -44,14 +78,39 @@ export function createJournal(
   capacity: number,
   keep: ((entry: JournalEntry) => void) | null = null,
 ): Journal {
-  const atMs = new Float64Array(capacity)
-  const latencyMs = new Float64Array(capacity)
-  const status = new Uint16Array(capacity)
-  const bankIds: (string | null)[] = new Array(capacity).fill(null)
-  const methods: string[] = new Array(capacity).fill('')
-  const routes: string[] = new Array(capacity).fill('')
-  const paths: string[] = new Array(capacity).fill('')
-  const consentIds: (string | null)[] = new Array(capacity).fill(null)
+  // The columns start small and double until they reach `capacity`, and only then wrap: an
+  // idle world (a server may hold a hundred) costs kilobytes, not the full journal's megabytes.
+  let size = Math.min(capacity, FIRST_SLOTS)
+  let atMs = new Float64Array(size)
+  let wallAtMs = new Float64Array(size)
+  let latencyMs = new Float64Array(size)
+  let status = new Uint16Array(size)
+  let bankIds: (string | null)[] = new Array(size).fill(null)
+  let methods: string[] = new Array(size).fill('')
+  let routes: string[] = new Array(size).fill('')
+  let paths: string[] = new Array(size).fill('')
+  let consentIds: (string | null)[] = new Array(size).fill(null)
+  // Served records: a scope string that already exists, and counts in typed arrays.
+  let scopes: (string | null)[] = new Array(size).fill(null)
+  let records = new Uint32Array(size)
+  /** platform, in store, online per slot; a negative platform count means "not transactions". */
+  let channelCounts = new Int32Array(size * 3)
+  const grow = () => {
+    const next = Math.min(capacity, size * 2)
+    atMs = widened(atMs, new Float64Array(next))
+    wallAtMs = widened(wallAtMs, new Float64Array(next))
+    latencyMs = widened(latencyMs, new Float64Array(next))
+    status = widened(status, new Uint16Array(next))
+    records = widened(records, new Uint32Array(next))
+    channelCounts = widened(channelCounts, new Int32Array(next * 3))
+    bankIds = bankIds.concat(new Array(next - size).fill(null))
+    methods = methods.concat(new Array(next - size).fill(''))
+    routes = routes.concat(new Array(next - size).fill(''))
+    paths = paths.concat(new Array(next - size).fill(''))
+    consentIds = consentIds.concat(new Array(next - size).fill(null))
+    scopes = scopes.concat(new Array(next - size).fill(null))
+    size = next
+  }
   const knownPaths = new Map<string, string>()
   let recorded = 0
 
@@ -69,6 +128,7 @@ export function createJournal(
     return {
       id,
       at: toIso(atMs[slot] as number),
+      wallAt: toIso(wallAtMs[slot] as number),
       bankId: bankIds[slot] ?? null,
       method: methods[slot] as string,
       route: routes[slot] as string,
@@ -76,14 +136,29 @@ export function createJournal(
       consentId: consentIds[slot] ?? null,
       status: status[slot] as number,
       latencyMs: latencyMs[slot] as number,
+      scope: scopes[slot] ?? null,
+      records: records[slot] as number,
+      channels: channelsOf(slot),
+    }
+  }
+  const channelsOf = (slot: number): ChannelCounts | null => {
+    const platform = channelCounts[slot * 3] as number
+    if (platform < 0) return null
+    return {
+      platform,
+      inStore: channelCounts[slot * 3 + 1] as number,
+      online: channelCounts[slot * 3 + 2] as number,
     }
   }
   const oldestKept = () => Math.max(1, recorded - capacity + 1)
 
   const put = (call: JournalCall) => {
+    // Until the columns reach capacity nothing wraps, so a slot is always within them.
+    if (recorded === size && size < capacity) grow()
     const slot = recorded % capacity
     recorded++
     atMs[slot] = call.atMs
+    wallAtMs[slot] = call.wallAtMs ?? call.atMs
     latencyMs[slot] = call.latencyMs
     status[slot] = call.status
     bankIds[slot] = call.bankId
@@ -91,6 +166,12 @@ export function createJournal(
     routes[slot] = call.route
     paths[slot] = shared(call.path)
     consentIds[slot] = call.consentId
+    scopes[slot] = call.scope ?? null
+    records[slot] = call.records ?? 0
+    const channels = call.channels ?? null
+    channelCounts[slot * 3] = channels === null ? -1 : channels.platform
+    channelCounts[slot * 3 + 1] = channels?.inStore ?? 0
+    channelCounts[slot * 3 + 2] = channels?.online ?? 0
   }
 
   return {
@@ -99,14 +180,21 @@ export function createJournal(
       keep?.(entry(recorded))
       return recorded
     },
-    restore({ id: _kept, at, ...call }) {
+    restore({ id: _kept, at, wallAt, ...call }) {
       // Kept entries come back oldest first, from every instance that shared the store:
       // they are numbered anew, in that order, and new calls go on from the last.
-      put({ ...call, atMs: Date.parse(at) })
+      const atMsKept = Date.parse(at)
+      put({ ...call, atMs: atMsKept, wallAtMs: wallAt === undefined ? atMsKept : Date.parse(wallAt) })
     },
     entries() {
       const out: JournalEntry[] = []
       for (let id = oldestKept(); id <= recorded; id++) out.push(entry(id))
+      return out
+    },
+    ofConsent(consentId) {
+      const out: JournalEntry[] = []
+      for (let id = oldestKept(); id <= recorded; id++)
+        if (consentIds[(id - 1) % capacity] === consentId) out.push(entry(id))
       return out
     },
     newest(count) {

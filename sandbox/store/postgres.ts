@@ -45,7 +45,6 @@ export async function postgresEngine(url: string): Promise<Engine> {
   // A connection of its own holds the leader's lock for as long as this instance lives.
   let leader: pg.PoolClient | null = null
   let leading = false
-  let seen = 0n
 
   const client = await pool.connect()
   try {
@@ -56,127 +55,160 @@ export async function postgresEngine(url: string): Promise<Engine> {
     client.release()
   }
 
-  const note = (rows: readonly Row[]) => {
-    for (const row of rows) if (BigInt(row.version) > seen) seen = BigInt(row.version)
+  /**
+   * One world's view of the tables: its table names carry `prefix` (`wld_…/consents`); the
+   * default world's hold no slash. Each view looks for others' writes on its own.
+   */
+  const scoped = (world: string | null): Engine => {
+    const prefix = world === null ? '' : `${world}/`
+    /** The SQL that picks this world's rows, with the prefix as parameter `$n` when it needs one. */
+    const mine = (n: number) => (world === null ? `position('/' in tbl) = 0` : `starts_with(tbl, $${n})`)
+    const mineParams = world === null ? [] : [prefix]
+    const unprefixed = (rows: readonly Row[]) =>
+      rows.map((row) => ({
+        table: row.tbl.slice(prefix.length) as TableName,
+        key: row.key,
+        value: row.value,
+      }))
+    let seen = 0n
+    const note = (rows: readonly Row[]) => {
+      for (const row of rows) if (BigInt(row.version) > seen) seen = BigInt(row.version)
+    }
+    return {
+      kind: 'postgres',
+      async settings() {
+        if (world !== null) return null
+        const { rows } = await pool.query('SELECT value FROM bank_sandbox_settings WHERE id = 1')
+        return (rows[0]?.value as StoredSettings | undefined) ?? null
+      },
+      async saveSettings(settings) {
+        if (world !== null) return
+        await pool.query(
+          'INSERT INTO bank_sandbox_settings (id, value) VALUES (1, $1) ON CONFLICT (id) DO NOTHING',
+          [JSON.stringify(settings)],
+        )
+      },
+      async load() {
+        const { rows } = await pool.query<Row>(
+          `SELECT tbl, key, value, version FROM bank_sandbox_records WHERE value IS NOT NULL AND ${mine(1)} ORDER BY seq`,
+          mineParams,
+        )
+        const { rows: top } = await pool.query<{ version: string | null }>(
+          'SELECT MAX(version)::text AS version FROM bank_sandbox_records',
+        )
+        seen = BigInt(top[0]?.version ?? '0')
+        return unprefixed(rows)
+      },
+      async write(changes) {
+        const last = lastOfEach(changes)
+        await pool.query(
+          `INSERT INTO bank_sandbox_records (tbl, key, value, seq, version, writer)
+           SELECT t, k, v, n, n, $4 FROM (
+             SELECT t, k, v, nextval('bank_sandbox_versions') AS n
+             FROM unnest($1::text[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS u(t, k, v, o) ORDER BY o
+           ) AS fresh
+           ON CONFLICT (tbl, key) DO UPDATE
+             SET value = excluded.value, version = excluded.version, writer = excluded.writer,
+                 written_at = clock_timestamp()`,
+          [
+            last.map((c) => prefix + c.table),
+            last.map((c) => c.key),
+            last.map((c) => (c.value === null ? null : JSON.stringify(c.value))),
+            writer,
+          ],
+        )
+      },
+      async clear() {
+        // Tombstones, not deletes: the other instances must forget these records too.
+        await pool.query(
+          `UPDATE bank_sandbox_records
+           SET value = NULL, version = nextval('bank_sandbox_versions'), writer = $1, written_at = clock_timestamp()
+           WHERE value IS NOT NULL AND ${mine(2)}`,
+          [writer, ...mineParams],
+        )
+      },
+      async trim(table, keep) {
+        // Trimmed rows go for good: nobody else needs to forget an old journal line.
+        await pool.query(
+          `DELETE FROM bank_sandbox_records WHERE tbl = $1 AND seq < (
+             SELECT seq FROM bank_sandbox_records WHERE tbl = $1 ORDER BY seq DESC LIMIT 1 OFFSET $2)`,
+          [prefix + table, keep - 1],
+        )
+      },
+      async changesFromOthers() {
+        // Versions are drawn before commit, so a lower one may become visible after a higher
+        // one: whatever others wrote in the last seconds is read again (applying it twice is
+        // harmless, each row holds its latest value). Each instance keeps its own call journal.
+        const { rows } = await pool.query<Row>(
+          `SELECT tbl, key, value, version FROM bank_sandbox_records
+           WHERE writer <> $2 AND tbl <> $3 AND ${mine(4)}
+             AND (version > $1 OR written_at > clock_timestamp() - interval '${LOOKBACK_SECONDS} seconds')
+           ORDER BY version`,
+          [seen.toString(), writer, `${prefix}journal`, ...mineParams],
+        )
+        note(rows)
+        return unprefixed(rows)
+      },
+      async withDeliveryLock(id, work) {
+        // One instance attempts a delivery at a time: the row stays locked while the attempt
+        // is out, and an instance killed mid-attempt drops its lock with its connection.
+        const locked = await pool.connect()
+        try {
+          await locked.query('BEGIN')
+          const { rows } = await locked.query<{ value: unknown }>(
+            `SELECT value FROM bank_sandbox_records WHERE tbl = $2 AND key = $1 FOR UPDATE SKIP LOCKED`,
+            [id, `${prefix}deliveries`],
+          )
+          if (rows.length === 0) {
+            await locked.query('ROLLBACK')
+            return false
+          }
+          const next = await work(rows[0]?.value)
+          if (next !== null)
+            await locked.query(
+              `UPDATE bank_sandbox_records
+               SET value = $2, version = nextval('bank_sandbox_versions'), writer = $3, written_at = clock_timestamp()
+               WHERE tbl = $4 AND key = $1`,
+              [id, JSON.stringify(next), writer, `${prefix}deliveries`],
+            )
+          await locked.query('COMMIT')
+          return true
+        } catch (error) {
+          await locked.query('ROLLBACK').catch(() => undefined)
+          throw error
+        } finally {
+          locked.release()
+        }
+      },
+      tryLead,
+      world: (id) => scoped(id),
+      async worldIds() {
+        const { rows } = await pool.query<{ id: string }>(
+          `SELECT DISTINCT split_part(tbl, '/', 1) AS id FROM bank_sandbox_records
+           WHERE position('/' in tbl) > 0 AND value IS NOT NULL`,
+        )
+        return rows.map((row) => row.id)
+      },
+      async close() {
+        if (world !== null) return
+        leader?.release()
+        await pool.end()
+      },
+    }
   }
 
-  return {
-    kind: 'postgres',
-    async settings() {
-      const { rows } = await pool.query('SELECT value FROM bank_sandbox_settings WHERE id = 1')
-      return (rows[0]?.value as StoredSettings | undefined) ?? null
-    },
-    async saveSettings(settings) {
-      await pool.query(
-        'INSERT INTO bank_sandbox_settings (id, value) VALUES (1, $1) ON CONFLICT (id) DO NOTHING',
-        [JSON.stringify(settings)],
-      )
-    },
-    async load() {
-      const { rows } = await pool.query<Row>(
-        'SELECT tbl, key, value, version FROM bank_sandbox_records WHERE value IS NOT NULL ORDER BY seq',
-      )
-      const { rows: top } = await pool.query<{ version: string | null }>(
-        'SELECT MAX(version)::text AS version FROM bank_sandbox_records',
-      )
-      seen = BigInt(top[0]?.version ?? '0')
-      return rows.map((row) => ({ table: row.tbl, key: row.key, value: row.value }))
-    },
-    async write(changes) {
-      const last = lastOfEach(changes)
-      await pool.query(
-        `INSERT INTO bank_sandbox_records (tbl, key, value, seq, version, writer)
-         SELECT t, k, v, n, n, $4 FROM (
-           SELECT t, k, v, nextval('bank_sandbox_versions') AS n
-           FROM unnest($1::text[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS u(t, k, v, o) ORDER BY o
-         ) AS fresh
-         ON CONFLICT (tbl, key) DO UPDATE
-           SET value = excluded.value, version = excluded.version, writer = excluded.writer,
-               written_at = clock_timestamp()`,
-        [
-          last.map((c) => c.table),
-          last.map((c) => c.key),
-          last.map((c) => (c.value === null ? null : JSON.stringify(c.value))),
-          writer,
-        ],
-      )
-    },
-    async clear() {
-      // Tombstones, not deletes: the other instances must forget these records too.
-      await pool.query(
-        `UPDATE bank_sandbox_records
-         SET value = NULL, version = nextval('bank_sandbox_versions'), writer = $1, written_at = clock_timestamp()
-         WHERE value IS NOT NULL`,
-        [writer],
-      )
-    },
-    async trim(table, keep) {
-      // Trimmed rows go for good: nobody else needs to forget an old journal line.
-      await pool.query(
-        `DELETE FROM bank_sandbox_records WHERE tbl = $1 AND seq < (
-           SELECT seq FROM bank_sandbox_records WHERE tbl = $1 ORDER BY seq DESC LIMIT 1 OFFSET $2)`,
-        [table, keep - 1],
-      )
-    },
-    async changesFromOthers() {
-      // Versions are drawn before commit, so a lower one may become visible after a higher
-      // one: whatever others wrote in the last seconds is read again (applying it twice is
-      // harmless, each row holds its latest value). Each instance keeps its own call journal.
-      const { rows } = await pool.query<Row>(
-        `SELECT tbl, key, value, version FROM bank_sandbox_records
-         WHERE writer <> $2 AND tbl <> 'journal'
-           AND (version > $1 OR written_at > clock_timestamp() - interval '${LOOKBACK_SECONDS} seconds')
-         ORDER BY version`,
-        [seen.toString(), writer],
-      )
-      note(rows)
-      return rows.map((row) => ({ table: row.tbl, key: row.key, value: row.value }))
-    },
-    async withDeliveryLock(id, work) {
-      // One instance attempts a delivery at a time: the row stays locked while the attempt
-      // is out, and an instance killed mid-attempt drops its lock with its connection.
-      const locked = await pool.connect()
-      try {
-        await locked.query('BEGIN')
-        const { rows } = await locked.query<{ value: unknown }>(
-          `SELECT value FROM bank_sandbox_records WHERE tbl = 'deliveries' AND key = $1 FOR UPDATE SKIP LOCKED`,
-          [id],
-        )
-        if (rows.length === 0) {
-          await locked.query('ROLLBACK')
-          return false
-        }
-        const next = await work(rows[0]?.value)
-        if (next !== null)
-          await locked.query(
-            `UPDATE bank_sandbox_records
-             SET value = $2, version = nextval('bank_sandbox_versions'), writer = $3, written_at = clock_timestamp()
-             WHERE tbl = 'deliveries' AND key = $1`,
-            [id, JSON.stringify(next), writer],
-          )
-        await locked.query('COMMIT')
-        return true
-      } catch (error) {
-        await locked.query('ROLLBACK').catch(() => undefined)
-        throw error
-      } finally {
-        locked.release()
-      }
-    },
-    async tryLead() {
-      leader ??= await pool.connect()
-      if (leading) return true
-      const { rows } = await leader.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
-        LEADER_LOCK,
-      ])
-      leading = rows[0]?.locked === true
-      return leading
-    },
-    async close() {
-      leader?.release()
-      await pool.end()
-    },
+  /** One leader for every world: the instance holding the lock makes all time-driven changes. */
+  async function tryLead() {
+    leader ??= await pool.connect()
+    if (leading) return true
+    const { rows } = await leader.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+      LEADER_LOCK,
+    ])
+    leading = rows[0]?.locked === true
+    return leading
   }
+
+  return scoped(null)
 }
 
 /** One row per record: a batch may change the same record twice; the last value wins. */

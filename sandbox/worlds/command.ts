@@ -1,0 +1,85 @@
+import { parseArgs } from 'node:util'
+import { ControlError, createControlClient } from '../control-client.ts'
+import { UsageError } from '../usage-error.ts'
+
+// `bank-sandbox world create|list|delete`: worlds on a running sandbox, for a CI job that
+// wants one of its own. `create` prints the world as JSON, credentials included, ready to
+// configure an integration with. Exit 1 when the sandbox refuses, 2 on a usage error.
+
+const DEFAULT_SANDBOX_URL = 'http://127.0.0.1:4545'
+
+interface Io {
+  stdout: NodeJS.WritableStream
+  stderr: NodeJS.WritableStream
+  env: Record<string, string | undefined>
+}
+
+export async function worldCommand(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      sandbox: { type: 'string' },
+      'admin-key': { type: 'string' },
+      seed: { type: 'string' },
+      customers: { type: 'string' },
+      days: { type: 'string' },
+    },
+  })
+  const control = createControlClient(
+    (values.sandbox ?? DEFAULT_SANDBOX_URL).replace(/\/+$/, ''),
+    values['admin-key'] ?? io.env.SANDBOX_ADMIN_KEY,
+  )
+  const print = (value: unknown) => io.stdout.write(`${JSON.stringify(value, null, 2)}\n`)
+  try {
+    switch (sub) {
+      case 'create': {
+        const body = {
+          ...whole(values.seed, 'seed', 0, 2 ** 31 - 1),
+          ...whole(values.customers, 'customers', 1, 1_000_000),
+          ...whole(values.days, 'days', 1, 3650),
+        }
+        print(await control.call('POST', '/sandbox/worlds', body))
+        return 0
+      }
+      case 'list': {
+        const worlds: unknown[] = []
+        let cursor: string | null = null
+        do {
+          const page: { data: unknown[]; nextCursor: string | null } = await control.call(
+            'GET',
+            `/sandbox/worlds${cursor === null ? '' : `?cursor=${cursor}`}`,
+          )
+          worlds.push(...page.data)
+          cursor = page.nextCursor
+        } while (cursor !== null)
+        print(worlds)
+        return 0
+      }
+      case 'delete': {
+        const [id] = positionals
+        if (!id) throw new UsageError('Name the world to delete: bank-sandbox world delete ID.')
+        await control.call('DELETE', `/sandbox/worlds/${encodeURIComponent(id)}`)
+        return 0
+      }
+      default:
+        throw new UsageError('Use "world create", "world list" or "world delete ID".')
+    }
+  } catch (error) {
+    if (error instanceof ControlError) io.stderr.write(`bank-sandbox: ${error.message}\n`)
+    // fetch's own failure: nothing listens at --sandbox.
+    else if (error instanceof TypeError && error.message === 'fetch failed')
+      io.stderr.write(`bank-sandbox: no sandbox answers at ${values.sandbox ?? DEFAULT_SANDBOX_URL}.\n`)
+    else throw error
+    return 1
+  }
+}
+
+function whole(value: string | undefined, name: string, min: number, max: number): Record<string, number> {
+  if (value === undefined) return {}
+  const n = Number(value)
+  if (!/^\d+$/.test(value) || n < min || n > max)
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}.`)
+  return { [name]: n }
+}

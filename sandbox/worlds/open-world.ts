@@ -1,0 +1,97 @@
+import { randomBytes, randomInt } from 'node:crypto'
+import { createApp } from '../app.ts'
+import { createClock } from '../clock.ts'
+import { type Credentials, createCredentials } from '../credentials.ts'
+import { createDeps, type Deps, WORLD_RECORD } from '../deps.ts'
+import { startTicking } from '../runtime.ts'
+import { keptFetch } from '../store/kept-fetch.ts'
+import { createStore, type Store } from '../store/store.ts'
+import type { OpenedWorld, WorldRecord, WorldRegistry } from './registry.ts'
+
+// One world made on a running server: a sandbox of its own beside the default world, with
+// its own store (kept in the server's database under the world's id, when there is one),
+// clock (taken up where the default one reads now), random credentials and integration.
+// Only the banks, the admin key and the scenario runner are the server's.
+
+export function openWorld(server: Deps, id: string, record: WorldRecord, kept?: Store): OpenedWorld {
+  const store = kept ?? createStore(server.store.engine.world(id))
+  const clock = createClock({
+    startMs: server.clock.now(),
+    mode: server.clock.mode(),
+    wallNow: server.clock.wallNow,
+  })
+  const deps = createDeps({
+    seed: record.seed,
+    customers: record.customers,
+    days: record.days,
+    clock,
+    banks: server.banks,
+    adminKey: server.adminKey,
+    targets: server.targets,
+    worldId: id,
+    credentials: worldCredentials(
+      id,
+      server.banks.map((bank) => bank.id),
+    ),
+    // An integration may outlive its world and hold links for people it handed out.
+    claimFrom: randomInt(record.customers),
+    store,
+    ...(server.scenarios ? { scenarios: server.scenarios } : {}),
+  })
+  const registry = server.worlds
+  if (registry) deps.worlds = registry
+  store.state.settings.set(WORLD_RECORD, record)
+  // Another instance on the database used it (the idle clock starts again), or deleted it.
+  store.onExternalChange((change) => {
+    if (change.table !== 'settings' || change.key !== WORLD_RECORD) return
+    if (change.value === null) registry?.forget(id)
+    else record.lastUsedMs = Math.max(record.lastUsedMs, (change.value as WorldRecord).lastUsedMs)
+  })
+  const fetch = keptFetch(deps, createApp(deps).fetch)
+  const stopTicking = startTicking(deps)
+  const stop = async () => {
+    stopTicking()
+    await deps.runningIntegration?.close()
+    deps.runningIntegration = null
+  }
+  return {
+    deps,
+    fetch,
+    keepLastUse(lastUsedMs) {
+      store.state.settings.set(WORLD_RECORD, { ...record, lastUsedMs })
+    },
+    async close() {
+      await stop()
+      await store.close()
+    },
+    async drop() {
+      await stop()
+      store.reset()
+      await store.close()
+    },
+  }
+}
+
+/** Random secrets, and a client id and page token that name the world, so its calls find it. */
+export function worldCredentials(id: string, bankIds: readonly string[]): Credentials {
+  const credentials = createCredentials(0, bankIds, true)
+  credentials.clientId = `platform-${id}`
+  credentials.platform.pageToken = `pt_${id}.${randomBytes(30).toString('base64url')}`
+  return credentials
+}
+
+/**
+ * Opens a world from what the server's database keeps of it: at start for every kept world,
+ * and when another instance on a shared database made one this instance has not seen.
+ * Undefined when nothing (or only a deleted world's remains) is kept.
+ */
+export async function reopenWorld(server: Deps, registry: WorldRegistry, id: string) {
+  const engine = server.store.engine.world(id)
+  const store = createStore(engine, await engine.load())
+  const record = store.state.settings.get(WORLD_RECORD) as WorldRecord | undefined
+  if (!record || registry.peek(id)) {
+    await store.close()
+    return registry.peek(id)
+  }
+  return registry.restore(id, openWorld(server, id, record, store), record)
+}

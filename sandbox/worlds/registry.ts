@@ -1,0 +1,170 @@
+import type { Deps } from '../deps.ts'
+import { Problem } from '../http/problem.ts'
+
+// The worlds made on one server beside the default one: isolated tenants, say one per CI
+// job. Each is a whole sandbox of its own (store, clock, credentials, integration), so
+// nothing one does can show in another. Their number is bounded, and a world nobody has
+// used for the TTL is let go: after that its id answers 404 and its tokens 401.
+
+export interface WorldSpec {
+  seed: number
+  customers: number
+  days: number
+}
+
+/** What is kept of a world in its own store, so a restart (or another instance) can open it again. */
+export interface WorldRecord extends WorldSpec {
+  /** Order of making, for paging. */
+  number: number
+  createdAtMs: number
+  lastUsedMs: number
+}
+
+/** What it takes to serve one world; made by the server, which knows how to build an app. */
+export interface OpenedWorld {
+  readonly deps: Deps
+  // biome-ignore lint/suspicious/noExplicitAny: the node adapter's env, handed on as it came
+  fetch(request: Request, env?: any): Response | Promise<Response>
+  /** Notes a use in the kept record (now and then, not on every call). */
+  keepLastUse(lastUsedMs: number): void
+  /** Stops serving it; its records stay (a restart opens it again). */
+  close(): Promise<void>
+  /** Stops serving it and forgets its records. */
+  drop(): Promise<void>
+}
+
+export interface LiveWorld extends OpenedWorld {
+  readonly id: string
+  /** As kept; other instances' uses reach it as they are kept. */
+  readonly record: WorldRecord
+  /** The last use this instance saw. */
+  lastUsedMs: number
+}
+
+export interface WorldRegistry {
+  readonly maxWorlds: number
+  readonly ttlMs: number
+  /** A new world, or a rate_limited problem when the server holds its limit of live worlds. */
+  create(spec: WorldSpec): LiveWorld
+  /** The live world, marked as used now; undefined once deleted, expired or never made. */
+  use(id: string): LiveWorld | undefined
+  /** The live world without marking it used (listing, the dashboard's picker). */
+  peek(id: string): LiveWorld | undefined
+  /** Serves a world opened from kept records (a restart, or one another instance made). */
+  restore(id: string, opened: OpenedWorld, record: WorldRecord): LiveWorld
+  /** Stops serving a world another instance deleted; its records are already gone. */
+  forget(id: string): void
+  remove(id: string): Promise<boolean>
+  /** Live worlds in the order they were made. */
+  list(): LiveWorld[]
+  closeAll(): Promise<void>
+}
+
+export interface RegistryOptions {
+  maxWorlds: number
+  ttlMs: number
+  wallNow: () => number
+  newId: () => string
+  open: (id: string, record: WorldRecord) => OpenedWorld
+  /**
+   * Whether an expired world's records may be forgotten here. On a shared database only the
+   * leading instance, which sees every instance's use of a world, forgets them; the others
+   * only stop serving it.
+   */
+  mayDrop: () => boolean
+}
+
+export const DEFAULT_MAX_WORLDS = 100
+export const DEFAULT_WORLD_TTL_MS = 24 * 3_600_000
+/** How often idle worlds are looked for, so an expired one frees its memory even if nobody asks for it. */
+const SWEEP_EVERY_MS = 60_000
+/** A use is written to the kept record at most this often. */
+const KEEP_USE_EVERY_MS = 60_000
+
+export function createWorldRegistry(options: RegistryOptions): WorldRegistry {
+  const worlds = new Map<string, LiveWorld>()
+  let made = 0
+
+  const expired = (world: LiveWorld) =>
+    options.wallNow() - Math.max(world.lastUsedMs, world.record.lastUsedMs) > options.ttlMs
+  const letGo = (world: LiveWorld) => {
+    worlds.delete(world.id)
+    const done = options.mayDrop() ? world.drop() : world.close()
+    done.catch((error: unknown) => console.error('A world did not close cleanly:', error))
+  }
+  const sweep = () => {
+    for (const world of worlds.values()) if (expired(world)) letGo(world)
+  }
+  const sweeper = setInterval(sweep, Math.min(SWEEP_EVERY_MS, options.ttlMs))
+  sweeper.unref()
+
+  const peek = (id: string) => {
+    const world = worlds.get(id)
+    if (world && expired(world)) {
+      letGo(world)
+      return undefined
+    }
+    return world
+  }
+  const serve = (id: string, opened: OpenedWorld, record: WorldRecord): LiveWorld => {
+    const world: LiveWorld = Object.assign(opened, { id, record, lastUsedMs: record.lastUsedMs })
+    worlds.set(id, world)
+    made = Math.max(made, record.number)
+    return world
+  }
+
+  return {
+    maxWorlds: options.maxWorlds,
+    ttlMs: options.ttlMs,
+    create(spec) {
+      sweep()
+      if (worlds.size >= options.maxWorlds) {
+        throw new Problem(
+          'rate_limited',
+          `This sandbox already holds its limit of ${options.maxWorlds} live worlds. Delete one you are done with (DELETE /sandbox/worlds/{id}), or wait for an idle one to expire.`,
+          { headers: { 'Retry-After': '60' } },
+        )
+      }
+      const id = options.newId()
+      const now = options.wallNow()
+      const record: WorldRecord = { ...spec, number: made + 1, createdAtMs: now, lastUsedMs: now }
+      return serve(id, options.open(id, record), record)
+    },
+    use(id) {
+      const world = peek(id)
+      if (!world) return undefined
+      const now = options.wallNow()
+      world.lastUsedMs = now
+      if (now - world.record.lastUsedMs >= KEEP_USE_EVERY_MS) {
+        world.record.lastUsedMs = now
+        world.keepLastUse(now)
+      }
+      return world
+    },
+    peek,
+    restore: (id, opened, record) => serve(id, opened, record),
+    forget(id) {
+      const world = worlds.get(id)
+      if (!world) return
+      worlds.delete(id)
+      world.close().catch((error: unknown) => console.error('A world did not close cleanly:', error))
+    },
+    async remove(id) {
+      const world = worlds.get(id)
+      if (!world) return false
+      worlds.delete(id)
+      await world.drop()
+      return true
+    },
+    list() {
+      sweep()
+      return [...worlds.values()]
+    },
+    async closeAll() {
+      clearInterval(sweeper)
+      const all = [...worlds.values()]
+      worlds.clear()
+      await Promise.all(all.map((world) => world.close()))
+    },
+  }
+}

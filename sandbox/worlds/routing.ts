@@ -1,0 +1,118 @@
+import type { IncomingMessage } from 'node:http'
+import { WORLD_HEADER } from '../control-client.ts'
+import { problemResponse } from '../http/errors.ts'
+import { problems } from '../http/problem.ts'
+import type { WorldRegistry } from './registry.ts'
+
+// Which world a request belongs to. Control and dashboard calls name it in X-Sandbox-World
+// (the dashboard's picker keeps it in a cookie); bank and platform calls carry it in their
+// credentials: a world's client id, tokens and page token all hold its id. Whatever names
+// no world goes to the default one.
+
+/** As node spells header names. */
+const WORLD_HEADER_NAME = WORLD_HEADER.toLowerCase()
+export const WORLD_COOKIE = 'sandbox_world'
+
+const WORLD_ID = /^wld_[a-z0-9]+$/
+/** `at_wld_abc.…`, `rt_wld_abc.…`, `pt_wld_abc.…`: a world's tokens start with its id. */
+const TOKEN_WORLD = /^[A-Za-z]+_(wld_[a-z0-9]+)\./
+/** A world's client id ends with its id: `platform-wld_abc`. */
+const CLIENT_WORLD = /(wld_[a-z0-9]+)$/
+const COOKIE_WORLD = new RegExp(`(?:^|;\\s*)${WORLD_COOKIE}=(wld_[a-z0-9]+)`)
+
+export type Addressed =
+  | { by: 'nothing' }
+  | { by: 'credentials'; world: string }
+  | { by: 'name'; world: string }
+  | { by: 'cookie'; world: string }
+  | { by: 'bad-name'; given: string }
+
+// biome-ignore lint/suspicious/noExplicitAny: whatever env the node adapter passes, handed on as it came
+type Fetch = (request: Request, env?: any) => Response | Promise<Response>
+
+/**
+ * The server's fetch for every world: the default world's own fetch serves whatever names
+ * no world, untouched. A world named in a header that is gone is 404; credentials of a gone
+ * world go to the default world, which has never issued them and answers 401.
+ */
+export function routeToWorlds(
+  registry: WorldRegistry,
+  defaultFetch: Fetch,
+  /** Looks for a world this instance has not opened (another instance on a shared database made it). */
+  adopt: (id: string) => Promise<unknown>,
+): Fetch {
+  const missing = (
+    addressed: Exclude<Addressed, { by: 'nothing' | 'bad-name' }>,
+    request: Request,
+    env: unknown,
+  ) => {
+    // A dashboard that chose a world since let go shows the default one again.
+    if (addressed.by === 'credentials' || addressed.by === 'cookie') return defaultFetch(request, env)
+    return problemResponse(
+      problems.notFound(
+        `No world ${addressed.world}: it was deleted, expired after ${Math.round(registry.ttlMs / 60_000)} idle minutes, or never made here.`,
+      ),
+    )
+  }
+  return (request, env) => {
+    const addressed = addressedWorld(request, env)
+    if (addressed.by === 'nothing') return defaultFetch(request, env)
+    if (addressed.by === 'bad-name')
+      return problemResponse(
+        problems.invalidRequest('X-Sandbox-World must be a world id (wld_…) from POST /sandbox/worlds.'),
+      )
+    const world = registry.use(addressed.world)
+    if (world) return world.fetch(request, env)
+    return adopt(addressed.world).then(() => {
+      const adopted = registry.use(addressed.world)
+      return adopted ? adopted.fetch(request, env) : missing(addressed, request, env)
+    })
+  }
+}
+
+/** Read from node's raw request when there is one: building a WHATWG Request costs a read's tenth. */
+export function addressedWorld(request: Request, env: unknown): Addressed {
+  const incoming = (env as { incoming?: IncomingMessage } | undefined)?.incoming
+  const target = incoming?.url ?? pathAndQuery(request.url)
+  const header = (name: string): string | undefined => {
+    if (!incoming) return request.headers.get(name) ?? undefined
+    const value = incoming.headers[name]
+    return Array.isArray(value) ? value[0] : value
+  }
+  if (target.startsWith('/banks/') || target.startsWith('/platform/')) return byCredentials(target, header)
+  if (target.startsWith('/sandbox/worlds')) return { by: 'nothing' }
+  if (target.startsWith('/sandbox/') || target.startsWith('/demo')) {
+    const named = header(WORLD_HEADER_NAME)
+    if (named !== undefined && named !== '')
+      return WORLD_ID.test(named) ? { by: 'name', world: named } : { by: 'bad-name', given: named }
+    const cookie = COOKIE_WORLD.exec(header('cookie') ?? '')?.[1]
+    if (cookie !== undefined) return { by: 'cookie', world: cookie }
+  }
+  return { by: 'nothing' }
+}
+
+function byCredentials(target: string, header: (name: string) => string | undefined): Addressed {
+  const authorization = header('authorization') ?? ''
+  let world: string | undefined
+  if (authorization.startsWith('Bearer ')) world = TOKEN_WORLD.exec(authorization.slice(7).trim())?.[1]
+  else if (authorization.startsWith('Basic ')) world = CLIENT_WORLD.exec(basicClientId(authorization))?.[1]
+  // The consent page: the customer's browser carries no credentials, the link names the client.
+  else if (target.includes('/oauth/authorize?'))
+    world = CLIENT_WORLD.exec(new URLSearchParams(target.split('?')[1]).get('client_id') ?? '')?.[1]
+  return world === undefined ? { by: 'nothing' } : { by: 'credentials', world }
+}
+
+function basicClientId(authorization: string): string {
+  const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8')
+  const colon = decoded.indexOf(':')
+  try {
+    return decodeURIComponent(colon < 0 ? decoded : decoded.slice(0, colon))
+  } catch {
+    return ''
+  }
+}
+
+function pathAndQuery(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2)
+  return start < 0 ? '/' : url.slice(start)
+}
