@@ -61,7 +61,7 @@ export function createApp(deps: Deps) {
   app.route('/', alertRoutes(deps, gate))
   app.route('/', consentRoutes(deps, gate))
   app.route('/', worldRoutes(deps))
-  if (deps.worlds) app.route('/', worldsRoutes(deps, deps.worlds))
+  app.route('/', worldsRoutes(deps))
   app.route('/', customerRoutes(deps))
   app.route('/', transactionRoutes(deps))
   app.route('/', bankStateRoutes(deps))

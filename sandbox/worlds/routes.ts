@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import type { MiddlewareHandler } from 'hono'
 import { toIso } from '../clock.ts'
 import type { Deps } from '../deps.ts'
 import { json, problemResponses } from '../http/openapi.ts'
@@ -91,8 +92,17 @@ const remove = createRoute({
 
 const lastUse = (world: LiveWorld) => Math.max(world.lastUsedMs, world.record.lastUsedMs)
 
-export function worldsRoutes(server: Deps, registry: WorldRegistry) {
+/** Documented on every app; served by a sandbox started as a server (`serve`, `startSandbox()`). */
+export function worldsRoutes(server: Deps) {
   const app = new OpenAPIHono({ defaultHook: validationHook })
+  const heldHere: MiddlewareHandler = async (_c, next) => {
+    if (!server.worlds)
+      throw problems.notFound('This sandbox holds no worlds: start it with serve or startSandbox().')
+    await next()
+  }
+  app.use('/sandbox/worlds', heldHere)
+  app.use('/sandbox/worlds/*', heldHere)
+  const registry = () => server.worlds as WorldRegistry
   const summary = (world: LiveWorld) => ({
     id: world.id,
     seed: world.record.seed,
@@ -100,19 +110,19 @@ export function worldsRoutes(server: Deps, registry: WorldRegistry) {
     days: world.record.days,
     createdAt: toIso(world.record.createdAtMs),
     lastUsedAt: toIso(lastUse(world)),
-    expiresAt: toIso(lastUse(world) + registry.ttlMs),
+    expiresAt: toIso(lastUse(world) + registry().ttlMs),
     integrationUrl: world.deps.integrationUrl,
   })
   const withCredentials = (world: LiveWorld) => ({ ...summary(world), credentials: world.deps.credentials })
   const live = (id: string) => {
-    const world = registry.peek(id)
+    const world = registry().peek(id)
     if (!world) throw problems.notFound(`No world ${id}: it was deleted, expired, or never made here.`)
     return world
   }
 
   app.openapi(create, async (c) => {
     const asked = c.req.valid('json')
-    const world = registry.create({
+    const world = registry().create({
       seed: asked.seed ?? server.seed,
       customers: asked.customers ?? server.customers,
       days: asked.days ?? server.days,
@@ -125,7 +135,9 @@ export function worldsRoutes(server: Deps, registry: WorldRegistry) {
   app.openapi(list, (c) => {
     const { cursor, limit = MAX_PAGE } = c.req.valid('query')
     const after = cursor === undefined ? 0 : Number(cursor)
-    const later = registry.list().filter((world) => world.record.number > after)
+    const later = registry()
+      .list()
+      .filter((world) => world.record.number > after)
     const page = later.slice(0, limit)
     const last = page.at(-1)
     return c.json(
@@ -141,7 +153,7 @@ export function worldsRoutes(server: Deps, registry: WorldRegistry) {
 
   app.openapi(remove, async (c) => {
     const { id } = c.req.valid('param')
-    if (!(await registry.remove(id))) live(id)
+    if (!(await registry().remove(id))) live(id)
     return c.body(null, 204)
   })
 
