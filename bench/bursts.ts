@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import { recordFixtures } from './fixtures.ts'
-import { detectPinning } from './pinning.ts'
-import { type ChildGroup, CLI_BUNDLE, NODE, waitForOutput } from './processes.ts'
+import { startPinnedSandbox } from './pinning.ts'
+import { type ChildGroup, waitForOutput } from './processes.ts'
 
 // Injected bursts on one card of a linked customer, one after another: the fraud engine
 // flags each burst's tiny online charges (card testing) and the card's one open alert
@@ -18,12 +18,7 @@ export interface BurstFigures {
 }
 
 export async function benchBursts(children: ChildGroup, bursts = 20, size = 1000): Promise<BurstFigures> {
-  const pinning = detectPinning()
-  const args = [CLI_BUNDLE, 'serve', '--port', '0', '--host', '127.0.0.1', '--seed', '42']
-  const server = pinning
-    ? children.start('taskset', [...pinning.serverPrefix, NODE, ...args])
-    : children.start(NODE, args)
-  pinning?.hold()
+  const { server, pinning } = startPinnedSandbox(children)
   try {
     const [, url = ''] = await waitForOutput(server, LISTENING)
     // Links the first Harbor customer, so every flagged burst is announced as well.

@@ -1,8 +1,8 @@
 import { Agent, get, request } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { detectPinning } from './pinning.ts'
-import { type ChildGroup, CLI_BUNDLE, NODE, waitForOutput } from './processes.ts'
+import { startPinnedSandbox } from './pinning.ts'
+import { type ChildGroup, waitForOutput } from './processes.ts'
 
 // A long clock move with many linked customers: 400 days with 300 customers linked with
 // every scope, so a year of their spending is scanned, judged by the fraud engine and
@@ -32,23 +32,7 @@ export async function benchClockMove(
   linked = 300,
   days = 400,
 ): Promise<ClockMoveFigures> {
-  const pinning = detectPinning()
-  const args = [
-    CLI_BUNDLE,
-    'serve',
-    '--port',
-    '0',
-    '--host',
-    '127.0.0.1',
-    '--seed',
-    '42',
-    '--customers',
-    '3000',
-  ]
-  const server = pinning
-    ? children.start('taskset', [...pinning.serverPrefix, NODE, ...args])
-    : children.start(NODE, args)
-  pinning?.hold()
+  const { server, pinning } = startPinnedSandbox(children, ['--customers', '3000'])
   const agent = new Agent({ keepAlive: true, maxSockets: 1 })
   try {
     const [, url = ''] = await waitForOutput(server, LISTENING)

@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { type ChildGroup, CLI_BUNDLE, NODE } from './processes.ts'
 
 // CPU pinning for the HTTP section. On 2 cores the scheduler is free to put a server on
 // the load generator's core and move it back mid-run; whichever way a run falls changed
@@ -44,4 +45,18 @@ function allowedCores(): number[] {
     if (!Number.isInteger(from) || !Number.isInteger(to)) return []
     return Array.from({ length: to - from + 1 }, (_, i) => from + i)
   })
+}
+
+/**
+ * A sandbox from the bundled CLI (`serve` plus `extra`), pinned to the server core when
+ * the machine allows; the caller waits for it to listen and releases the pinning after.
+ */
+export function startPinnedSandbox(children: ChildGroup, extra: readonly string[] = []) {
+  const pinning = detectPinning()
+  const args = [CLI_BUNDLE, 'serve', '--port', '0', '--host', '127.0.0.1', '--seed', '42', ...extra]
+  const server = pinning
+    ? children.start('taskset', [...pinning.serverPrefix, NODE, ...args])
+    : children.start(NODE, args)
+  pinning?.hold()
+  return { server, pinning }
 }

@@ -4,8 +4,8 @@ import { connect, type Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { recordFixtures } from './fixtures.ts'
 import { load } from './load.ts'
-import { detectPinning } from './pinning.ts'
-import { type ChildGroup, CLI_BUNDLE, NODE, waitForOutput } from './processes.ts'
+import { startPinnedSandbox } from './pinning.ts'
+import { type ChildGroup, waitForOutput } from './processes.ts'
 
 // A subscriber that never reads: GET /sandbox/events on a socket this process then leaves
 // paused, while balance reads make an event each for `seconds`. The server must not hold
@@ -46,12 +46,7 @@ export async function benchSlowSubscriber(
 }
 
 async function run(children: ChildGroup, seconds: number, subscribe: boolean) {
-  const pinning = detectPinning()
-  const args = [CLI_BUNDLE, 'serve', '--port', '0', '--host', '127.0.0.1', '--seed', '42']
-  const server = pinning
-    ? children.start('taskset', [...pinning.serverPrefix, NODE, ...args])
-    : children.start(NODE, args)
-  pinning?.hold()
+  const { server, pinning } = startPinnedSandbox(children)
   try {
     const [, url = ''] = await waitForOutput(server, LISTENING)
     const fixtures = await recordFixtures(url)
