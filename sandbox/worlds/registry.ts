@@ -85,8 +85,7 @@ export function createWorldRegistry(options: RegistryOptions): WorldRegistry {
   const worlds = new Map<string, LiveWorld>()
   let made = 0
 
-  const expired = (world: LiveWorld) =>
-    options.wallNow() - Math.max(world.lastUsedMs, world.record.lastUsedMs) > options.ttlMs
+  const expired = (world: LiveWorld) => options.wallNow() - lastUseOf(world) > options.ttlMs
   const letGo = (world: LiveWorld) => {
     worlds.delete(world.id)
     const done = options.mayDrop() ? world.drop() : world.close()
@@ -167,4 +166,9 @@ export function createWorldRegistry(options: RegistryOptions): WorldRegistry {
       await Promise.all(all.map((world) => world.close()))
     },
   }
+}
+
+/** A world's last use: this instance's, or a later one another instance kept. */
+export function lastUseOf(world: LiveWorld): number {
+  return Math.max(world.lastUsedMs, world.record.lastUsedMs)
 }

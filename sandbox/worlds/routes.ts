@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts'
 import { json, problemResponses } from '../http/openapi.ts'
 import { problems } from '../http/problem.ts'
 import { validationHook } from '../http/validate.ts'
-import type { LiveWorld, WorldRegistry } from './registry.ts'
+import { type LiveWorld, lastUseOf, type WorldRegistry } from './registry.ts'
 
 // Making, listing and deleting worlds. Served by the default world's app: the server routes
 // /sandbox/worlds there whatever world a request names.
@@ -90,8 +90,6 @@ const remove = createRoute({
   responses: { 204: { description: 'Deleted' }, ...problemResponses(400, 404) },
 })
 
-const lastUse = (world: LiveWorld) => Math.max(world.lastUsedMs, world.record.lastUsedMs)
-
 /** Documented on every app; served by a sandbox started as a server (`serve`, `startSandbox()`). */
 export function worldsRoutes(server: Deps) {
   const app = new OpenAPIHono({ defaultHook: validationHook })
@@ -109,8 +107,8 @@ export function worldsRoutes(server: Deps) {
     customers: world.record.customers,
     days: world.record.days,
     createdAt: toIso(world.record.createdAtMs),
-    lastUsedAt: toIso(lastUse(world)),
-    expiresAt: toIso(lastUse(world) + registry().ttlMs),
+    lastUsedAt: toIso(lastUseOf(world)),
+    expiresAt: toIso(lastUseOf(world) + registry().ttlMs),
     integrationUrl: world.deps.integrationUrl,
   })
   const withCredentials = (world: LiveWorld) => ({ ...summary(world), credentials: world.deps.credentials })
