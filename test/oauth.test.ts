@@ -66,6 +66,17 @@ describe('token endpoint', () => {
     expect(text).not.toContain('hunter2')
   })
 
+  test('client credentials with a broken %-escape answer 401 invalid_client, not a 500', async () => {
+    const sandbox = createTestSandbox()
+    const broken = { Authorization: `Basic ${Buffer.from('platform-demo:%zz').toString('base64')}` }
+    const res = await sandbox.request(
+      '/banks/harbor/oauth/token',
+      postForm({ grant_type: 'authorization_code', code: 'x' }, broken),
+    )
+    expect(res.status).toBe(401)
+    expect(await res.json()).toMatchObject({ error: 'invalid_client' })
+  })
+
   test('an unknown grant type is unsupported_grant_type; a JSON body is invalid_request', async () => {
     const sandbox = createTestSandbox()
     const res = await sandbox.request(

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import { WORLD_HEADER } from '../control-client.ts'
+import { basicCredentials } from '../http/basic-auth.ts'
 import { problemResponse } from '../http/errors.ts'
 import { problems } from '../http/problem.ts'
 import type { WorldRegistry } from './registry.ts'
@@ -95,21 +96,12 @@ function byCredentials(target: string, header: (name: string) => string | undefi
   const authorization = header('authorization') ?? ''
   let world: string | undefined
   if (authorization.startsWith('Bearer ')) world = TOKEN_WORLD.exec(authorization.slice(7).trim())?.[1]
-  else if (authorization.startsWith('Basic ')) world = CLIENT_WORLD.exec(basicClientId(authorization))?.[1]
+  else if (authorization.startsWith('Basic '))
+    world = CLIENT_WORLD.exec(basicCredentials(authorization)?.id ?? '')?.[1]
   // The consent page: the customer's browser carries no credentials, the link names the client.
   else if (target.includes('/oauth/authorize?'))
     world = CLIENT_WORLD.exec(new URLSearchParams(target.split('?')[1]).get('client_id') ?? '')?.[1]
   return world === undefined ? { by: 'nothing' } : { by: 'credentials', world }
-}
-
-function basicClientId(authorization: string): string {
-  const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8')
-  const colon = decoded.indexOf(':')
-  try {
-    return decodeURIComponent(colon < 0 ? decoded : decoded.slice(0, colon))
-  } catch {
-    return ''
-  }
 }
 
 function pathAndQuery(url: string): string {

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { Context } from 'hono'
 import type { Deps } from '../../deps.ts'
+import { basicCredentials } from '../../http/basic-auth.ts'
 import { OAuthError } from '../tokens.ts'
 
 // Helpers for the token and revoke endpoints, which speak RFC 6749, not problem+json.
@@ -8,12 +9,9 @@ import { OAuthError } from '../tokens.ts'
 /** HTTP Basic client authentication (RFC 6749 §2.3.1). */
 export function authenticateClient(deps: Deps, authorization: string | undefined): void {
   const fail = () => new OAuthError('invalid_client', 'Authenticate the client with HTTP Basic auth.', 401)
-  if (!authorization?.startsWith('Basic ')) throw fail()
-  const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8')
-  const colon = decoded.indexOf(':')
-  if (colon < 0) throw fail()
-  const id = decodeURIComponent(decoded.slice(0, colon))
-  const secret = decodeURIComponent(decoded.slice(colon + 1))
+  const given = basicCredentials(authorization)
+  if (!given) throw fail()
+  const { id, secret } = given
   if (id !== deps.credentials.clientId || !sameSecret(secret, deps.credentials.clientSecret)) throw fail()
 }
 
