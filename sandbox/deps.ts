@@ -74,7 +74,7 @@ export interface Deps {
   readonly targets: TargetRules
   /** The world these deps serve: null for the default one `serve` starts. */
   readonly worldId: string | null
-  /** The worlds made on this server; on the default world only. */
+  /** The worlds made on this server (every world holds the same registry); absent without a server. */
   worlds?: WorldRegistry
   /** Signs transaction cursors; per process, so a cursor from before a restart is refused. */
   readonly cursorKey: Buffer
