@@ -35,7 +35,9 @@ import { benchWorlds, worldNotes, worldRows } from './worlds.ts'
 
 // `npm run bench`: measures, prints one table with baselines side by side, writes it to
 // bench/out/latest.md. It reports against the targets but never fails on them; it exits
-// non-zero only when a section could not be measured at all.
+// non-zero only when a section could not be measured at all. `npm run bench -- http
+// worlds` runs only the sections named (the names it prints as it goes) and writes
+// bench/out/partial.md instead.
 
 const children = createChildGroup()
 process.on('exit', () => children.killAll())
@@ -52,6 +54,8 @@ execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' })
 const rows: Row[] = []
 const notes: string[] = []
 const failures: string[] = []
+const chosen = process.argv.slice(2)
+const sectionNames: string[] = []
 
 async function section<T>(
   name: string,
@@ -59,6 +63,8 @@ async function section<T>(
   toRows: (f: T) => Row[],
   toNotes: (f: T) => string[],
 ) {
+  sectionNames.push(name)
+  if (chosen.length > 0 && !chosen.includes(name)) return
   process.stderr.write(`bench: ${name}…\n`)
   const started = Date.now()
   try {
@@ -109,6 +115,10 @@ await section(
   ],
 )
 
+for (const name of chosen.filter((name) => !sectionNames.includes(name))) {
+  failures.push(`${name}: no such section (there are ${sectionNames.join(', ')})`)
+}
+
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}`
 const report = [
   `# Bank Sandbox bench — ${new Date().toISOString()}`,
@@ -124,5 +134,6 @@ const report = [
 
 process.stdout.write(report)
 await mkdir(new URL('./out/', import.meta.url), { recursive: true })
-await writeFile(new URL('./out/latest.md', import.meta.url), report)
+// A run of chosen sections must not overwrite the whole table of the last full run.
+await writeFile(new URL(chosen.length > 0 ? './out/partial.md' : './out/latest.md', import.meta.url), report)
 if (failures.length > 0) process.exitCode = 1
