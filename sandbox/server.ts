@@ -1,13 +1,19 @@
-import type { Server } from 'node:http'
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
+import { getRequestListener } from '@hono/node-server'
 import { createApp } from './app.ts'
+import { hotReads } from './bank/routes/hot-reads.ts'
 import type { Deps } from './deps.ts'
-import { answerClientErrors, connectionOptions, DEFAULT_REQUEST_TIMEOUT_SECONDS } from './http/connection.ts'
+import {
+  answerClientErrors,
+  connectionOptions,
+  DEFAULT_REQUEST_TIMEOUT_SECONDS,
+  noteExchange,
+} from './http/connection.ts'
 import { startTicking } from './runtime.ts'
 import { keptFetch } from './store/kept-fetch.ts'
 import { reopenWorld } from './worlds/open-world.ts'
-import { routeToWorlds } from './worlds/routing.ts'
+import { bearerWorld, routeToWorlds } from './worlds/routing.ts'
 
 export interface RunningServer {
   url: string
@@ -33,33 +39,38 @@ export function startServer(deps: Deps, options: ServerOptions): Promise<Running
         shared ? reopenWorld(deps, worlds, id).catch(() => undefined) : Promise.resolve(),
       )
     : defaultFetch
+  // Balances and transaction pages that need nothing unusual are answered before the app.
+  const answeredHot = hotReads((authorization) => {
+    const world = bearerWorld(authorization)
+    return world === undefined ? deps : worlds?.use(world)?.deps
+  })
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_SECONDS * 1000
+  const appListener = getRequestListener(fetch, {
+    hostname: options.host,
+    // An unread body is Node's to drain after the answer, within the request timeout;
+    // the adapter's own clean-up would cut a slow one at 500 ms, after saying keep-alive.
+    autoCleanupIncoming: false,
+  })
+  const server = createServer(connectionOptions(requestTimeoutMs), (req, res) => {
+    noteExchange(res)
+    if (!answeredHot(req, res)) appListener(req, res)
+  })
+  answerClientErrors(server, requestTimeoutMs)
   return new Promise((resolve, reject) => {
-    const server = serve(
-      {
-        fetch,
-        port: options.port,
-        hostname: options.host,
-        serverOptions: connectionOptions(requestTimeoutMs),
-        // An unread body is Node's to drain after the answer, within the request timeout;
-        // the adapter's own clean-up would cut a slow one at 500 ms, after saying keep-alive.
-        autoCleanupIncoming: false,
-      },
-      (info: AddressInfo) => {
-        const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
-        const stopTicking = startTicking(deps)
-        resolve({
-          url: `http://${host}:${info.port}`,
-          close: () =>
-            new Promise((done) => {
-              stopTicking()
-              server.close(() => done())
-            }),
-        })
-      },
-    ) as Server
-    answerClientErrors(server, requestTimeoutMs)
     server.once('error', reject)
+    server.listen(options.port, options.host, () => {
+      const info = server.address() as AddressInfo
+      const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
+      const stopTicking = startTicking(deps)
+      resolve({
+        url: `http://${host}:${info.port}`,
+        close: () =>
+          new Promise((done) => {
+            stopTicking()
+            server.close(() => done())
+          }),
+      })
+    })
   })
 }
 

@@ -9,6 +9,11 @@ export function money(amount: number): Money {
   return { amount, currency: 'USD' }
 }
 
+/** `JSON.stringify(money(amount))` for an integer amount, without the object. */
+export function moneyJson(amount: number): string {
+  return `{"amount":${amount},"currency":"USD"}`
+}
+
 export function presentAccount(account: internal.Account): Account {
   return {
     id: account.id,

@@ -23,20 +23,28 @@ export function connectionOptions(requestTimeoutMs: number): ServerOptions {
   }
 }
 
-/** Answers Node's refusals (timeouts, malformed requests) as problem+json, and closes the connection. */
+/** The latest exchange on a connection: whether a timed-out request has been answered already. */
+const LATEST = Symbol('latest exchange')
+type Connection = Socket & { [LATEST]?: ServerResponse }
+
+/**
+ * Answers Node's refusals (timeouts, malformed requests) as problem+json, and closes the
+ * connection. The server's request listener calls `noteExchange` first on every request
+ * (rather than this adding a second listener, which every request would pay for).
+ */
 export function answerClientErrors(server: Server, requestTimeoutMs: number): void {
-  // The latest exchange per connection: whether a timed-out request has been answered already.
-  const latest = new WeakMap<Socket, ServerResponse>()
-  server.on('request', (_req, res: ServerResponse) => {
-    if (res.socket) latest.set(res.socket, res)
-  })
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Connection) => {
     if (socket.destroyed || socket.writableEnded) return
-    const res = latest.get(socket)
+    const res = socket[LATEST]
     const answered = res !== undefined && !res.req.complete && res.headersSent
     const problem = error.code === 'ECONNRESET' || answered ? null : problemFor(error, requestTimeoutMs)
     closeGently(socket, problem === null ? '' : rawResponse(problem))
   })
+}
+
+export function noteExchange(res: ServerResponse): void {
+  const socket = res.socket as Connection | null
+  if (socket) socket[LATEST] = res
 }
 
 function problemFor(error: NodeJS.ErrnoException, requestTimeoutMs: number): Problem {

@@ -95,13 +95,20 @@ export function addressedWorld(request: Request, env: unknown): Addressed {
 function byCredentials(target: string, header: (name: string) => string | undefined): Addressed {
   const authorization = header('authorization') ?? ''
   let world: string | undefined
-  if (authorization.startsWith('Bearer ')) world = TOKEN_WORLD.exec(authorization.slice(7).trim())?.[1]
+  if (authorization.startsWith('Bearer ')) world = bearerWorld(authorization)
   else if (authorization.startsWith('Basic '))
     world = CLIENT_WORLD.exec(basicCredentials(authorization)?.id ?? '')?.[1]
   // The consent page: the customer's browser carries no credentials, the link names the client.
   else if (target.includes('/oauth/authorize?'))
     world = CLIENT_WORLD.exec(new URLSearchParams(target.split('?')[1]).get('client_id') ?? '')?.[1]
   return world === undefined ? { by: 'nothing' } : { by: 'credentials', world }
+}
+
+/** The world whose token `Bearer …` carries; undefined for the default world's (or no) token. */
+export function bearerWorld(authorization: string): string | undefined {
+  return authorization.startsWith('Bearer ')
+    ? TOKEN_WORLD.exec(authorization.slice(7).trim())?.[1]
+    : undefined
 }
 
 function pathAndQuery(url: string): string {

@@ -7,7 +7,7 @@ import { requestHeader } from '../../http/header.ts'
 import { problems } from '../../http/problem.ts'
 import type { ConsentRecord } from '../../store/state.ts'
 import { authenticate } from '../tokens.ts'
-import type { BankEnv } from './env.ts'
+import type { BankEnv, Served } from './env.ts'
 import { faultInjector } from './faults.ts'
 
 // What stands in front of every bank call. In order: the journal records what happened,
@@ -31,10 +31,21 @@ export interface BankGate {
   notFound(c: Context, bankId: string): Response | Promise<Response>
 }
 
-type Recorder = (
-  c: Context,
-  call: { startedWallMs: number; status: number; bankId: string | null; route: string },
-) => void
+/** A finished call, as the journal records it; the gate and the hot reads (hot-reads.ts) both make one. */
+export interface FinishedCall {
+  startedWallMs: number
+  status: number
+  bankId: string | null
+  method: string
+  /** The route's pattern, as Hono names it (`/banks/:bankId/v1/...`). */
+  route: string
+  path: string
+  consentId: string | null
+  /** What a data answer served; only a 2xx answer served anything. */
+  served: Served | undefined
+}
+
+export type Recorder = (call: FinishedCall) => void
 
 /**
  * Records a finished call: time, bank, route, consent, status, latency, and what a data
@@ -42,17 +53,16 @@ type Recorder = (
  * counts what left the bank rather than what was asked for.
  */
 export function journalRecorder(deps: Deps): Recorder {
-  return (c, { startedWallMs, status, bankId, route }) => {
-    const served = status < 300 ? (c as Context<BankEnv>).get('served') : undefined
+  return ({ startedWallMs, status, bankId, method, route, path, consentId, served }) => {
     const call = {
       atMs: deps.clock.now(),
       wallAtMs: startedWallMs,
       // The bank's own id string rather than this request's copy: the journal keeps it.
       bankId: bankId === null ? null : (deps.bank(bankId)?.id ?? bankId),
-      method: c.req.method,
+      method,
       route,
-      path: c.req.path,
-      consentId: (c as Context<BankEnv>).get('consent')?.id ?? null,
+      path,
+      consentId,
       status,
       latencyMs: deps.clock.wallNow() - startedWallMs,
       scope: served?.scope ?? null,
@@ -68,12 +78,32 @@ export function journalRecorder(deps: Deps): Recorder {
   }
 }
 
+/** The call `c` has finished with `status`, as the journal records it. */
+function finished(
+  c: Context,
+  startedWallMs: number,
+  status: number,
+  bankId: string | null,
+  route: string,
+): FinishedCall {
+  return {
+    startedWallMs,
+    status,
+    bankId,
+    method: c.req.method,
+    route,
+    path: c.req.path,
+    consentId: (c as Context<BankEnv>).get('consent')?.id ?? null,
+    served: status < 300 ? (c as Context<BankEnv>).get('served') : undefined,
+  }
+}
+
 /** Journals every call under a prefix (the messaging platform's API). */
 export function journal(deps: Deps, record: Recorder): MiddlewareHandler {
   return async (c, next) => {
     const startedWallMs = deps.clock.wallNow()
     await next()
-    record(c, { startedWallMs, status: c.res.status, bankId: null, route: routePath(c) })
+    record(finished(c, startedWallMs, c.res.status, null, routePath(c)))
   }
 }
 
@@ -89,7 +119,7 @@ export function bankGate(deps: Deps, record: Recorder): BankGate {
   ) {
     const startedWallMs = deps.clock.wallNow()
     const finish = (res: Response) => {
-      record(c, { startedWallMs, status: res.status, bankId, route })
+      record(finished(c, startedWallMs, res.status, bankId, route))
       return res
     }
     const fail = (error: unknown) => finish(onError(error as Error, c))

@@ -14,8 +14,12 @@ const ONE: ReadonlyMap<Scope | null, Served> = new Map(
 )
 
 /** One record under a scope (an account, a balance, a card, a resolved alert, the consent). */
+export function oneServed(scope: Scope | null): Served {
+  return ONE.get(scope) as Served
+}
+
 export function servedOne(c: Context<BankEnv>, scope: Scope | null): void {
-  c.set('served', ONE.get(scope) as Served)
+  c.set('served', oneServed(scope))
 }
 
 export function servedMany(c: Context<BankEnv>, scope: Scope, records: number): void {
@@ -23,22 +27,18 @@ export function servedMany(c: Context<BankEnv>, scope: Scope, records: number): 
 }
 
 /** A page of transactions: how many were spent inside the platform, in store and online. */
-export function servedTransactions(
-  c: Context<BankEnv>,
-  consent: ConsentRecord,
-  items: readonly { channel: Channel }[],
-): void {
+export function transactionsServed(consent: ConsentRecord, items: readonly { channel: Channel }[]): Served {
   let platform = 0
   let inStore = 0
   for (const txn of items) {
     if (txn.channel === 'platform') platform++
     else if (txn.channel === 'in_store') inStore++
   }
-  c.set('served', {
+  return {
     scope: transactionScope(consent),
     records: items.length,
     channels: { platform, inStore, online: items.length - platform - inStore },
-  })
+  }
 }
 
 /** The scope a transaction read is served under: the wider one when the consent holds it. */
