@@ -9,6 +9,8 @@ import { DAY_MS } from '../world/types.ts'
 
 export interface Book {
   readonly startDay: number
+  /** Goes up whenever transactions are added: what was read from the book holds while it stays. */
+  readonly revision: number
   /** Every transaction booked that UTC day, oldest first. */
   transactionsOnDay(account: Account, day: number): readonly Transaction[]
   /** Adds transactions (ids must be unique); they must not be booked before the clock's current day. */
@@ -23,7 +25,9 @@ export function createBook(world: World, kept: Table<InjectedTransaction> | null
   const injected = new Map<string, Map<number, Transaction[]>>()
   const byTime = (a: Transaction, b: Transaction) => a.bookedAtMs - b.bookedAtMs
   /** Adds transactions to their days; each touched day is sorted once, not once per transaction. */
+  let revision = 0
   const index = (accountId: string, txns: readonly Transaction[]) => {
+    revision++
     const days = injected.get(accountId) ?? new Map<number, Transaction[]>()
     injected.set(accountId, days)
     const touched = new Set<Transaction[]>()
@@ -40,6 +44,9 @@ export function createBook(world: World, kept: Table<InjectedTransaction> | null
 
   return {
     startDay: world.config.startDay,
+    get revision() {
+      return revision
+    },
     transactionsOnDay(account, day) {
       const generated = world.transactionsOnDay(account, day)
       const extra = injected.get(account.id)?.get(day)

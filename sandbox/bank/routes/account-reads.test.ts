@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { ALL_SCOPES, createTestSandbox, firstCustomer, link } from '../../../test/helpers.ts'
+import { ALL_SCOPES, createTestSandbox, firstCustomer, link, postJson } from '../../../test/helpers.ts'
 import { money, moneyJson } from '../present.ts'
 import { Balance } from '../schemas.ts'
 import { balanceJson } from './account-reads.ts'
@@ -30,5 +30,25 @@ describe('balance text', () => {
       expect(text).toBe(JSON.stringify(parsed))
       expect(parsed.accountId).toBe(account.id)
     }
+  })
+
+  test('a charge at the very same instant is in the next balance, though the clock has not moved', async () => {
+    const sandbox = createTestSandbox()
+    const customer = await firstCustomer(sandbox, 'harbor')
+    const { consent } = await link(sandbox, 'harbor', customer.id, ALL_SCOPES)
+    const kept = sandbox.deps.state.consents.get(consent.id)
+    const card = customer.cards[0]
+    if (!kept || !card) throw new Error('no consent or card')
+    const balances = () => customer.accounts.map((account) => balanceJson(sandbox.deps, kept, account.id))
+    const before = balances()
+    expect(balances()).toEqual(before)
+    const res = await sandbox.request(
+      `/sandbox/banks/harbor/cards/${card.id}/transactions`,
+      postJson({ amount: { amount: -4_200, currency: 'USD' }, count: 1 }),
+    )
+    expect(res.status).toBe(201)
+    const after = balances()
+    expect(after).not.toEqual(before)
+    expect(after.map((text) => JSON.parse(text).asOf)).toEqual(before.map((text) => JSON.parse(text).asOf))
   })
 })
