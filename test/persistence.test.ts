@@ -1,23 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { startTestPostgres, type TestPostgres } from './support/postgres.ts'
-import { type SandboxProcess, startSandboxProcess } from './support/sandbox-process.ts'
+import { describe, expect, test } from 'vitest'
+import { usePostgres } from './support/postgres.ts'
+import { type SandboxProcess, startSandboxProcess, stoppedAfterEach } from './support/sandbox-process.ts'
 import { startTestIntegration, type TestIntegration } from './support/test-integration.ts'
 
 // State that outlives the process, tested as users run the sandbox: real processes, killed
 // with -9 and started again, and two instances on one PostgreSQL database.
 
-const running: { stop(): Promise<void> }[] = []
-afterEach(async () => {
-  for (const item of running.splice(0).reverse()) await item.stop().catch(() => undefined)
-})
-let postgres: TestPostgres
-beforeAll(async () => {
-  postgres = await startTestPostgres()
-}, 60_000)
-afterAll(() => postgres?.stop())
+const running = stoppedAfterEach<{ stop(): Promise<void> }>()
+const postgres = usePostgres()
 
 async function sandbox(args: string[], port?: number): Promise<SandboxProcess> {
   const started = await startSandboxProcess(args, port)
@@ -195,7 +188,7 @@ describe('memory mode', () => {
 
 describe('serve --database (two instances on one PostgreSQL database)', () => {
   test('a consent made through one is usable through the other; a revocation through one fails the next call through the other', async () => {
-    const database = await postgres.database()
+    const database = await postgres().database()
     const a = await sandbox(['--database', database, '--integration', 'none'])
     const b = await sandbox(['--database', database, '--integration', 'none'])
     const customers = await json(await fetch(`${a.url}/sandbox/banks/harbor/customers?limit=1`))
@@ -208,7 +201,7 @@ describe('serve --database (two instances on one PostgreSQL database)', () => {
   }, 60_000)
 
   test('killing one instance in the middle of slow deliveries loses no webhook id', async () => {
-    const database = await postgres.database()
+    const database = await postgres().database()
     const receiver = await integration()
     receiver.setResponse('/webhooks/bank/', { status: 204, delayMs: 400 })
     const a = await sandbox(['--database', database, '--integration', receiver.url])
@@ -238,7 +231,7 @@ describe('serve --database (two instances on one PostgreSQL database)', () => {
   }, 90_000)
 
   test('each event happens once, however many instances share the database', async () => {
-    const database = await postgres.database()
+    const database = await postgres().database()
     const receiver = await integration()
     const a = await sandbox(['--database', database, '--integration', receiver.url])
     const b = await sandbox(['--database', database, '--integration', receiver.url])
@@ -282,7 +275,7 @@ describe('serve --database (two instances on one PostgreSQL database)', () => {
   }, 60_000)
 
   test('a reset through one instance is a fresh world through the other too', async () => {
-    const database = await postgres.database()
+    const database = await postgres().database()
     const a = await sandbox(['--database', database, '--integration', 'none'])
     const b = await sandbox(['--database', database, '--integration', 'none'])
     const customers = await json(await fetch(`${a.url}/sandbox/banks/harbor/customers?limit=1`))

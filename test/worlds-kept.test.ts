@@ -1,22 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { startTestPostgres, type TestPostgres } from './support/postgres.ts'
-import { type SandboxProcess, startSandboxProcess } from './support/sandbox-process.ts'
+import { afterAll, describe, expect, test } from 'vitest'
+import { usePostgres } from './support/postgres.ts'
+import { type SandboxProcess, startSandboxProcess, stoppedAfterEach } from './support/sandbox-process.ts'
 
 // Worlds in a kept store, on real processes: a world outlives a kill -9 with everything in
 // it, a deleted one does not come back, and instances sharing a database share worlds.
 
-const running: SandboxProcess[] = []
-afterEach(async () => {
-  for (const item of running.splice(0).reverse()) await item.stop().catch(() => undefined)
-})
-let postgres: TestPostgres
-beforeAll(async () => {
-  postgres = await startTestPostgres()
-}, 60_000)
-afterAll(() => postgres?.stop())
+const running = stoppedAfterEach<SandboxProcess>()
+const postgres = usePostgres()
 
 async function sandbox(args: string[], port?: number) {
   const started = await startSandboxProcess(['--integration', 'none', ...args], port)
@@ -128,7 +121,7 @@ describe('worlds in --data-dir', () => {
 
 describe('worlds on a shared PostgreSQL database', () => {
   test('a world made through one instance is served by the other, and deleting it through one ends it on both', async () => {
-    const database = await postgres.database()
+    const database = await postgres().database()
     const a = await sandbox(['--database', database])
     const b = await sandbox(['--database', database])
     const world = await makeWorld(a.url)

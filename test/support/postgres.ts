@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
+import { afterAll, beforeAll } from 'vitest'
 import { freePort } from './sandbox-process.ts'
 
 // A real PostgreSQL server for the store's tests. CI starts Debian's server and names it
@@ -81,5 +82,18 @@ async function privateCluster(): Promise<{ url: string; stop(): void }> {
         rmSync(dir, { recursive: true, force: true })
       }
     },
+  }
+}
+
+/** One server for a test file, started before its tests and stopped after: ask for it inside a test. */
+export function usePostgres(): () => TestPostgres {
+  let postgres: TestPostgres | undefined
+  beforeAll(async () => {
+    postgres = await startTestPostgres()
+  }, 60_000)
+  afterAll(() => postgres?.stop())
+  return () => {
+    if (!postgres) throw new Error('the test PostgreSQL server is not started')
+    return postgres
   }
 }

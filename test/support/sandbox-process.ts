@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createServer } from 'node:net'
+import { afterEach } from 'vitest'
 
 // A sandbox as users run it: `bin/bank-sandbox.js serve` in a process of its own, so tests
 // can kill it (-9 included) and start it again on the same port.
@@ -68,4 +69,13 @@ export function freePort(): Promise<number> {
       probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
     })
   })
+}
+
+/** A list to put what a test starts in; after each test, all of it is stopped, newest first. */
+export function stoppedAfterEach<T extends { stop(): Promise<void> }>(): T[] {
+  const running: T[] = []
+  afterEach(async () => {
+    for (const item of running.splice(0).reverse()) await item.stop().catch(() => undefined)
+  })
+  return running
 }
