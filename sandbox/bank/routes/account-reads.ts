@@ -48,6 +48,14 @@ interface WrittenBalance {
 const writtenBalances = new WeakMap<Ledger, Map<string, WrittenBalance>>()
 const MAX_WRITTEN_BALANCES = 100_000
 
+function writtenBalancesOf(ledger: Ledger): Map<string, WrittenBalance> {
+  const known = writtenBalances.get(ledger)
+  if (known) return known
+  const fresh = new Map<string, WrittenBalance>()
+  writtenBalances.set(ledger, fresh)
+  return fresh
+}
+
 /**
  * The balance as the JSON text sent. Written out rather than built as an object and
  * stringified, which took a tenth of a balance read; it is the text `JSON.stringify`
@@ -60,8 +68,7 @@ export function balanceJson(deps: Deps, consent: ConsentRecord, accountId: strin
   const account = ownAccount(deps, consent.customerId, accountId)
   const now = deps.clock.now()
   const { ledger, book } = deps
-  const written = writtenBalances.get(ledger) ?? new Map<string, WrittenBalance>()
-  writtenBalances.set(ledger, written)
+  const written = writtenBalancesOf(ledger)
   const last = written.get(account.id)
   if (last && last.nowMs === now && last.revision === book.revision) return last.text
   const { current, available } = accountBalance(ledger, account, now)
