@@ -4,15 +4,17 @@ import { PAGE_CACHE_BYTES, PAGE_CACHE_ENTRIES, pageCacheStats } from '../sandbox
 import type { Scope } from '../sandbox/bank/policy.ts'
 import { dayOf, decodeCursor, type PageQuery, pageAnswer } from '../sandbox/bank/transaction-page.ts'
 import type { Deps } from '../sandbox/deps.ts'
-import { DAY_MS } from '../sandbox/world/types.ts'
+import { type Account, DAY_MS } from '../sandbox/world/types.ts'
 import { bearer, createTestSandbox, link, postJson, TEST_NOW, type TestSandbox } from './helpers.ts'
 
-// Settled days of the transaction page come from a cache of the bytes sent. Whatever
-// happens in between (clock moves across day boundaries, injected charges, resets to
+// Transaction pages come from a cache of the bytes sent: settled pages for good, the
+// others until they could change. Whatever happens in between (clock moves short and
+// long, across bookings, postings and day boundaries, injected charges, resets to
 // another world), every answer must be byte for byte the page built afresh.
 
 const ALL: Scope[] = ['transactions.all:read']
 const PLATFORM_ONLY: Scope[] = ['transactions:read']
+const HOUR_MS = 3_600_000
 
 interface Read {
   kind: 'read'
@@ -59,7 +61,9 @@ const action: fc.Arbitrary<Action> = fc.oneof(
       change: fc.constantFrom('nothing' as const, 'nothing' as const, 'consent' as const, 'limit' as const),
     }),
   },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('move' as const), ms: fc.nat(3 * DAY_MS) }) },
+  // Long moves settle days; short ones land between a page's bookings and postings.
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('move' as const), ms: fc.nat(3 * DAY_MS) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('move' as const), ms: fc.nat(HOUR_MS * 4) }) },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -79,8 +83,8 @@ function again(last: Read | null, change: 'nothing' | 'consent' | 'limit'): Read
 const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10)
 
 /** A customer of Harbor read through two consents, re-linked whenever tokens may have lapsed. */
-async function reader(sandbox: TestSandbox) {
-  const customer = sandbox.deps.world.listCustomers('harbor', 0, 1).customers[0]
+async function reader(sandbox: TestSandbox, customerIndex = 0) {
+  const customer = sandbox.deps.world.listCustomers('harbor', customerIndex, 1).customers[0]
   if (!customer) throw new Error('no customer at harbor')
   const tokens = { wide: '', narrow: '' }
   const relink = async () => {
@@ -110,6 +114,22 @@ function uncached(deps: Deps, accountId: string, params: URLSearchParams, scopes
     query = { fromDay: from ? dayOf(from) : toDay - 29, toDay, limit, after: null }
   }
   return pageAnswer(deps.book, account, query, now, scopes, deps.cursorKey).bytes
+}
+
+const nextMidnight = (ms: number) => (Math.floor(ms / DAY_MS) + 1) * DAY_MS
+
+/** A customer's first account with card spending (not savings). */
+function firstSpendingAccount(sandbox: TestSandbox, customerIndex: number): Account | undefined {
+  const customer = sandbox.deps.world.listCustomers('harbor', customerIndex, 1).customers[0]
+  return customer?.accounts.find((account) => account.type !== 'savings')
+}
+
+/** When the default 50-transaction page of `account`, as it reads now, next reads differently. */
+function defaultPageChangesAt(deps: Deps, account: Account): number {
+  const now = deps.clock.now()
+  const today = Math.floor(now / DAY_MS)
+  const query = { fromDay: today - 29, toDay: today, limit: 50, after: null }
+  return pageAnswer(deps.book, account, query, now, ALL, deps.cursorKey).changesAtMs
 }
 
 async function readPages(sandbox: TestSandbox, token: string, accountId: string, read: Read) {
@@ -193,7 +213,7 @@ describe('the transaction page cache', () => {
     expect(hits).toBeGreaterThan(0)
   }, 120_000)
 
-  test('a settled page is kept and answered again as the same bytes; a page that reaches unsettled days is not', async () => {
+  test('a settled page is kept and answered again as the same bytes', async () => {
     const sandbox = createTestSandbox()
     const { customer, tokens } = await reader(sandbox)
     const account = customer.accounts[0]?.id ?? ''
@@ -212,11 +232,105 @@ describe('the transaction page cache', () => {
     expect(kept.entries).toBeGreaterThan(0)
     expect(await get(settled)).toBe(first)
     expect(pageCacheStats(sandbox.deps)).toEqual({ ...kept, hits: 1 })
+  })
 
-    await get(`from=${isoDay(today - 20)}&to=${isoDay(today - 3)}&limit=20`)
-    await get('limit=20')
-    await get('limit=20')
-    expect(pageCacheStats(sandbox.deps)).toEqual({ ...kept, hits: 1 })
+  test('a page reaching unsettled days is kept until a transaction it would show is booked or posts', async () => {
+    const sandbox = createTestSandbox()
+    // A customer whose default page changes before midnight (a booking later today, or a posting).
+    const index = [...Array(10).keys()].find((i) => {
+      const account = firstSpendingAccount(sandbox, i)
+      return account !== undefined && defaultPageChangesAt(sandbox.deps, account) < nextMidnight(TEST_NOW)
+    })
+    if (index === undefined) throw new Error('no page changes before midnight')
+    const session = await reader(sandbox, index)
+    const account = session.accounts[0]
+    if (!account) throw new Error('no spending account')
+    const params = new URLSearchParams({ limit: '50' })
+    const get = async () => {
+      const res = await sandbox.request(`/banks/harbor/v1/accounts/${account.id}/transactions?${params}`, {
+        headers: bearer(session.tokens.wide),
+      })
+      expect(res.status).toBe(200)
+      return res.text()
+    }
+    const hits = () => pageCacheStats(sandbox.deps).hits
+    const first = await get()
+    expect(hits()).toBe(0)
+    expect(await get()).toBe(first)
+    expect(hits()).toBe(1)
+
+    // Up to the instant before the change, the kept page; at it, the page built again.
+    const changesAtMs = defaultPageChangesAt(sandbox.deps, account)
+    await change(sandbox, session, { kind: 'move', ms: changesAtMs - 1 - sandbox.deps.clock.now() })
+    expect(await get()).toBe(first)
+    expect(hits()).toBe(2)
+    await change(sandbox, session, { kind: 'move', ms: 1 })
+    const changed = await get()
+    expect(changed).not.toBe(first)
+    expect(changed).toBe(uncached(sandbox.deps, account.id, params, ALL).toString())
+    expect(hits()).toBe(2)
+
+    // Anything added to the book: the page is built again, with the charge on it.
+    expect(await get()).toBe(changed)
+    await change(sandbox, session, { kind: 'inject', count: 1, spreadMs: 0 })
+    const charged = await get()
+    expect(charged).not.toBe(changed)
+    expect(charged).toBe(uncached(sandbox.deps, account.id, params, ALL).toString())
+    expect(hits()).toBe(3)
+  })
+
+  test('a page of days not settled yet is built again when a transaction on it posts', async () => {
+    const sandbox = createTestSandbox()
+    const session = await reader(sandbox)
+    const account = session.accounts[0]
+    if (!account) throw new Error('no spending account')
+    // Ending yesterday: nothing more is booked on it, but its newest charges are still pending.
+    const today = Math.floor(TEST_NOW / DAY_MS)
+    const query = { fromDay: today - 10, toDay: today - 1, limit: 50, after: null }
+    const params = new URLSearchParams({ from: isoDay(today - 10), to: isoDay(today - 1), limit: '50' })
+    const get = async () => {
+      const res = await sandbox.request(`/banks/harbor/v1/accounts/${account.id}/transactions?${params}`, {
+        headers: bearer(session.tokens.wide),
+      })
+      expect(res.status).toBe(200)
+      return res.text()
+    }
+    const first = await get()
+    const { items } = pageAnswer(sandbox.deps.book, account, query, TEST_NOW, ALL, sandbox.deps.cursorKey)
+    const pending = items.map((txn) => txn.postedAtMs).filter((postedAtMs) => postedAtMs > TEST_NOW)
+    expect(first).toContain('"status":"pending"')
+    const postsAtMs = Math.min(...pending)
+    await change(sandbox, session, { kind: 'move', ms: postsAtMs - 1 - TEST_NOW })
+    expect(await get()).toBe(first)
+    const hits = pageCacheStats(sandbox.deps).hits
+    expect(await get()).toBe(first)
+    expect(pageCacheStats(sandbox.deps).hits).toBe(hits + 1)
+    await change(sandbox, session, { kind: 'move', ms: 1 })
+    const posted = await get()
+    expect(posted).not.toBe(first)
+    expect(posted).toBe(uncached(sandbox.deps, account.id, params, ALL).toString())
+  })
+
+  test('a page whose window ends today is built again at midnight, when the window moves on', async () => {
+    const sandbox = createTestSandbox()
+    const session = await reader(sandbox)
+    const account = session.accounts[0]
+    if (!account) throw new Error('no spending account')
+    // Nothing on this page is booked or posts before midnight: only the window's move changes it.
+    expect(defaultPageChangesAt(sandbox.deps, account)).toBeGreaterThan(nextMidnight(TEST_NOW))
+    const params = new URLSearchParams({ limit: '50' })
+    const get = async () => {
+      const res = await sandbox.request(`/banks/harbor/v1/accounts/${account.id}/transactions?${params}`, {
+        headers: bearer(session.tokens.wide),
+      })
+      expect(res.status).toBe(200)
+      return res.text()
+    }
+    const before = await get()
+    await change(sandbox, session, { kind: 'move', ms: nextMidnight(TEST_NOW) - TEST_NOW })
+    const after = await get()
+    expect(after).not.toBe(before)
+    expect(after).toBe(uncached(sandbox.deps, account.id, params, ALL).toString())
   })
 
   test('a page kept for one consent still asks every other consent for its scope and its customer', async () => {

@@ -6,23 +6,39 @@ import { MAX_SETTLE_DAYS } from './ledger.ts'
 import { type Scope, spendingVisibleTo } from './policy.ts'
 import { type PageAnswer, type PageQuery, pageAnswer } from './transaction-page.ts'
 
-// Transaction pages that can no longer change, kept as the bytes sent. A page shows
-// nothing newer than its window's last day or its cursor; once that day is settled
-// (every charge on it posted) the page is the same answer for as long as the world is:
-// later transactions, injected ones included, are booked at the clock's now, and clock
-// moves only settle more days. Pages that reach into unsettled days are built every time.
+// Transaction pages kept as the bytes sent, for as long as they read the same.
 //
-// One cache per sandbox, dropped with the world it was filled from (a reset, or another
-// instance's). It is bounded by entries and bytes, the oldest going first: a hit costs a
-// lookup, not a reordering.
+// A settled page is kept for good. A page shows nothing newer than its window's last
+// day or its cursor; once that day is settled (every charge on it posted) the page is
+// the same answer for as long as the world is: later transactions, injected ones
+// included, are booked at the clock's now, and clock moves only settle more days.
+//
+// A page that reaches unsettled days is kept until it could change: until the next
+// transaction it would show is booked or one it shows posts, the next midnight (when a
+// window ending today moves on), or anything added to the book, whichever comes first.
+//
+// Pages are kept under everything that shapes them (the parsed query), and under the
+// query string as asked, so a page asked for again in the same words is found without
+// reading the query again. One cache per sandbox, dropped with the world it was filled
+// from (a reset, or another instance's). It is bounded by entries and bytes, the oldest
+// going first: a hit costs a lookup, not a reordering.
 
 export const PAGE_CACHE_ENTRIES = 2_048
 export const PAGE_CACHE_BYTES = 16 * 1024 * 1024
 
+/** A kept page, and when it is the answer: from `fromMs` until before `untilMs`, while the book is at `revision`. */
+interface KeptPage {
+  answer: PageAnswer
+  fromMs: number
+  untilMs: number
+  /** null for a settled page: nothing added to the book changes it. */
+  revision: number | null
+}
+
 interface PageCache {
   book: Book
   /** Oldest first. */
-  entries: Map<string, PageAnswer>
+  entries: Map<string, KeptPage>
   bytes: number
   hits: number
 }
@@ -49,9 +65,8 @@ export interface PageRequest {
 }
 
 /**
- * A settled page answered before for the same query string, found without reading the
- * query again: a query string naming its window's end or a cursor asks for the same page
- * whenever it comes. The caller still checks the consent may read the account.
+ * A page answered before for the same query string that still holds, found without
+ * reading the query again. The caller still checks the consent may read the account.
  */
 export function askedBefore(
   deps: Deps,
@@ -59,33 +74,44 @@ export function askedBefore(
   scopes: readonly Scope[],
   asked: string,
 ): PageAnswer | undefined {
-  const key = askedKey(accountId, scopes, asked)
-  return key === null ? undefined : hit(cacheOf(deps), key)
-}
-
-/** The page asked for, from the cache when it is settled. */
-export function servePage(deps: Deps, { account, scopes, nowMs, asked, query }: PageRequest): PageAnswer {
-  const build = () => pageAnswer(deps.book, account, query, nowMs, scopes, deps.cursorKey)
-  const key = settledPageKey(account, query, nowMs, scopes)
-  if (key === null) return build()
   const cache = cacheOf(deps)
-  const answer = hit(cache, key) ?? remember(cache, key, build())
+  return hit(cache, askedKey(accountId, scopes, asked), deps.clock.now())
+}
+
+/** The page asked for: from the cache while it holds, otherwise built and kept. */
+export function servePage(deps: Deps, { account, scopes, nowMs, asked, query }: PageRequest): PageAnswer {
+  const cache = cacheOf(deps)
   const sameQuery = askedKey(account.id, scopes, asked)
-  if (sameQuery !== null) remember(cache, sameQuery, answer)
-  return answer
-}
-
-function askedKey(accountId: string, scopes: readonly Scope[], asked: string): string | null {
-  return FIXED_WINDOW.test(asked) ? `? ${accountId} ${visibility(scopes)} ${asked}` : null
-}
-
-/** A `to` or a `cursor` (not empty): without either, the window ends today, whenever today is. */
-const FIXED_WINDOW = /(?:^|&)(?:to|cursor)=[^&]/
-
-function hit(cache: PageCache, key: string): PageAnswer | undefined {
-  const known = cache.entries.get(key)
+  const settledKey = settledPageKey(account, query, nowMs, scopes)
+  if (settledKey === null) {
+    const answer = pageAnswer(deps.book, account, query, nowMs, scopes, deps.cursorKey)
+    const nextMidnight = (Math.floor(nowMs / DAY_MS) + 1) * DAY_MS
+    const untilMs = Math.min(answer.changesAtMs, nextMidnight)
+    return remember(cache, sameQuery, { answer, fromMs: nowMs, untilMs, revision: deps.book.revision })
+  }
+  const known = cache.entries.get(settledKey)
   if (known) cache.hits++
-  return known
+  const kept =
+    known ??
+    keep(cache, settledKey, {
+      answer: pageAnswer(deps.book, account, query, nowMs, scopes, deps.cursorKey),
+      fromMs: nowMs,
+      untilMs: Number.POSITIVE_INFINITY,
+      revision: null,
+    })
+  return remember(cache, sameQuery, kept)
+}
+
+function askedKey(accountId: string, scopes: readonly Scope[], asked: string): string {
+  return `? ${accountId} ${visibility(scopes)} ${asked}`
+}
+
+function hit(cache: PageCache, key: string, nowMs: number): PageAnswer | undefined {
+  const kept = cache.entries.get(key)
+  if (!kept || nowMs < kept.fromMs || nowMs >= kept.untilMs) return undefined
+  if (kept.revision !== null && kept.revision !== cache.book.revision) return undefined
+  cache.hits++
+  return kept.answer
 }
 
 /** Which spending the scopes show, as two digits; a consent's scopes never change, so once per consent. */
@@ -118,23 +144,28 @@ export function settledPageKey(
 }
 
 /** About what an entry holds: its bytes, and the transactions it shows (what a call served is recorded from them). */
-const sizeOf = (key: string, answer: PageAnswer) =>
+const sizeOf = (key: string, { answer }: KeptPage) =>
   answer.bytes.byteLength + answer.items.length * 64 + key.length
 
-function remember(cache: PageCache, key: string, answer: PageAnswer): PageAnswer {
-  const size = sizeOf(key, answer)
-  if (size > PAGE_CACHE_BYTES / 16) return answer
+/** Keeps `page` under `key` and answers with it. */
+function remember(cache: PageCache, key: string, page: KeptPage): PageAnswer {
+  return keep(cache, key, page).answer
+}
+
+function keep(cache: PageCache, key: string, page: KeptPage): KeptPage {
+  const size = sizeOf(key, page)
+  if (size > PAGE_CACHE_BYTES / 16) return page
   const replaced = cache.entries.get(key)
   if (replaced) cache.bytes -= sizeOf(key, replaced)
   cache.entries.delete(key)
-  cache.entries.set(key, answer)
+  cache.entries.set(key, page)
   cache.bytes += size
   for (const [oldKey, old] of cache.entries) {
     if (cache.entries.size <= PAGE_CACHE_ENTRIES && cache.bytes <= PAGE_CACHE_BYTES) break
     cache.entries.delete(oldKey)
     cache.bytes -= sizeOf(oldKey, old)
   }
-  return answer
+  return page
 }
 
 /** How much the sandbox's page cache holds and how often it answered. */

@@ -95,6 +95,12 @@ function isAfterCursor(txn: Transaction, after: PageQuery['after']): boolean {
 export interface PageAnswer {
   bytes: Buffer
   items: readonly Transaction[]
+  /**
+   * The first instant at which the same query could read differently, the book unchanged:
+   * a transaction the window would show is booked, or one it shows posts. Infinity when
+   * none is to come. Days after the clock's day that the window holds are not counted.
+   */
+  changesAtMs: number
 }
 
 /** The page's JSON, built from memoised parts: the same bytes c.json would write, without re-serialising. */
@@ -106,10 +112,11 @@ export function pageAnswer(
   scopes: readonly Scope[],
   cursorKey: Buffer,
 ): PageAnswer {
-  const { items, hasMore } = transactionPage(book, account, query, nowMs, transactionsVisibleTo(scopes))
+  const page = transactionPage(book, account, query, nowMs, transactionsVisibleTo(scopes))
+  const { items, hasMore } = page
   const last = items.at(-1)
   const nextCursor = hasMore && last ? encodeCursor(query, last, account.id, cursorKey) : null
-  return { bytes: transactionPageJson(items, nowMs, nextCursor), items }
+  return { bytes: transactionPageJson(items, nowMs, nextCursor), items, changesAtMs: page.changesAtMs }
 }
 
 export function transactionPage(
@@ -118,18 +125,25 @@ export function transactionPage(
   query: PageQuery,
   nowMs: number,
   visible: (txn: Transaction) => boolean,
-): { items: Transaction[]; hasMore: boolean } {
+): { items: Transaction[]; hasMore: boolean; changesAtMs: number } {
   const items: Transaction[] = []
+  let changesAtMs = Number.POSITIVE_INFINITY
   const lastDay = Math.min(query.toDay, Math.floor(nowMs / DAY_MS))
   const firstDay = Math.max(query.fromDay, book.startDay)
   for (let day = lastDay; day >= firstDay; day--) {
+    // Newest first: every transaction booked after now comes before the first one shown.
     for (const txn of newestFirst(book.transactionsOnDay(account, day))) {
-      if (txn.bookedAtMs > nowMs || !visible(txn) || !isAfterCursor(txn, query.after)) continue
-      if (items.length === query.limit) return { items, hasMore: true }
+      if (!visible(txn) || !isAfterCursor(txn, query.after)) continue
+      if (txn.bookedAtMs > nowMs) {
+        changesAtMs = Math.min(changesAtMs, txn.bookedAtMs)
+        continue
+      }
+      if (items.length === query.limit) return { items, hasMore: true, changesAtMs }
       items.push(txn)
+      if (txn.postedAtMs > nowMs) changesAtMs = Math.min(changesAtMs, txn.postedAtMs)
     }
   }
-  return { items, hasMore: false }
+  return { items, hasMore: false, changesAtMs }
 }
 
 // The world caches each account-day as one frozen list (oldest first), so the reversed
