@@ -19,6 +19,9 @@ const Expectation = z.object({
 const Finished = z.object({ runId: z.string(), passed: z.boolean(), error: z.string().nullish() })
 const Message = z.object({ userId: z.string() })
 
+/** What the log reads; every other event (a journal line per bank call) passes it by. */
+const SCENARIO_KINDS = ['scenario.started', 'scenario.expectation', 'scenario.finished', 'platform.message']
+
 export interface VerdictLine {
   id: string
   says: string
@@ -91,5 +94,5 @@ export function createScenarioLog(bus: Bus, kept = KEPT_RUNS): ScenarioLog {
     }
   }
 
-  return { runs: () => runs, stop: bus.subscribe(onEvent) }
+  return { runs: () => runs, stop: bus.subscribe(onEvent, SCENARIO_KINDS) }
 }

@@ -9,26 +9,42 @@ export interface SandboxEvent {
   data: unknown
 }
 
+type Listener = (event: SandboxEvent) => void
+
 export interface Bus {
   publish(kind: string, at: string, data: unknown): void
-  /** Whether anyone listens: lets a hot path skip building an event nobody reads. */
-  listening(): boolean
-  subscribe(listener: (event: SandboxEvent) => void): () => void
+  /** Whether anyone listens for `kind`: lets a hot path skip building an event nobody reads. */
+  listening(kind: string): boolean
+  /** `listener` hears every event, or with `kinds` only those: the others cost it nothing. */
+  subscribe(listener: Listener, kinds?: readonly string[]): () => void
 }
 
 export function createBus(): Bus {
-  const listeners = new Set<(event: SandboxEvent) => void>()
+  const everything = new Set<Listener>()
+  const byKind = new Map<string, Set<Listener>>()
+  const listening = (kind: string) => everything.size > 0 || byKind.has(kind)
   return {
     publish(kind, at, data) {
-      // Every bank call publishes; with nobody listening that must cost nothing.
-      if (listeners.size === 0) return
+      // Every bank call publishes; with nobody listening for it that must cost nothing.
+      if (!listening(kind)) return
       const event = { kind, at, data }
-      for (const listener of listeners) listener(event)
+      for (const listener of everything) listener(event)
+      for (const listener of byKind.get(kind) ?? []) listener(event)
     },
-    listening: () => listeners.size > 0,
-    subscribe(listener) {
-      listeners.add(listener)
-      return () => listeners.delete(listener)
+    listening,
+    subscribe(listener, kinds) {
+      if (kinds === undefined) {
+        everything.add(listener)
+        return () => everything.delete(listener)
+      }
+      for (const kind of kinds) byKind.set(kind, (byKind.get(kind) ?? new Set()).add(listener))
+      return () => {
+        for (const kind of kinds) {
+          const listeners = byKind.get(kind)
+          listeners?.delete(listener)
+          if (listeners?.size === 0) byKind.delete(kind)
+        }
+      }
     },
   }
 }

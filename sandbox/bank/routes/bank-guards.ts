@@ -35,6 +35,7 @@ export interface BankGate {
 export interface FinishedCall {
   startedWallMs: number
   status: number
+  /** The bank's own id string where it is known (the journal keeps it for minutes), else as asked. */
   bankId: string | null
   method: string
   /** The route's pattern, as Hono names it (`/banks/:bankId/v1/...`). */
@@ -57,8 +58,7 @@ export function journalRecorder(deps: Deps): Recorder {
     const call = {
       atMs: deps.clock.now(),
       wallAtMs: startedWallMs,
-      // The bank's own id string rather than this request's copy: the journal keeps it.
-      bankId: bankId === null ? null : (deps.bank(bankId)?.id ?? bankId),
+      bankId,
       method,
       route,
       path,
@@ -70,7 +70,7 @@ export function journalRecorder(deps: Deps): Recorder {
       channels: served?.channels ?? null,
     }
     const id = deps.state.journal.record(call)
-    if (deps.bus.listening()) {
+    if (deps.bus.listening('journal')) {
       const { atMs, wallAtMs, ...rest } = call
       const at = toIso(atMs)
       deps.bus.publish('journal', at, { id, at, wallAt: toIso(wallAtMs), ...rest })
@@ -118,8 +118,10 @@ export function bankGate(deps: Deps, record: Recorder): BankGate {
     work: () => Response | Promise<Response>,
   ) {
     const startedWallMs = deps.clock.wallNow()
+    // The bank's own id string rather than this request's copy: the journal keeps it.
+    const ownBankId = deps.bank(bankId)?.id ?? bankId
     const finish = (res: Response) => {
-      record(finished(c, startedWallMs, res.status, bankId, route))
+      record(finished(c, startedWallMs, res.status, ownBankId, route))
       return res
     }
     const fail = (error: unknown) => finish(onError(error as Error, c))
