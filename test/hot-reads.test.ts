@@ -1,6 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { type AddressInfo, connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { hotReads } from '../sandbox/bank/routes/hot-reads.ts'
+import { authorizationOf, hotReads } from '../sandbox/bank/routes/hot-reads.ts'
 import { startServer } from '../sandbox/server.ts'
 import { DAY_MS } from '../sandbox/world/types.ts'
 import { ALL_SCOPES, bearer, createTestSandbox, firstCustomer, link, postJson, TEST_NOW } from './helpers.ts'
@@ -33,8 +34,12 @@ function viaHot(url: string, authorization: string | undefined, method = 'GET'):
       seen.body = typeof body === 'string' ? body : Buffer.from(body).toString()
     },
   }
-  const headers = authorization === undefined ? {} : { authorization }
-  seen.answered = hot({ method, url, headers } as IncomingMessage, res as unknown as ServerResponse)
+  const rawHeaders = [
+    'Host',
+    '127.0.0.1',
+    ...(authorization === undefined ? [] : ['Authorization', authorization]),
+  ]
+  seen.answered = hot({ method, url, rawHeaders } as IncomingMessage, res as unknown as ServerResponse)
   return seen
 }
 
@@ -223,5 +228,31 @@ describe('on a socket', () => {
     expect(res.headers.get('content-length')).toBe(String(Buffer.byteLength(body)))
     expect(body).toBe((await viaApp(url, token)).body)
     expect(sandbox.deps.state.journal.recorded).toBe(before + 2)
+  })
+})
+
+describe('the Authorization header, read from the raw list', () => {
+  test('is what node reads as req.headers.authorization: any case, the first one sent', async () => {
+    const seen: { raw: string | undefined; node: string | undefined }[] = []
+    const server = createServer((req, res) => {
+      seen.push({ raw: authorizationOf(req.rawHeaders), node: req.headers.authorization })
+      res.end()
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as AddressInfo
+    const requests = [
+      'Authorization: Bearer one\r\n',
+      'authorization: Bearer two\r\nAUTHORIZATION: Bearer three\r\n',
+      'X-Authorization: Bearer four\r\nAuthorisation: five\r\n',
+      '',
+    ]
+    for (const headers of requests) {
+      const socket = connect(port, '127.0.0.1')
+      socket.end(`GET / HTTP/1.1\r\nHost: x\r\n${headers}Connection: close\r\n\r\n`)
+      await new Promise((resolve) => socket.on('close', resolve).resume())
+    }
+    server.close()
+    expect(seen.map((s) => s.node)).toEqual(['Bearer one', 'Bearer two', undefined, undefined])
+    expect(seen.map((s) => s.raw)).toEqual(seen.map((s) => s.node))
   })
 })
