@@ -2,6 +2,7 @@ import type { SpawnOptions } from 'node:child_process'
 import { type Fixtures, type RecordedResponse, recordFixtures } from './fixtures.ts'
 import { DEFAULT_LOAD, type LoadOptions, type LoadResult, load } from './load.ts'
 import { detectPinning } from './pinning.ts'
+import { cpuSecondsOf } from './process-cpu.ts'
 import { benchScript, type ChildGroup, CLI_BUNDLE, NODE, waitForOutput } from './processes.ts'
 import { median } from './stats.ts'
 
@@ -21,6 +22,8 @@ type Server = (typeof SERVERS)[number]
 interface Figures {
   requestsPerSecond: number
   p99Ms: number
+  /** Requests answered per CPU-second of the server: its capacity on one core. Null without /proc. */
+  requestsPerCpuSecond: number | null
 }
 
 export interface EndpointFigures {
@@ -99,7 +102,13 @@ export async function benchHttp(
       floor: fixtures.token,
       bare: fixtures.token,
     }
-    const figures = await measure(urls, tokens, fixtures, rounds, options)
+    const pids: Record<Server, number | undefined> = {
+      sandbox: sandboxChild.pid,
+      subscribed: subscribedChild.pid,
+      floor: floorChild.pid,
+      bare: bareChild.pid,
+    }
+    const figures = await measure({ urls, tokens, pids }, fixtures, rounds, options)
     return { ...figures, pinning: pinning?.description ?? null, resubscribed }
   } finally {
     pinning?.release()
@@ -113,9 +122,15 @@ interface Endpoint {
   servers: readonly Server[]
 }
 
+interface Servers {
+  urls: Record<Server, string>
+  tokens: Record<Server, string>
+  /** Each server's process (taskset execs node in place), to read its CPU time. */
+  pids: Record<Server, number | undefined>
+}
+
 async function measure(
-  urls: Record<Server, string>,
-  tokens: Record<Server, string>,
+  { urls, tokens, pids }: Servers,
   fixtures: Fixtures,
   rounds: number,
   options: LoadOptions,
@@ -136,7 +151,8 @@ async function measure(
       const order = endpoint.servers.map((_, i, all) => all[(i + round) % all.length] as Server)
       for (const server of order) {
         const headers = { Authorization: `Bearer ${tokens[server]}` }
-        const result = await load(`${urls[server]}${endpoint.response.path}`, headers, options)
+        const url = `${urls[server]}${endpoint.response.path}`
+        const result = await load(url, headers, options, () => cpuSecondsOf(pids[server]))
         results[e]?.get(server)?.push(result)
       }
     }
@@ -161,8 +177,11 @@ async function measure(
 }
 
 function summarize(results: readonly LoadResult[]): Figures {
+  const cpu = results.map((r) => r.cpuSecondsPerRequest)
+  const known = cpu.filter((seconds): seconds is number => seconds !== null && seconds > 0)
   return {
     requestsPerSecond: median(results.map((r) => r.requestsPerSecond)),
     p99Ms: median(results.map((r) => r.p99Ms)),
+    requestsPerCpuSecond: known.length === cpu.length && known.length > 0 ? 1 / median(known) : null,
   }
 }

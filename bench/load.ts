@@ -16,33 +16,44 @@ export interface LoadResult {
   p99Ms: number
   /** Non-2xx answers, errors and timeouts: any of these make the figures suspect. */
   failures: number
+  /** The server's CPU seconds per answered request over the measured run; null when not read. */
+  cpuSecondsPerRequest: number | null
 }
 
+/** `serverCpu` reads the server's CPU seconds so far (process-cpu.ts), to cost each request. */
 export async function load(
   url: string,
   headers: Record<string, string>,
   options = DEFAULT_LOAD,
+  serverCpu: () => number | null = () => null,
 ): Promise<LoadResult> {
+  // The warm-up is a run of its own, so that the server's CPU is read over the measured run alone.
+  if (options.warmupSeconds > 0) {
+    await autocannon({ url, headers, connections: options.connections, duration: options.warmupSeconds })
+  }
+  const cpuBefore = serverCpu()
   const run = autocannon({
     url,
     headers,
     connections: options.connections,
     pipelining: 1,
     duration: options.seconds,
-    warmup: { connections: options.connections, duration: options.warmupSeconds },
   })
   // autocannon's own percentiles are whole milliseconds, and a bare server answers in
-  // well under one, so p99 is taken from the fractional times of the measured phase
-  // (the warm-up reports to a different emitter).
+  // well under one, so p99 is taken from the fractional times of each response.
   const latencies: number[] = []
   run.on('response', (_client, statusCode, _bytes, responseTime) => {
     if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime)
   })
   const result = await run
+  const cpuAfter = serverCpu()
+  const answered = result.requests.total
   return {
-    requestsPerSecond: result.requests.total / result.duration,
+    requestsPerSecond: answered / result.duration,
     p99Ms: percentile(latencies, 0.99),
     failures: result.non2xx + result.errors + result.timeouts,
+    cpuSecondsPerRequest:
+      cpuBefore === null || cpuAfter === null || answered === 0 ? null : (cpuAfter - cpuBefore) / answered,
   }
 }
 
