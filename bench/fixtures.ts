@@ -13,7 +13,7 @@ export interface RecordedResponse {
 export interface Fixtures {
   token: string
   balances: RecordedResponse
-  /** The newest page: the default window, which reaches today (built on every read). */
+  /** The newest page: the default window, which reaches today (kept only until it could change). */
   transactions: RecordedResponse
   /** A page of settled days only, a week back and more (what the page cache answers). */
   settledTransactions: RecordedResponse

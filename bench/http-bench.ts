@@ -38,7 +38,7 @@ export interface EndpointFigures {
 }
 
 export interface HttpFigures {
-  /** Balances, the settled page (cached), the newest page (built each time). */
+  /** Balances, the settled page (kept for good), the newest page (kept until it could change). */
   endpoints: EndpointFigures[]
   pageSize: number
   rounds: number
