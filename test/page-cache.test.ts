@@ -97,6 +97,8 @@ async function reader(sandbox: TestSandbox, customerIndex = 0) {
   return { customer, accounts, tokens, relink }
 }
 
+type Session = Awaited<ReturnType<typeof reader>>
+
 /** The page the route must answer, built without the cache from the same query. */
 function uncached(deps: Deps, accountId: string, params: URLSearchParams, scopes: Scope[]): Buffer {
   const account = deps.world.account(accountId)
@@ -132,6 +134,17 @@ function defaultPageChangesAt(deps: Deps, account: Account): number {
   return pageAnswer(deps.book, account, query, now, ALL, deps.cursorKey).changesAtMs
 }
 
+/** Reads an account's page for `params`, as they stand at each read, through the consent that sees everything. */
+function widePage(sandbox: TestSandbox, session: Session, accountId: string, params: URLSearchParams) {
+  return async () => {
+    const res = await sandbox.request(`/banks/harbor/v1/accounts/${accountId}/transactions?${params}`, {
+      headers: bearer(session.tokens.wide),
+    })
+    expect(res.status).toBe(200)
+    return res.text()
+  }
+}
+
 async function readPages(sandbox: TestSandbox, token: string, accountId: string, read: Read) {
   const today = Math.floor(TEST_NOW / DAY_MS)
   const params = new URLSearchParams({ limit: String(read.limit) })
@@ -156,7 +169,7 @@ async function readPages(sandbox: TestSandbox, token: string, accountId: string,
 /** A clock move, an injected burst or a reset; a new session where tokens may have lapsed. */
 async function change(
   sandbox: TestSandbox,
-  session: Awaited<ReturnType<typeof reader>>,
+  session: Session,
   step: Exclude<Action, Read | { kind: 'again' }>,
 ) {
   if (step.kind === 'move') {
@@ -246,13 +259,7 @@ describe('the transaction page cache', () => {
     const account = session.accounts[0]
     if (!account) throw new Error('no spending account')
     const params = new URLSearchParams({ limit: '50' })
-    const get = async () => {
-      const res = await sandbox.request(`/banks/harbor/v1/accounts/${account.id}/transactions?${params}`, {
-        headers: bearer(session.tokens.wide),
-      })
-      expect(res.status).toBe(200)
-      return res.text()
-    }
+    const get = widePage(sandbox, session, account.id, params)
     const hits = () => pageCacheStats(sandbox.deps).hits
     const first = await get()
     expect(hits()).toBe(0)
@@ -288,13 +295,7 @@ describe('the transaction page cache', () => {
     const today = Math.floor(TEST_NOW / DAY_MS)
     const query = { fromDay: today - 10, toDay: today - 1, limit: 50, after: null }
     const params = new URLSearchParams({ from: isoDay(today - 10), to: isoDay(today - 1), limit: '50' })
-    const get = async () => {
-      const res = await sandbox.request(`/banks/harbor/v1/accounts/${account.id}/transactions?${params}`, {
-        headers: bearer(session.tokens.wide),
-      })
-      expect(res.status).toBe(200)
-      return res.text()
-    }
+    const get = widePage(sandbox, session, account.id, params)
     const first = await get()
     const { items } = pageAnswer(sandbox.deps.book, account, query, TEST_NOW, ALL, sandbox.deps.cursorKey)
     const pending = items.map((txn) => txn.postedAtMs).filter((postedAtMs) => postedAtMs > TEST_NOW)
@@ -319,13 +320,7 @@ describe('the transaction page cache', () => {
     // Nothing on this page is booked or posts before midnight: only the window's move changes it.
     expect(defaultPageChangesAt(sandbox.deps, account)).toBeGreaterThan(nextMidnight(TEST_NOW))
     const params = new URLSearchParams({ limit: '50' })
-    const get = async () => {
-      const res = await sandbox.request(`/banks/harbor/v1/accounts/${account.id}/transactions?${params}`, {
-        headers: bearer(session.tokens.wide),
-      })
-      expect(res.status).toBe(200)
-      return res.text()
-    }
+    const get = widePage(sandbox, session, account.id, params)
     const before = await get()
     await change(sandbox, session, { kind: 'move', ms: nextMidnight(TEST_NOW) - TEST_NOW })
     const after = await get()
