@@ -80,11 +80,12 @@ export function askedBefore(
 
 /** The page asked for: from the cache while it holds, otherwise built and kept. */
 export function servePage(deps: Deps, { account, scopes, nowMs, asked, query }: PageRequest): PageAnswer {
+  const build = () => pageAnswer(deps.book, account, query, nowMs, scopes, deps.cursorKey)
   const cache = cacheOf(deps)
   const sameQuery = askedKey(account.id, scopes, asked)
   const settledKey = settledPageKey(account, query, nowMs, scopes)
   if (settledKey === null) {
-    const answer = pageAnswer(deps.book, account, query, nowMs, scopes, deps.cursorKey)
+    const answer = build()
     const nextMidnight = (Math.floor(nowMs / DAY_MS) + 1) * DAY_MS
     const untilMs = Math.min(answer.changesAtMs, nextMidnight)
     return remember(cache, sameQuery, { answer, fromMs: nowMs, untilMs, revision: deps.book.revision })
@@ -94,7 +95,7 @@ export function servePage(deps: Deps, { account, scopes, nowMs, asked, query }: 
   const kept =
     known ??
     keep(cache, settledKey, {
-      answer: pageAnswer(deps.book, account, query, nowMs, scopes, deps.cursorKey),
+      answer: build(),
       fromMs: nowMs,
       untilMs: Number.POSITIVE_INFINITY,
       revision: null,
