@@ -28,34 +28,32 @@ type HttpEndpoint = HttpFigures['endpoints'][number]
 type ServerFigures = HttpEndpoint['bare']
 
 /**
- * A ratio target is judged on capacity (requests per server CPU-second) where /proc can
- * say, and on req/s only where it cannot: see the notes for why.
+ * The capacity row and the req/s row of `server` against `baseline`. A target is judged
+ * on capacity (requests per server CPU-second) where /proc could say, and on req/s only
+ * where it could not: see the notes for why.
  */
-function judgedOn(server: ServerFigures, baseline: ServerFigures): 'cpu' | 'rate' {
-  return server.requestsPerCpuSecond !== null && baseline.requestsPerCpuSecond !== null ? 'cpu' : 'rate'
-}
-
-/** The capacity row and the req/s row of `server` against `baseline`, the target on the one it is judged on. */
 function ratioRows(
   what: string,
   server: ServerFigures,
   baseline: ServerFigures,
   target: { text: string; ratio: number; failed: boolean } | null,
 ): Row[] {
-  const on = judgedOn(server, baseline)
-  const judged = (basis: 'cpu' | 'rate', ratio: number) =>
-    target && basis === on
+  const judged = (here: boolean, ratio: number) =>
+    target && here
       ? { target: target.text, status: verdict(!target.failed && ratio >= target.ratio) }
       : { target: '', status: '' }
   const rows: Row[] = []
-  if (server.requestsPerCpuSecond !== null && baseline.requestsPerCpuSecond !== null) {
-    const ratio = server.requestsPerCpuSecond / baseline.requestsPerCpuSecond
+  const capacity = server.requestsPerCpuSecond
+  const baselineCapacity = baseline.requestsPerCpuSecond
+  const onCapacity = capacity !== null && baselineCapacity !== null
+  if (onCapacity) {
+    const ratio = capacity / baselineCapacity
     rows.push({
       measure: `${what}: requests per server CPU-second`,
-      sandbox: formatNumber(server.requestsPerCpuSecond),
-      baseline: formatNumber(baseline.requestsPerCpuSecond),
+      sandbox: formatNumber(capacity),
+      baseline: formatNumber(baselineCapacity),
       ratio: formatRatio(ratio),
-      ...judged('cpu', ratio),
+      ...judged(true, ratio),
     })
   }
   const ratio = server.requestsPerSecond / baseline.requestsPerSecond
@@ -64,7 +62,7 @@ function ratioRows(
     sandbox: formatNumber(server.requestsPerSecond),
     baseline: formatNumber(baseline.requestsPerSecond),
     ratio: formatRatio(ratio),
-    ...judged('rate', ratio),
+    ...judged(!onCapacity, ratio),
   })
   return rows
 }
