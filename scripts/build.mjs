@@ -5,6 +5,23 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { basename } from 'node:path'
 import { build } from 'esbuild'
 
+// The dashboard's assets travel inside the bundle: sandbox/demo/assets.ts reads them from
+// the folder beside it, which neither dist/ nor an installed package has.
+const inlineDemoAssets = {
+  name: 'inline-demo-assets',
+  setup(bundler) {
+    bundler.onLoad({ filter: /[\\/]sandbox[\\/]demo[\\/]assets\.ts$/ }, () => {
+      const folder = 'sandbox/demo/assets'
+      const files = readdirSync(folder).map((name) => [name, readFileSync(`${folder}/${name}`, 'utf8')])
+      return {
+        contents: `export const DEMO_ASSETS = new Map(${JSON.stringify(files)})`,
+        loader: 'js',
+        watchFiles: files.map(([name]) => `${folder}/${name}`),
+      }
+    })
+  },
+}
+
 const { metafile } = await build({
   entryPoints: { 'bank-sandbox': 'sandbox/main.ts', index: 'sandbox/index.ts' },
   bundle: true,
@@ -18,6 +35,7 @@ const { metafile } = await build({
   outExtension: { '.js': '.mjs' },
   logLevel: 'warning',
   metafile: true,
+  plugins: [inlineDemoAssets],
 })
 const written = new Set(Object.keys(metafile.outputs).map((file) => basename(file)))
 for (const name of readdirSync('dist/chunks')) if (!written.has(name)) rmSync(`dist/chunks/${name}`)

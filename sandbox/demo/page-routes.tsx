@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises'
 import { type Context, Hono } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
 import { html } from 'hono/html'
@@ -6,6 +5,7 @@ import type { Deps } from '../deps.ts'
 import { ADMIN_KEY_COOKIE, ADMIN_KEY_HEADER, presentsAdminKey, sameKey } from '../http/guards.ts'
 import { problems } from '../http/problem.ts'
 import { WORLD_COOKIE } from '../worlds/routing.ts'
+import { DEMO_ASSETS } from './assets.ts'
 import { PANELS, type Panel, renderPanel } from './panels.tsx'
 import type { ScenarioLog } from './scenario-log.ts'
 import { resolveSelection } from './selection.ts'
@@ -18,12 +18,9 @@ import { AdminKeyForm, Page } from './views/page.tsx'
 // after which an HttpOnly, SameSite=Strict cookie carries it to /demo and to the
 // dashboard's own calls to /sandbox/*.
 
-const ASSETS: Record<string, string> = {
-  'dashboard.css': 'text/css; charset=utf-8',
-  'dashboard.js': 'text/javascript; charset=utf-8',
-  'live.js': 'text/javascript; charset=utf-8',
-  'panels.js': 'text/javascript; charset=utf-8',
-  'scenarios.js': 'text/javascript; charset=utf-8',
+const CONTENT_TYPES: Record<string, string> = {
+  css: 'text/css; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
 }
 
 export const CONTENT_SECURITY_POLICY =
@@ -76,13 +73,14 @@ export function pageRoutes(deps: Deps, log: ScenarioLog) {
   })
 
   // Scripts and styles carry no data, and the key form needs its stylesheet: open to all.
-  app.get('/demo/assets/:name', async (c) => {
+  app.get('/demo/assets/:name', (c) => {
     const name = c.req.param('name')
-    const type = ASSETS[name]
-    if (!type) return c.notFound()
+    const body = DEMO_ASSETS.get(name)
+    const type = CONTENT_TYPES[name.slice(name.lastIndexOf('.') + 1)]
+    if (body === undefined || !type) return c.notFound()
     c.header('Content-Type', type)
     c.header('Cache-Control', 'no-cache')
-    return c.body(await readFile(new URL(`./assets/${name}`, import.meta.url)))
+    return c.body(body)
   })
 
   return app

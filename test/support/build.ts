@@ -14,7 +14,7 @@ function newestSource(): number {
   let newest = mtime('package.json')
   for (const dir of SOURCES)
     for (const name of readdirSync(dir, { recursive: true, encoding: 'utf8' }))
-      if (/\.(ts|tsx|mjs|json)$/.test(name)) newest = Math.max(newest, mtime(join(dir, name)))
+      if (/\.(ts|tsx|mjs|js|css|json)$/.test(name)) newest = Math.max(newest, mtime(join(dir, name)))
   return newest
 }
 
