@@ -1,17 +1,13 @@
 import { mkdir, stat } from 'node:fs/promises'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { type RunningIntegration, startIntegration } from '../fixtures/reference/server.ts'
-import { createClock } from '../sandbox/clock.ts'
-import { publicCredentials } from '../sandbox/credentials.ts'
-import { createDeps } from '../sandbox/deps.ts'
-import { type RunningServer, startServer } from '../sandbox/server.ts'
-import { createScenarioRunner } from '../scenarios/dashboard-runner.ts'
 import { collectPageErrors, launchChromium } from './support/browser.ts'
+import { type SandboxProcess, startSandboxProcess } from './support/sandbox-process.ts'
 
-// The demo dashboard in a real browser, against a real sandbox on a socket with the
-// reference integration attached — the way a bank stakeholder sees it. The tests run in
-// order on one page: each builds on the world the previous one left.
+// The demo dashboard in a real browser, against the built server as `npm start` runs it
+// (`bin/bank-sandbox.js serve`, with the reference integration it starts and attaches) —
+// the way a bank stakeholder sees it. The tests run in order on one page: each builds on
+// the world the previous one left.
 
 const RESULTS = 'test-results'
 // The README's picture is refreshed only on request, so a test run leaves the tree clean.
@@ -22,8 +18,7 @@ const RECEIPT_SCREENSHOT = process.env.UPDATE_SCREENSHOT
 const LAPTOP = { width: 1366, height: 768 }
 const PROJECTOR = { width: 1920, height: 1080 }
 
-let server: RunningServer
-let integration: RunningIntegration
+let server: SandboxProcess
 let browser: Browser
 let page: Page
 let errors: string[]
@@ -43,21 +38,7 @@ const text = async (testId: string) => (await page.getByTestId(testId).textConte
 const shoot = (name: string, fullPage = true) => page.screenshot({ path: `${RESULTS}/${name}.png`, fullPage })
 
 beforeAll(async () => {
-  // A running clock from a fixed start: the page looks live, and the people are the same every run.
-  const clock = createClock({
-    startMs: Date.parse('2026-06-15T12:00:00.000Z'),
-    mode: 'real',
-    wallNow: Date.now,
-  })
-  const deps = createDeps({ seed: 42, customers: 300, days: 90, clock })
-  // As `bank-sandbox serve` does: the dashboard's scenario buttons run the scenario engine.
-  deps.scenarios = createScenarioRunner()
-  server = await startServer(deps, { port: 0, host: '127.0.0.1' })
-  integration = await startIntegration({
-    sandboxUrl: server.url,
-    credentials: publicCredentials(deps.credentials),
-  })
-  await control('PUT', '/sandbox/integration', { url: integration.url })
+  server = await startSandboxProcess(['--seed', '42', '--customers', '300', '--integration', 'reference'])
   await mkdir(RESULTS, { recursive: true })
   await mkdir('docs', { recursive: true })
   browser = await launchChromium()
@@ -67,8 +48,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close()
-  await integration?.close()
-  await server?.close()
+  await server?.stop()
 })
 
 describe('the demo dashboard', () => {

@@ -3,16 +3,17 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { promisify } from 'node:util'
 import { afterEach, describe, expect, test } from 'vitest'
+import type { SandboxCredentials } from '../fixtures/reference/config.ts'
 import { startIntegration } from '../fixtures/reference/server.ts'
-import { publicCredentials } from '../sandbox/credentials.ts'
 import { SCENARIOS, scenarioNamed } from '../scenarios/catalogue.ts'
 import { startExternalTarget } from '../scenarios/external.ts'
 import { textReport } from '../scenarios/report.ts'
 import { runSerially } from '../scenarios/runner.ts'
-import { startSocketSandbox } from './helpers.ts'
+import { startSandboxProcess } from './support/sandbox-process.ts'
 
 // Verdicts for integrations the runner cannot see inside: one sandbox shared by run after
-// run, an integration that takes its time, and one that is not there at all.
+// run, an integration that takes its time, and one that is not there at all. The sandbox
+// is the built server (`bin/bank-sandbox.js serve`), as users run it.
 
 const cleanups: (() => Promise<void>)[] = []
 afterEach(async () => {
@@ -20,9 +21,10 @@ afterEach(async () => {
 })
 
 async function startSandbox() {
-  const sandbox = await startSocketSandbox()
-  cleanups.push(sandbox.close)
-  return sandbox
+  const sandbox = await startSandboxProcess(['--seed', '42', '--customers', '400', '--integration', 'none'])
+  cleanups.push(sandbox.stop)
+  const credentials = (await (await fetch(`${sandbox.url}/sandbox/credentials`)).json()) as SandboxCredentials
+  return { url: sandbox.url, credentials }
 }
 
 const failures = (results: Awaited<ReturnType<typeof runSerially>>) =>
@@ -60,7 +62,7 @@ async function slowIntegration(delayMs: number, reactionMs: number) {
   const sandbox = await startSandbox()
   const integration = await startIntegration({
     sandboxUrl: await slowChatProxy(sandbox.url, delayMs),
-    credentials: publicCredentials(sandbox.deps.credentials),
+    credentials: sandbox.credentials,
   })
   cleanups.push(integration.close)
   return startExternalTarget(integration.url, { sandboxUrl: sandbox.url, reactionMs })
@@ -71,7 +73,7 @@ describe('runs against an external integration', () => {
     const sandbox = await startSandbox()
     const integration = await startIntegration({
       sandboxUrl: sandbox.url,
-      credentials: publicCredentials(sandbox.deps.credentials),
+      credentials: sandbox.credentials,
     })
     cleanups.push(integration.close)
     const target = await startExternalTarget(integration.url, { sandboxUrl: sandbox.url, reactionMs: 1_000 })

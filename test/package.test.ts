@@ -51,7 +51,7 @@ describe('the packed tarball, installed with --omit=dev', () => {
       expect(installed).not.toContain(tool)
   })
 
-  test('npx bank-sandbox serve answers /health', async () => {
+  test('npx bank-sandbox serve answers /health and serves the dashboard with its assets', async () => {
     const child = spawn('npx', ['bank-sandbox', 'serve', '--port', '0', '--integration', 'none'], {
       cwd: app,
       env,
@@ -63,6 +63,7 @@ describe('the packed tarball, installed with --omit=dev', () => {
       const res = await fetch(`${url}/health`)
       expect(res.status).toBe(200)
       expect(await res.json()).toMatchObject({ status: 'ok', seed: 42 })
+      expect(await dashboardAnswers(url)).toEqual(DASHBOARD_OK)
     } finally {
       if (child.pid) process.kill(-child.pid, 'SIGTERM')
     }
@@ -76,17 +77,22 @@ describe('the packed tarball, installed with --omit=dev', () => {
     expect(stdout).toContain('1 of 1 scenarios passed')
   }, 60_000)
 
-  test('startSandbox works from a plain .mjs script', async () => {
+  test('startSandbox works from a plain .mjs script, its dashboard included', async () => {
     writeFileSync(
       join(app, 'check.mjs'),
       `import { startSandbox } from 'bank-sandbox'
 const sandbox = await startSandbox({ port: 0, seed: 42 })
 const health = await (await fetch(sandbox.url + '/health')).json()
+const dashboard = {}
+for (const path of ${JSON.stringify(Object.keys(DASHBOARD_OK))}) {
+  const res = await fetch(sandbox.url + path)
+  dashboard[path] = res.status + ' ' + res.headers.get('content-type')
+}
 const { data } = await sandbox.control.customers('harbor', { limit: 1 })
 const { consent } = await sandbox.control.link('harbor', data[0].id)
 const clock = await sandbox.control.clock.advance(86_400_000)
 await sandbox.close()
-console.log(JSON.stringify({ health: health.status, consent: consent.status, clientId: sandbox.credentials.clientId, clock: clock.mode }))
+console.log(JSON.stringify({ health: health.status, consent: consent.status, clientId: sandbox.credentials.clientId, clock: clock.mode, dashboard }))
 `,
     )
     const { stdout } = await run('node', ['check.mjs'], { cwd: app, env })
@@ -95,6 +101,7 @@ console.log(JSON.stringify({ health: health.status, consent: consent.status, cli
       consent: 'active',
       clientId: 'platform-demo',
       clock: 'real',
+      dashboard: DASHBOARD_OK,
     })
   }, 30_000)
 
@@ -133,6 +140,25 @@ export { revoked }
     ).resolves.toBeDefined()
   }, 30_000)
 })
+
+/** The dashboard and every asset it loads, as a browser finds them: status and type. */
+const DASHBOARD_OK: Record<string, string> = {
+  '/demo': '200 text/html; charset=UTF-8',
+  '/demo/assets/dashboard.css': '200 text/css; charset=utf-8',
+  '/demo/assets/dashboard.js': '200 text/javascript; charset=utf-8',
+  '/demo/assets/live.js': '200 text/javascript; charset=utf-8',
+  '/demo/assets/panels.js': '200 text/javascript; charset=utf-8',
+  '/demo/assets/scenarios.js': '200 text/javascript; charset=utf-8',
+}
+
+async function dashboardAnswers(url: string): Promise<Record<string, string>> {
+  const answers: Record<string, string> = {}
+  for (const path of Object.keys(DASHBOARD_OK)) {
+    const res = await fetch(`${url}${path}`)
+    answers[path] = `${res.status} ${res.headers.get('content-type')}`
+  }
+  return answers
+}
 
 /** The URL `serve` prints once it listens. */
 function listening(child: ChildProcess): Promise<string> {

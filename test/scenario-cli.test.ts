@@ -4,12 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, test } from 'vitest'
+import type { SandboxCredentials } from '../fixtures/reference/config.ts'
 import { startIntegration } from '../fixtures/reference/server.ts'
-import { publicCredentials } from '../sandbox/credentials.ts'
-import { scenarioNamed } from '../scenarios/catalogue.ts'
-import { startExternalTarget } from '../scenarios/external.ts'
-import { runSerially } from '../scenarios/runner.ts'
-import { startSocketSandbox } from './helpers.ts'
+import { startSandboxProcess } from './support/sandbox-process.ts'
 
 const run = promisify(execFile)
 const cli = (...args: string[]) =>
@@ -71,31 +68,42 @@ describe('bank-sandbox scenario', () => {
 
 describe('against an external integration', () => {
   test('runs serially on the sandbox it is configured for, with fresh people each run', async () => {
-    const sandbox = await startSocketSandbox()
-    const { deps } = sandbox
-    const integration = await startIntegration({
-      sandboxUrl: sandbox.url,
-      credentials: publicCredentials(deps.credentials),
-    })
-    try {
-      const target = await startExternalTarget(integration.url, {
-        sandboxUrl: sandbox.url,
-        reactionMs: 1_000,
-      })
-      const scenarios = ['consent-revoked', 'fraud-burst']
-        .map((name) => scenarioNamed(name))
-        .filter((s) => s !== undefined)
-      const first = await runSerially(scenarios, target)
-      const second = await runSerially(scenarios, target)
-      for (const result of [...first, ...second]) {
-        expect(result.error).toBeUndefined()
-        expect(result.verdicts.filter((v) => !v.passed)).toEqual([])
+    const sandbox = await startSandboxProcess(['--seed', '42', '--customers', '400', '--integration', 'none'])
+    const credentials = (await (
+      await fetch(`${sandbox.url}/sandbox/credentials`)
+    ).json()) as SandboxCredentials
+    const integration = await startIntegration({ sandboxUrl: sandbox.url, credentials })
+    /** Everyone who ever linked harbor: each run casts people of its own. */
+    const linked = async () => {
+      const { data } = (await (await fetch(`${sandbox.url}/sandbox/banks/harbor/consents`)).json()) as {
+        data: { customerId: string }[]
       }
-      expect(deps.state.claimed.size).toBe(6)
+      return new Set(data.map((consent) => consent.customerId)).size
+    }
+    const runBoth = () =>
+      cli(
+        'scenario',
+        'run',
+        'consent-revoked',
+        'fraud-burst',
+        '--integration',
+        integration.url,
+        '--sandbox',
+        sandbox.url,
+      )
+    try {
+      const first = await runBoth()
+      expect(first.code, first.stdout).toBe(0)
+      const afterFirst = await linked()
+      const second = await runBoth()
+      expect(second.code, second.stdout).toBe(0)
+      expect(second.stdout).toContain('2 of 2 scenarios passed')
+      expect(afterFirst).toBeGreaterThan(0)
+      expect(await linked()).toBe(2 * afterFirst)
       expect(await (await fetch(`${sandbox.url}/sandbox/clock`)).json()).toMatchObject({ mode: 'real' })
     } finally {
       await integration.close()
-      await sandbox.close()
+      await sandbox.stop()
     }
   }, 90_000)
 })
