@@ -1,13 +1,46 @@
 import { defineConfig } from 'vitest/config'
 
+// Two kinds of test. In-process tests import the sources and answer fast: `npm run test:fast`
+// runs only those. Process tests drive what ships — the built bin (`bin/bank-sandbox.js` →
+// dist/), the packed tarball, a browser, Python, a real PostgreSQL — as a user does; `npm
+// test` runs both. A test that starts a process belongs in PROCESS_TESTS.
+
+const PROCESS_TESTS = [
+  'test/built-pages.test.ts',
+  'test/ci-recipe.test.ts',
+  'test/cli.test.ts',
+  'test/dashboard.test.ts',
+  'test/determinism.test.ts',
+  'test/external-runs.test.ts',
+  'test/package.test.ts',
+  'test/persistence.test.ts',
+  'test/python-integration.test.ts',
+  'test/scenario-cli.test.ts',
+  'test/shared-secrets.test.ts',
+  'test/worlds-kept.test.ts',
+  'test/worlds-runs.test.ts',
+]
+
 export default defineConfig({
   test: {
-    include: ['sandbox/**/*.test.ts', 'test/**/*.test.ts', 'scenarios/**/*.test.ts', 'fixtures/**/*.test.ts'],
     // Pact's native core is not safe across worker threads.
-    // `bin/bank-sandbox.js` runs the bundle: build it when a source is newer.
-    globalSetup: ['test/support/build.ts'],
     pool: 'forks',
     testTimeout: 20_000,
     env: { PACT_DO_NOT_TRACK: 'true' },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'in-process',
+          include: ['sandbox/**/*.test.ts', 'test/**/*.test.ts', 'scenarios/**/*.test.ts', 'fixtures/**/*.test.ts'],
+          exclude: PROCESS_TESTS,
+        },
+      },
+      {
+        extends: true,
+        // `bin/bank-sandbox.js` runs the bundle: build it first whenever a source is newer.
+        test: { name: 'process', include: PROCESS_TESTS, globalSetup: ['test/support/build.ts'] },
+      },
+    ],
   },
 })

