@@ -1,15 +1,19 @@
+import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { parseArgs } from 'node:util'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs, stripVTControlCharacters } from 'node:util'
 import type { LogLevel } from '@pact-foundation/pact'
 import type { CliIo } from '../sandbox/cli.ts'
-import { startVerificationSandbox, type VerificationSandbox } from './provider/harness.ts'
-import { type VerifyRequest, verifySandbox } from './provider/verify-sandbox.ts'
-import { PROVIDERS } from './vocabulary.ts'
+import type { VerificationSandbox } from './provider/harness.ts'
+import type { VerifyRequest } from './provider/verify-sandbox.ts'
+import { isProvider, PROVIDERS, PROVIDERS_IN_WORDS } from './vocabulary.ts'
 
 // `bank-sandbox verify`: the sandbox as a Pact provider for anyone's consumer pacts —
 // local files, URLs, or a Pact Broker — with the provider-state vocabulary of
-// contracts/STATES.md. Pact prints its report; the exit code is 0 only when every
-// interaction passed and every provider state could be set up.
+// contracts/STATES.md. Pact prints its report, in colour only on a terminal and without
+// NO_COLOR; the exit code is 0 only when every pact is for one of the sandbox's
+// providers, every interaction passed and every provider state could be set up.
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const
 /** Pact's recommended default: what is on main, what is deployed or released, and the same branch. */
@@ -33,8 +37,11 @@ PACT_BROKER_PASSWORD and PACT_BROKER_PUBLISH_VERIFICATION_RESULTS=true. Without 
 each of ${Object.values(PROVIDERS).join(', ')} that the broker has pacts for is verified.
 Default selectors: ${JSON.stringify(DEFAULT_SELECTORS)}
 (without matchingBranch when no --provider-branch is given). Provider states: contracts/STATES.md.
+Pacts must name the provider ${PROVIDERS_IN_WORDS}. The report is in colour only when
+stdout is a terminal and NO_COLOR is not set.
 Exit status: 0 when every interaction passed (and, with --publish, every result reached the
-broker); 1 when any failed or there was nothing to verify; 2 on a usage error.
+broker); 1 when any failed, there was nothing to verify or a pact is for another provider;
+2 on a usage error.
 `
 
 class VerifyUsageError extends Error {}
@@ -53,6 +60,7 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<number> 
     io.stderr.write(`bank-sandbox: ${error.message}\nRun "bank-sandbox verify --help" for usage.\n`)
     return 2
   }
+  if (!(io.stdout.isTTY && !io.env.NO_COLOR) && !io.env[IN_CHILD]) return verifyInChild(args, io)
   // The native verifier reads the process environment; its usage telemetry stays off
   // unless the user asked for it.
   process.env.PACT_DO_NOT_TRACK ??= 'true'
@@ -60,6 +68,9 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<number> 
     io.stderr.write(`bank-sandbox verify: ${message}\n`)
     return 1
   }
+  // Loaded here: a process that only relays a child's report (above) needs neither.
+  const { startVerificationSandbox } = await import('./provider/harness.ts')
+  const { verifySandbox } = await import('./provider/verify-sandbox.ts')
   let sandbox: VerificationSandbox
   try {
     sandbox = await startVerificationSandbox(world)
@@ -68,6 +79,10 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<number> 
   }
   try {
     const result = await verifySandbox(sandbox, request, (line) => io.stdout.write(`${line}\n`))
+    if (result.refused) {
+      for (const reason of result.refused) fail(reason)
+      return 1
+    }
     if (result.nothing) return fail(result.nothing)
     io.stdout.write(
       result.passed
@@ -81,6 +96,72 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<number> 
     return fail(messageOf(error))
   } finally {
     await sandbox.close()
+  }
+}
+
+/** Set for the process that runs the verification for `verifyInChild`: it verifies in itself. */
+const IN_CHILD = 'BANK_SANDBOX_VERIFY_CHILD'
+
+/**
+ * Pact's native verifier prints its report in colour, straight to file descriptor 1:
+ * nothing in this process can turn the colour off (Pact JS does not pass on the core's
+ * coloured-output switch, and the core heeds neither NO_COLOR nor a pipe) or catch what
+ * it writes. So when the report must be plain, the verification runs in a child process
+ * whose output reaches us through pipes, and the escape codes are taken out on the way.
+ */
+function verifyInChild(args: string[], io: CliIo): Promise<number> {
+  const child = spawn(process.execPath, [cliEntry(), 'verify', ...args], {
+    env: { ...process.env, ...io.env, [IN_CHILD]: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const stdout = plainLines(io.stdout)
+  const stderr = plainLines(io.stderr)
+  child.stdout.setEncoding('utf8').on('data', stdout.write)
+  child.stderr.setEncoding('utf8').on('data', stderr.write)
+  return new Promise((resolve) => {
+    let settled = false
+    const settle = (code: number) => {
+      if (settled) return
+      settled = true
+      stdout.end()
+      stderr.end()
+      resolve(code)
+    }
+    child.on('error', (error) => {
+      io.stderr.write(`bank-sandbox verify: could not start the verification: ${error.message}\n`)
+      settle(1)
+    })
+    child.on('close', (code, signal) => {
+      if (signal) io.stderr.write(`bank-sandbox verify: the verification was stopped by ${signal}.\n`)
+      settle(code ?? 1)
+    })
+  })
+}
+
+/** This package's `bin/bank-sandbox.js`, looked for upwards: from dist/chunks/ in the bundle, contracts/ in the source. */
+function cliEntry(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const bin = join(dir, 'bin', 'bank-sandbox.js')
+    if (existsSync(bin)) return bin
+    if (dirname(dir) === dir)
+      throw new Error('bin/bank-sandbox.js is not in any directory above this module.')
+  }
+}
+
+/** Passes text on without escape codes, a line at a time: a code may straddle two chunks. */
+function plainLines(into: NodeJS.WritableStream) {
+  let rest = ''
+  return {
+    write: (chunk: string) => {
+      const text = rest + chunk
+      const end = text.lastIndexOf('\n') + 1
+      rest = text.slice(end)
+      if (end > 0) into.write(stripVTControlCharacters(text.slice(0, end)))
+    },
+    end: () => {
+      if (rest) into.write(stripVTControlCharacters(rest))
+      rest = ''
+    },
   }
 }
 
@@ -128,6 +209,11 @@ export function parseVerifyArgs(args: string[], env: Record<string, string | und
   const providerVersion = values['provider-version']
   if (publish && !providerVersion)
     throw new VerifyUsageError('Publishing results needs --provider-version (e.g. the git commit).')
+  for (const provider of values.provider ?? [])
+    if (!isProvider(provider))
+      throw new VerifyUsageError(
+        `--provider ${provider}: not one this sandbox verifies: ${PROVIDERS_IN_WORDS}.`,
+      )
   const logLevel = values['log-level'] ?? 'warn'
   if (!LOG_LEVELS.includes(logLevel as LogLevel))
     throw new VerifyUsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}.`)

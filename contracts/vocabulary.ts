@@ -14,6 +14,17 @@ export const PROVIDERS = {
   webhooks: 'bank-webhooks',
 } as const
 
+export type Provider = (typeof PROVIDERS)[keyof typeof PROVIDERS]
+
+export const isProvider = (name: string): name is Provider =>
+  (Object.values(PROVIDERS) as string[]).includes(name)
+
+/** The three, in words, for a message that turns another provider away. */
+export const PROVIDERS_IN_WORDS = (() => {
+  const names = Object.values(PROVIDERS).toSorted()
+  return `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`
+})()
+
 export const PACT_DIR = fileURLToPath(new URL('./pacts/', import.meta.url))
 
 /**

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { promisify, stripVTControlCharacters } from 'node:util'
+import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { parseVerifyArgs, verifyCommand } from '../verify-cli.ts'
 import { PROVIDERS } from '../vocabulary.ts'
@@ -16,30 +16,51 @@ import { pactFile } from './support.ts'
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const EXAMPLE = join(ROOT, 'contracts/examples/example-bot-bank-api.json')
 
-async function verify(...args: string[]) {
+/** `bank-sandbox verify` in a process of its own, stdout and stderr piped, exactly as they came. */
+async function verifyRaw(args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout } = await promisify(execFile)(
+    const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
       ['bin/bank-sandbox.js', 'verify', ...args],
       {
         cwd: ROOT,
-        env: { ...process.env, PACT_DO_NOT_TRACK: 'true' },
+        env: { ...process.env, PACT_DO_NOT_TRACK: 'true', ...env },
       },
     )
-    return { code: 0, output: plain(stdout), stderr: '' }
+    return { code: 0, stdout, stderr }
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string }
-    return { code: failed.code, output: plain(failed.stdout + failed.stderr), stderr: plain(failed.stderr) }
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr }
   }
 }
-const plain = stripVTControlCharacters
 
-/** `verify` in this process: quicker than a new one, and Pact's own report goes to the test log. */
+/** The same, stdout and stderr together: plain text through pipes, so no escape code is stripped here. */
+async function verify(...args: string[]) {
+  const { code, stdout, stderr } = await verifyRaw(args)
+  return { code, output: stdout + stderr, stderr }
+}
+
+/**
+ * `verify` as the CLI calls it, with streams that are no terminal: the verification runs
+ * in a child process, and Pact's report comes back through `io` with the rest.
+ */
 async function verifyHere(...args: string[]) {
+  return verifyWith({}, ...args)
+}
+
+async function verifyWith(options: { tty?: boolean; env?: Record<string, string> }, ...args: string[]) {
   const stdout: string[] = []
   const stderr: string[] = []
-  const sink = (into: string[]) => ({ write: (chunk: string) => into.push(chunk) > 0 })
-  const io = { stdout: sink(stdout), stderr: sink(stderr), env: {}, wallNow: Date.now } as never
+  const sink = (into: string[]) => ({
+    isTTY: options.tty ?? false,
+    write: (chunk: string) => into.push(chunk) > 0,
+  })
+  const io = {
+    stdout: sink(stdout),
+    stderr: sink(stderr),
+    env: options.env ?? {},
+    wallNow: Date.now,
+  } as never
   const code = await verifyCommand(args, io)
   return { code, output: stdout.join('') + stderr.join(''), stderr: stderr.join('') }
 }
@@ -57,7 +78,9 @@ function folderWith(files: Record<string, string>): string {
 }
 
 /** A copy of the handcrafted example, changed by `edit`, in a temporary file. */
-function exampleWith(edit: (pact: { interactions: ExampleInteraction[] }) => void): string {
+function exampleWith(
+  edit: (pact: { provider: { name: string }; interactions: ExampleInteraction[] }) => void,
+): string {
   const pact = JSON.parse(readFileSync(EXAMPLE, 'utf8'))
   edit(pact)
   const file = join(mkdtempSync(join(tmpdir(), 'pact-')), 'pact.json')
@@ -295,5 +318,85 @@ describe('no false greens', () => {
     const io = { stdout: sink, stderr: sink, env: {}, wallNow: Date.now } as never
     expect(await verifyCommand(['--pacts', 'x'], io)).toBe(2)
     expect(out.join('')).toMatch(/^bank-sandbox: Unknown option '--pacts'/)
+  })
+})
+
+describe('only the sandbox’s providers', () => {
+  const THREE = 'bank-api, bank-webhooks or platform-send-api'
+  const forSandbox = () =>
+    exampleWith((pact) => {
+      pact.provider.name = 'bank-sandbox'
+    })
+
+  test.concurrent('a pact file for another provider fails, and names the three', async () => {
+    const file = forSandbox()
+    const { code, output } = await verify('--pact', file)
+    expect(output).toContain(
+      `pact ${file}: provider "bank-sandbox" is not one this sandbox verifies: ${THREE}`,
+    )
+    expect(output).not.toContain('Verifying a pact between')
+    expect(output).not.toContain('every interaction passed')
+    expect(code).toBe(1)
+  })
+
+  test('a folder with one pact for another provider among good ones fails, and names that one', async () => {
+    const good = readFileSync(EXAMPLE, 'utf8')
+    const foreign = readFileSync(forSandbox(), 'utf8')
+    const dir = folderWith({ 'a-bank-api.json': good, 'b-bank-sandbox.json': foreign })
+    const { code, output } = await verifyHere('--pact', dir)
+    expect(output).toContain(`pact ${join(dir, 'b-bank-sandbox.json')}: provider "bank-sandbox" is not one`)
+    expect(output).not.toContain('a-bank-api.json')
+    expect(code).toBe(1)
+  })
+
+  test('a pact at a URL for another provider fails; one for the sandbox verifies', async () => {
+    const broker = await startStubBroker({ foreign: forSandbox(), good: EXAMPLE })
+    try {
+      const refused = await verifyHere('--pact', `${broker.url}/pacts/foreign`)
+      expect(refused.output).toContain(
+        `pact ${broker.url}/pacts/foreign: provider "bank-sandbox" is not one this sandbox verifies: ${THREE}`,
+      )
+      expect(refused.code).toBe(1)
+      const verified = await verifyHere('--pact', `${broker.url}/pacts/good`)
+      expect(verified.output).toContain('Verifying a pact between example-bot and bank-api')
+      expect(verified.code).toBe(0)
+    } finally {
+      await broker.close()
+    }
+  })
+
+  test('--provider for another provider is a usage error that names the three', async () => {
+    const { code, output } = await verifyHere(
+      '--broker-url',
+      'http://broker.example',
+      '--provider',
+      'bank-sandbox',
+    )
+    expect(output).toContain(`--provider bank-sandbox: not one this sandbox verifies: ${THREE}`)
+    expect(code).toBe(2)
+  })
+})
+
+describe('a plain report where colour does not belong', () => {
+  test.concurrent('stdout piped: no escape code anywhere', async () => {
+    const { code, stdout, stderr } = await verifyRaw(['--pact', EXAMPLE])
+    expect(stdout).toContain('Verifying a pact between example-bot and bank-api')
+    expect(stdout).toContain('every interaction passed')
+    expect(stdout + stderr).not.toContain('\x1b[')
+    expect(code).toBe(0)
+  })
+
+  test.concurrent('stdout piped, with NO_COLOR=1: no escape code either', async () => {
+    const { code, stdout, stderr } = await verifyRaw(['--pact', EXAMPLE], { NO_COLOR: '1' })
+    expect(stdout).toContain('has a matching body (OK)')
+    expect(stdout + stderr).not.toContain('\x1b[')
+    expect(code).toBe(0)
+  })
+
+  test('on a terminal with NO_COLOR set, the report is plain and comes through the CLI’s stdout', async () => {
+    const { code, output } = await verifyWith({ tty: true, env: { NO_COLOR: '1' } }, '--pact', EXAMPLE)
+    expect(output).toContain('Verifying a pact between example-bot and bank-api')
+    expect(output).not.toContain('\x1b[')
+    expect(code).toBe(0)
   })
 })

@@ -1,16 +1,23 @@
 import { type LogLevel, Verifier, type VerifierOptions } from '@pact-foundation/pact'
-import { PROVIDERS } from '../vocabulary.ts'
+import { isProvider, PROVIDERS, PROVIDERS_IN_WORDS } from '../vocabulary.ts'
 import { type BrokerAccess, pactsPerProvider } from './broker-pacts.ts'
 import { type BrokerWatch, watchBroker } from './broker-watch.ts'
 import type { VerificationSandbox } from './harness.ts'
-import { isUrl, nothingToVerify, providerOf, resolvePactSources } from './pact-sources.ts'
+import {
+  foreignPact,
+  isUrl,
+  nothingToVerify,
+  providerAt,
+  providerOf,
+  resolvePactSources,
+} from './pact-sources.ts'
 import { pactHooks } from './request-filter.ts'
 
 // Verifies pacts against the in-process sandbox: ours in CI, anyone's through
-// `bank-sandbox verify`. It passes only when there was something to verify, every
-// interaction passed, every provider state could be set up (request-filter.ts) and,
-// when publishing, every result reached the broker (broker-watch.ts): Pact alone lets
-// the last three slip.
+// `bank-sandbox verify`. It passes only when there was something to verify, every pact
+// is for one of the sandbox's providers (pact-sources.ts), every interaction passed,
+// every provider state could be set up (request-filter.ts) and, when publishing, every
+// result reached the broker (broker-watch.ts): Pact alone lets all of these slip.
 
 export interface VerifyRequest {
   /** Pact files, directories of them, or URLs. */
@@ -41,6 +48,8 @@ export interface VerifyResult {
   publication: string[]
   /** Set when there was nothing to verify: where it looked, in words. */
   nothing?: string
+  /** Set when pacts were turned away before anything ran (another provider's, or unreadable), in words. */
+  refused?: string[]
 }
 
 export async function verifySandbox(
@@ -48,8 +57,10 @@ export async function verifySandbox(
   request: VerifyRequest,
   log: (line: string) => void = console.log,
 ): Promise<VerifyResult> {
-  const runs = await verifierRuns(request, log)
-  if (typeof runs === 'string') return { passed: false, problems: [], publication: [], nothing: runs }
+  const plan = await verifierRuns(request, log)
+  if ('refused' in plan) return { passed: false, problems: [], publication: [], refused: plan.refused }
+  if ('nothing' in plan) return { passed: false, problems: [], publication: [], nothing: plan.nothing }
+  const { runs } = plan
   const problems = new Set<string>()
   const publication: string[] = []
   let passed = true
@@ -90,25 +101,46 @@ export async function verifySandbox(
   }
 }
 
-/** One run for local files and URLs, one per provider for a broker; or why there is nothing to run. */
+/**
+ * One run for local files and URLs, one per provider for a broker; or why nothing runs:
+ * pacts turned away, or nothing to verify.
+ */
 async function verifierRuns(
   request: VerifyRequest,
   log: (line: string) => void,
-): Promise<VerifierOptions[] | string> {
+): Promise<{ runs: VerifierOptions[] } | { refused: string[] } | { nothing: string }> {
   const runs: VerifierOptions[] = []
   const nothing: string[] = []
   if (request.pactUrls?.length) {
     const found = resolvePactSources(request.pactUrls)
     for (const skipped of found.skipped) log(`Not a pact, skipped: ${skipped}`)
+    // Pact verifies any pact against the provider it is given: one written for another
+    // provider would be checked against the wrong surface, and could even pass.
+    const refused = [...found.foreign]
+    const urlProviders: string[] = []
+    for (const url of found.urls) {
+      const named = await providerAt(url)
+      if ('problem' in named) refused.push(named.problem)
+      else if (!isProvider(named.provider)) refused.push(foreignPact(url, named.provider))
+      else urlProviders.push(named.provider)
+    }
+    if (refused.length > 0) return { refused }
     const empty = nothingToVerify(found)
     if (empty) nothing.push(empty)
     else {
       const pactUrls = [...found.files, ...found.urls]
-      runs.push({ provider: found.urls.length > 0 ? 'bank-sandbox' : providerOf(found.files), pactUrls })
+      runs.push({ provider: providerOf(found.files, urlProviders), pactUrls })
     }
   }
   const { broker } = request
   if (broker) {
+    const others = (broker.providers ?? []).filter((provider) => !isProvider(provider))
+    if (others.length > 0)
+      return {
+        refused: others.map(
+          (provider) => `provider "${provider}" is not one this sandbox verifies: ${PROVIDERS_IN_WORDS}`,
+        ),
+      }
     const providers = broker.providers ?? (await providersWithPacts(request, broker, log))
     if (providers.length === 0)
       nothing.push(
@@ -116,7 +148,7 @@ async function verifierRuns(
       )
     runs.push(...providers.map((provider) => brokerRun(broker, provider)))
   }
-  return runs.length > 0 ? runs : nothing.join(' ')
+  return runs.length > 0 ? { runs } : { nothing: nothing.join(' ') }
 }
 
 /** Without --provider: each of the sandbox's providers that the broker offers pacts for, said aloud. */
