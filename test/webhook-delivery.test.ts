@@ -82,6 +82,44 @@ describe('webhook delivery', () => {
     expect(log.data[0]).toMatchObject({ status: 'delivered', payload: { type: 'consent.revoked' } })
   })
 
+  test('recover keeps each consent’s order: events sent again arrive before a revocation still waiting', async () => {
+    const { sandbox, integration } = await attached()
+    const consents: string[] = []
+    for (let n = 0; n < 5; n++) {
+      const customer = await firstCustomer(sandbox, 'harbor', n)
+      consents.push((await link(sandbox, 'harbor', customer.id, ['transactions.all:read'])).consent.id)
+    }
+    const since = (await (await sandbox.request('/sandbox/clock')).json()).now
+    // Two days of new transactions, delivered; then the integration goes down and every
+    // consent is revoked: the revocations pile up behind the failing endpoint.
+    await sandbox.request('/sandbox/clock', postJson({ advanceMs: 2 * DAY_MS }))
+    await sandbox.deps.outbox.idle()
+    integration.setResponse('/webhooks/bank/', { status: 503 })
+    for (const id of consents)
+      await sandbox.request(`/sandbox/banks/harbor/consents/${id}/revoke`, { method: 'POST' })
+    await sandbox.deps.outbox.idle()
+    const made = sandbox.deps.outbox.list().filter((d) => consents.includes(d.orderKey))
+    expect(made.filter((d) => d.type === 'consent.revoked' && d.status !== 'delivered')).toHaveLength(5)
+    expect(made.filter((d) => d.status === 'delivered').length).toBeGreaterThanOrEqual(5)
+
+    const recovered = await sandbox.request('/sandbox/webhooks/recover', postJson({ since }))
+    expect((await recovered.json()).recovered).toBe(made.length)
+    await sandbox.deps.outbox.idle()
+    const before = integration.requests.length
+    integration.setResponse('/webhooks/bank/', { status: 200 })
+    await sandbox.request('/sandbox/clock', postJson({ advanceMs: 3_600_000 }))
+    await sandbox.deps.outbox.idle()
+
+    // Once the endpoint answers, each consent's events arrive once each, oldest first, the
+    // revocation last.
+    const arrived = integration.requests.slice(before).map((r) => r.headers['webhook-id'])
+    for (const consent of consents) {
+      const mine = made.filter((d) => d.orderKey === consent).map((d) => d.id)
+      expect(arrived.filter((id) => id !== undefined && mine.includes(id))).toEqual(mine)
+      expect(made.find((d) => d.id === mine.at(-1))?.type).toBe('consent.revoked')
+    }
+  })
+
   test('a 3xx is a failure: the redirect is not followed and the delivery is retried', async () => {
     const { sandbox, integration } = await attached()
     integration.setResponse('/webhooks/bank/', { status: 302, times: 1 })

@@ -1,9 +1,14 @@
 import { describe, expect, test } from 'vitest'
+import { Table } from '../store/table.ts'
 import type { AttemptResult } from './deliver.ts'
-import { createOutbox, RETRY_DELAYS_MS } from './outbox.ts'
+import { createOutbox, type Delivery, type DeliveryTable, RETRY_DELAYS_MS } from './outbox.ts'
 
 /** An outbox whose transport answers from a script, on a clock the test moves. */
-function scripted(answers: (url: string, id: string) => number | null, finishedLimit?: number) {
+function scripted(
+  answers: (url: string, id: string) => number | null,
+  finishedLimit?: number,
+  table?: DeliveryTable,
+) {
   let now = 1_000_000
   const sent: { id: string; at: number }[] = []
   const outbox = createOutbox(
@@ -20,7 +25,7 @@ function scripted(answers: (url: string, id: string) => number | null, finishedL
       sign: (_bank, id) => ({ 'webhook-id': id }),
       onAttempt: () => {},
     },
-    undefined,
+    table,
     finishedLimit,
   )
   const advance = async (ms: number) => {
@@ -85,6 +90,27 @@ describe('outbox', () => {
     await outbox.idle()
     expect(sent.map((s) => s.id)).toEqual(['evt_1', 'evt_2', 'evt_3', 'evt_1', 'evt_2', 'evt_3'])
     expect(outbox.list().every((d) => d.status === 'delivered' && d.attempts.length === 2)).toBe(true)
+  })
+
+  test('a delivery another instance recovered goes back before the later events of its consent still waiting', async () => {
+    let down = false
+    // A store's table, as instances sharing a database keep deliveries in.
+    const table = new Table<Delivery>('deliveries', () => {})
+    const { outbox, sent, advance } = scripted(() => (down ? 503 : 200), undefined, table)
+    const event = (id: string, type = 'transactions.available') =>
+      outbox.enqueue({ id, bankId: 'harbor', type, orderKey: 'c1', body: '{}' })
+    event('evt_1')
+    await outbox.idle()
+    down = true
+    event('evt_2', 'consent.revoked')
+    await outbox.idle()
+    // The other instance sent evt_1 again: kept as pending, as its recovery left it.
+    const first = outbox.list().find((d) => d.id === 'evt_1')
+    if (!first) throw new Error('no evt_1')
+    outbox.adopt({ ...first, status: 'pending', nextAttemptAtMs: 0 })
+    down = false
+    await advance(5_000)
+    expect(sent.map((s) => s.id)).toEqual(['evt_1', 'evt_2', 'evt_1', 'evt_2'])
   })
 
   test('events of one consent wait behind a failing one and arrive in order; other consents are not held', async () => {

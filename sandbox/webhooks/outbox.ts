@@ -1,4 +1,5 @@
 import { toIso } from '../clock.ts'
+import { StoreUnavailable } from '../store/unavailable.ts'
 import { type AttemptResult, type DeliveryAttempt, type Send, succeeded } from './deliver.ts'
 
 // At-least-once delivery: every event waits in the outbox until a 2xx, however long
@@ -62,7 +63,10 @@ export interface Outbox {
    * dedupe). A 2xx completes a delivery still waiting; the order of its consent is not held up.
    */
   redeliver(id: string): Promise<Attempt | null>
-  /** Sends again, in order, every delivery created at or after `sinceMs` (simulation clock). */
+  /**
+   * Sends again, in order, every delivery created at or after `sinceMs` (simulation clock):
+   * per order key, oldest first, before anything of that key still waiting.
+   */
   recover(sinceMs: number): number
   /** Takes in a delivery another instance created or changed (already kept). */
   adopt(delivery: Delivery): void
@@ -166,6 +170,18 @@ export function createOutbox(
     enqueueId(update(delivery, { status: 'pending', nextAttemptAtMs: deps.now() }))
   }
 
+  /**
+   * Puts queues that took back older deliveries (a recovery) in the order their deliveries
+   * were made, which is the table's: an event sent again goes before a later one of its
+   * consent still waiting, so a revocation never overtakes the events before it.
+   */
+  function inMadeOrder(keys: ReadonlySet<string>) {
+    if (keys.size === 0) return
+    const made = new Map<string, number>()
+    for (const delivery of table.values()) if (keys.has(delivery.orderKey)) made.set(delivery.id, made.size)
+    for (const key of keys) queues.get(key)?.sort((a, b) => (made.get(a) ?? 0) - (made.get(b) ?? 0))
+  }
+
   /** Takes in a delivery as another instance kept it: its queue follows its status. */
   function adopt(delivery: Delivery): void {
     table.apply?.(delivery.id, delivery)
@@ -176,6 +192,8 @@ export function createOutbox(
       if (queue.length === 0) queues.delete(delivery.orderKey)
     } else if (delivery.status !== 'delivered' && !queued) {
       enqueueId(delivery)
+      // Tried before, yet queued again: another instance's recovery. It goes back in its place.
+      if (delivery.attempts.length > 0) inMadeOrder(new Set([delivery.orderKey]))
     }
   }
 
@@ -202,13 +220,14 @@ export function createOutbox(
         : attempt(head.id, url).then(() => true)
       const running: Promise<void> = locked
         .catch((error: unknown) => {
-          console.error('A webhook attempt failed to run:', error)
-          return true
+          // Its lock could not be taken or kept (the database is away): like one held elsewhere.
+          if (!(error instanceof StoreUnavailable)) console.error('A webhook attempt failed to run:', error)
+          return false
         })
         .then((ran) => {
           busyKeys.delete(key)
           inFlight.delete(running)
-          // Held by another instance: look again in a second, not in a loop.
+          // Held by another instance, or not run: look again in a second, not in a loop.
           if (!ran) heldElsewhere.set(key, deps.wallNow() + 1_000)
           else dispatchDue() // the next event of this consent may be due now
         })
@@ -263,6 +282,7 @@ export function createOutbox(
     recover(sinceMs) {
       const again = [...table.values()].filter((d) => Date.parse(d.createdAt) >= sinceMs)
       for (const delivery of again) requeue(delivery)
+      inMadeOrder(new Set(again.map((d) => d.orderKey)))
       dispatchDue()
       return again.length
     },
