@@ -57,6 +57,20 @@ export function createControlClient(sandboxUrl: string, adminKey?: string, world
     return (res.status === 204 ? undefined : await res.json()) as T
   }
 
+  /** Every page of a paged control list, oldest first. */
+  async function everyPage<T>(path: string): Promise<T[]> {
+    const all: T[] = []
+    for (let cursor: string | null = null; ; ) {
+      const page: { data: T[]; nextCursor: string | null } = await call(
+        'GET',
+        cursor === null ? path : `${path}?cursor=${encodeURIComponent(cursor)}`,
+      )
+      all.push(...page.data)
+      if (page.nextCursor === null) return all
+      cursor = page.nextCursor
+    }
+  }
+
   return {
     call,
     credentials: () =>
@@ -75,8 +89,8 @@ export function createControlClient(sandboxUrl: string, adminKey?: string, world
     /** The authorize links the user tapped, and how each ended. */
     taps: async (userId: string) =>
       (await call<{ links: LinkTap[] }>('GET', `/sandbox/platform/users/${userId}/messages`)).links,
-    journal: async () => (await call<{ data: JournalEntry[] }>('GET', '/sandbox/journal')).data,
-    deliveries: async () => (await call<{ data: Delivery[] }>('GET', '/sandbox/webhooks')).data,
+    journal: () => everyPage<JournalEntry>('/sandbox/journal'),
+    deliveries: () => everyPage<Delivery>('/sandbox/webhooks'),
     consents: async (bankId: string, customerId: string) =>
       (
         await call<{ data: ConsentView[] }>(

@@ -77,6 +77,7 @@ function forgedEvent(person: CastMember, bankId: string, type: string) {
       status: 'open',
       reason: 'card testing',
       transactionIds: ['txn_forged'],
+      transactionCount: 1,
       total: { amount: -99_900, currency: 'USD' },
       createdAt: timestamp,
       updatedAt: timestamp,

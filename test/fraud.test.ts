@@ -145,6 +145,42 @@ describe('fraud engine on injected charges', () => {
     expect(count(types, 'fraud.alert.updated')).toBe(4)
   })
 
+  test('an alert that keeps growing stays small: its payload names the newest 50, with the count and total of all', async () => {
+    const sandbox = createTestSandbox()
+    const { card } = await linkedCustomer(sandbox)
+    const ids: string[] = []
+    for (let i = 0; i < 40; i++) {
+      sandbox.deps.clock.advance(MINUTE)
+      ids.push(
+        ...(await injectedIds(
+          await inject(sandbox, card.id, { amount: charge(-149), count: 5, spreadMs: 30_000 }),
+        )),
+      )
+    }
+    const updates = sandbox.deps.outbox.list().filter((d) => d.type === 'fraud.alert.updated')
+    const last = updates.at(-1)
+    if (!last) throw new Error('no alert update was sent')
+    const { alert } = (JSON.parse(last.body) as { data: { alert: Record<string, unknown> } }).data
+    expect(alert.transactionIds).toEqual(ids.slice(-50))
+    expect(alert.transactionCount).toBe(200)
+    expect(alert.total).toEqual(charge(-149 * 200))
+    // Every update is as small as the first that named 50: no payload grows with the card's history.
+    expect(Math.max(...updates.map((d) => d.body.length))).toBeLessThan(4_000)
+  })
+
+  test('an alert record keeps its newest 5,000 ids and still never flags a kept one twice', async () => {
+    const sandbox = createTestSandbox()
+    const { card } = await linkedCustomer(sandbox)
+    for (let i = 0; i < 6; i++) {
+      sandbox.deps.clock.advance(MINUTE)
+      await inject(sandbox, card.id, { amount: charge(-149), count: 1_000, spreadMs: 30_000 })
+    }
+    const [alert] = [...sandbox.deps.state.alerts.values()]
+    expect(alert?.transactionIds).toHaveLength(5_000)
+    expect(alert?.transactionCount).toBe(6_000)
+    expect(new Set(alert?.transactionIds).size).toBe(5_000)
+  })
+
   test('charges that each look harmless alone raise an alert once the third arrives in another request', async () => {
     const sandbox = createTestSandbox()
     const { card } = await linkedCustomer(sandbox)

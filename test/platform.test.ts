@@ -49,6 +49,22 @@ describe('Send API', () => {
     expect(chat.links).toEqual([])
   })
 
+  test('a chat keeps its newest 1,000 lines or so: a bot talking all day does not grow the sandbox', async () => {
+    const sandbox = createTestSandbox({ customers: 20 })
+    const { platformUserId } = await firstCustomer(sandbox, 'harbor')
+    for (let i = 1; i <= 1_250; i++)
+      expect(
+        (await send(sandbox, { recipient: { id: platformUserId }, message: { text: `line ${i}` } })).status,
+      ).toBe(200)
+    const { data } = await chatOf(sandbox, platformUserId)
+    expect(data.length).toBeGreaterThanOrEqual(1_000)
+    expect(data.length).toBeLessThanOrEqual(1_100)
+    expect(data.at(-1)?.text).toBe('line 1250')
+    expect(data.map((line) => Number(line.text.slice(5)))).toEqual(
+      Array.from({ length: data.length }, (_, i) => 1_251 - data.length + i),
+    )
+  })
+
   test('a missing or wrong page token answers 401 invalid_token and stores nothing', async () => {
     const sandbox = createTestSandbox()
     const { platformUserId } = await firstCustomer(sandbox, 'harbor')

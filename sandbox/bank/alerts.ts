@@ -11,7 +11,13 @@ import type { Alert } from './schemas.ts'
 
 // Fraud alerts: one per card that grows while it is open, so a burst of fifty flagged
 // charges is one alert the integration hears about once, then a few times as it grows.
-// The customer resolves it through the integration: `fraud` freezes the card.
+// The customer resolves it through the integration: `fraud` freezes the card. However
+// long a card's fraud goes on, an alert stays small: its payload names the newest
+// ALERT_IDS_SHOWN transactions beside the count and total of all, and its record keeps the
+// newest ALERT_IDS_KEPT, far more than any rule's window can flag again.
+
+export const ALERT_IDS_SHOWN = 50
+export const ALERT_IDS_KEPT = 5_000
 
 export type Outcome = 'fraud' | 'legitimate'
 
@@ -22,12 +28,15 @@ export function presentAlert(record: AlertRecord): Alert {
     last4: record.last4,
     status: record.status,
     reason: record.reason,
-    transactionIds: [...record.transactionIds],
+    transactionIds: record.transactionIds.slice(-ALERT_IDS_SHOWN),
+    transactionCount: countOf(record),
     total: money(record.total),
     createdAt: toIso(record.createdAtMs),
     updatedAt: toIso(record.updatedAtMs),
   }
 }
+
+const countOf = (record: AlertRecord) => record.transactionCount ?? record.transactionIds.length
 
 /** A customer's alerts at one bank, newest first. */
 export function alertsOf(deps: Deps, bankId: string, customerId: string): AlertRecord[] {
@@ -89,17 +98,23 @@ export function raiseAlert(
   if (added.length === 0) return open ?? null
   const sum = added.reduce((total, txn) => total + txn.amount, 0)
   if (open) {
+    const all = open.transactionIds.concat(added.map((txn) => txn.id))
+    const kept = all.length > ALERT_IDS_KEPT ? all.slice(-ALERT_IDS_KEPT) : all
     const grown: AlertRecord = {
       ...open,
-      transactionIds: open.transactionIds.concat(added.map((txn) => txn.id)),
+      transactionIds: kept,
+      transactionCount: countOf(open) + added.length,
       total: open.total + sum,
       updatedAtMs: now,
     }
-    // The grown alert takes over the open one's index: a burst costs what it adds.
+    // The grown alert takes over the open one's index: a burst costs what it adds. When
+    // the oldest ids were let go, the index is built again from what is kept.
     const ids = idsOf(open)
-    for (const id of fresh) ids.add(id)
     flaggedIds.delete(open)
-    flaggedIds.set(grown, ids)
+    if (kept === all) {
+      for (const id of fresh) ids.add(id)
+      flaggedIds.set(grown, ids)
+    }
     deps.state.alerts.set(grown.id, grown)
     announce(deps, grown, 'fraud.alert.updated')
     return grown
@@ -112,7 +127,8 @@ export function raiseAlert(
     last4: card.last4,
     status: 'open',
     reason,
-    transactionIds: added.map((txn) => txn.id),
+    transactionIds: added.map((txn) => txn.id).slice(-ALERT_IDS_KEPT),
+    transactionCount: added.length,
     total: sum,
     createdAtMs: now,
     updatedAtMs: now,

@@ -77,7 +77,13 @@ export const Alert = z
     last4: z.string(),
     status: z.enum(['open', 'fraud', 'legitimate']),
     reason: z.string(),
-    transactionIds: z.array(z.string()),
+    transactionIds: z
+      .array(z.string())
+      .openapi({ description: 'The newest flagged transactions, oldest first: at most 50' }),
+    transactionCount: z
+      .number()
+      .int()
+      .openapi({ description: 'How many transactions the alert flags in all' }),
     total: Money,
     createdAt: Timestamp,
     updatedAt: Timestamp,

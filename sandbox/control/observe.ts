@@ -4,9 +4,11 @@ import { EVENT_TYPES } from '../bank/events.ts'
 import type { Deps } from '../deps.ts'
 import { feedOf } from '../events/sse-feed.ts'
 import { documented, json, problemResponses } from '../http/openapi.ts'
+import { problems } from '../http/problem.ts'
 import { validationHook } from '../http/validate.ts'
 import { DeliveryAttempt } from '../webhooks/deliver.ts'
 import { DELIVERY_STATUSES } from '../webhooks/outbox.ts'
+import { keyOfCursor, ListPageQuery, pageOf, takePage } from './list-page.ts'
 
 // What happened, for scenarios, tests and the dashboard: the journal of calls, the
 // webhook deliveries, and a live feed of everything as server-sent events.
@@ -65,10 +67,11 @@ const journalRoute = createRoute({
         .openapi({ description: 'Only calls after this simulation time' }),
       bankId: z.string().optional(),
       consentId: z.string().optional(),
+      ...ListPageQuery,
     }),
   },
   responses: {
-    200: json(z.object({ data: z.array(JournalEntry) }), 'Calls, oldest first'),
+    200: json(pageOf(JournalEntry), 'Calls, oldest first, a page at a time'),
     ...problemResponses(400),
   },
 })
@@ -81,10 +84,11 @@ const webhooksRoute = createRoute({
     query: z.object({
       type: z.enum(EVENT_TYPES).optional(),
       status: z.enum(DELIVERY_STATUSES).optional(),
+      ...ListPageQuery,
     }),
   },
   responses: {
-    200: json(z.object({ data: z.array(Delivery) }), 'Deliveries, oldest first'),
+    200: json(pageOf(Delivery), 'Deliveries, oldest first, a page at a time'),
     ...problemResponses(400),
   },
 })
@@ -167,30 +171,47 @@ export function observeRoutes(deps: Deps) {
   const app = new OpenAPIHono({ defaultHook: validationHook })
 
   app.openapi(journalRoute, (c) => {
-    const { since, bankId, consentId } = c.req.valid('query')
+    const { since, bankId, consentId, limit, cursor } = c.req.valid('query')
     const after = since ? Date.parse(since) : Number.NEGATIVE_INFINITY
-    const data = deps.state.journal
-      .entries()
-      .filter(
-        (entry) =>
-          Date.parse(entry.at) > after &&
-          (bankId === undefined || entry.bankId === bankId) &&
-          (consentId === undefined || entry.consentId === consentId),
-      )
-    return c.json({ data }, 200)
+    const from = cursor === undefined ? 0 : keyOfCursor(cursor, 'number')
+    const page = takePage(
+      deps.state.journal.after(from),
+      limit,
+      (entry) =>
+        Date.parse(entry.at) > after &&
+        (bankId === undefined || entry.bankId === bankId) &&
+        (consentId === undefined || entry.consentId === consentId),
+      (entry) => entry.id,
+    )
+    return c.json(page, 200)
   })
 
   app.openapi(webhooksRoute, (c) => {
-    const { type, status } = c.req.valid('query')
-    const data = deps.outbox
-      .list()
-      .filter((d) => (type === undefined || d.type === type) && (status === undefined || d.status === status))
-      .map(({ body, nextAttemptAtMs, orderKey: _key, ...delivery }) => ({
-        ...delivery,
-        nextAttemptAt: nextAttemptAtMs === null ? null : new Date(nextAttemptAtMs).toISOString(),
-        payload: JSON.parse(body) as unknown,
-      }))
-    return c.json({ data }, 200)
+    const { type, status, limit, cursor } = c.req.valid('query')
+    const all = deps.outbox.list()
+    let from = 0
+    if (cursor !== undefined) {
+      const afterId = keyOfCursor(cursor, 'string')
+      from = all.findIndex((d) => d.id === afterId) + 1
+      // Only the oldest finished deliveries are let go, so a cursor past one is stale, never wrong.
+      if (from === 0)
+        throw problems.invalidRequest(
+          'The delivery this cursor continues after is no longer kept; start again without a cursor.',
+          [],
+        )
+    }
+    const page = takePage(
+      all.slice(from),
+      limit,
+      (d) => (type === undefined || d.type === type) && (status === undefined || d.status === status),
+      (d) => d.id,
+    )
+    const data = page.data.map(({ body, nextAttemptAtMs, orderKey: _key, ...delivery }) => ({
+      ...delivery,
+      nextAttemptAt: nextAttemptAtMs === null ? null : new Date(nextAttemptAtMs).toISOString(),
+      payload: JSON.parse(body) as unknown,
+    }))
+    return c.json({ data, nextCursor: page.nextCursor }, 200)
   })
 
   documented(app, eventsRoute, (c) => {

@@ -50,6 +50,8 @@ export interface Journal {
   restore(entry: JournalEntry): void
   /** Every kept entry, oldest first. */
   entries(): JournalEntry[]
+  /** Kept entries numbered after `afterId`, oldest first, each built only as it is taken. */
+  after(afterId: number): Generator<JournalEntry>
   /** The kept calls made under one consent, oldest first; only those are built. */
   ofConsent(consentId: string): JournalEntry[]
   /** Up to `count` entries, newest first. */
@@ -190,6 +192,9 @@ export function createJournal(
       const out: JournalEntry[] = []
       for (let id = oldestKept(); id <= recorded; id++) out.push(entry(id))
       return out
+    },
+    *after(afterId) {
+      for (let id = Math.max(afterId + 1, oldestKept()); id <= recorded; id++) yield entry(id)
     },
     ofConsent(consentId) {
       const out: JournalEntry[] = []

@@ -70,7 +70,10 @@ export interface AlertRecord {
   status: 'open' | 'fraud' | 'legitimate'
   /** Which rule fired first, in words a person can read. */
   reason: string
+  /** The newest flagged transactions, at most ALERT_IDS_KEPT: enough that no rule flags one twice. */
   transactionIds: string[]
+  /** Every transaction ever flagged on the alert (absent in records kept before it was counted). */
+  transactionCount?: number
   /** Sum of the flagged transactions, minor units (negative for charges). */
   total: number
   createdAtMs: number
@@ -131,9 +134,14 @@ export interface SandboxState {
 /** How many calls the journal keeps. */
 export const JOURNAL_LIMIT = 50_000
 
+/** How many chat lines, and link taps, each user keeps: the newest. */
+export const GROUP_LIMIT = 1_000
+
 /**
  * Records kept one per id and read in groups (a user's chat lines, a user's link taps),
- * each group oldest first. Setting a known id replaces that record in its group.
+ * each group oldest first. Setting a known id replaces that record in its group. A group
+ * keeps its newest `limit` records: a bot that talks to one user all day must not grow
+ * the sandbox without end.
  */
 export class GroupedTable<V> {
   readonly #groups = new Map<string, V[]>()
@@ -144,6 +152,7 @@ export class GroupedTable<V> {
     sink: Sink,
     private readonly idOf: (record: V) => string,
     private readonly groupOf: (record: V) => string,
+    private readonly limit = GROUP_LIMIT,
   ) {
     this.#table = new Table<V>(name, sink)
   }
@@ -158,6 +167,13 @@ export class GroupedTable<V> {
     const known = this.#table.has(id)
     this.#table.set(id, record)
     this.#group(record, known)
+    if (!known) this.#trim(this.groupOf(record))
+  }
+  /** Lets the oldest records of a group go, a tenth of the limit at a time: O(1) amortised per record. */
+  #trim(group: string): void {
+    const records = this.#groups.get(group)
+    if (!records || records.length <= this.limit + Math.floor(this.limit / 10)) return
+    for (const old of records.splice(0, records.length - this.limit)) this.#table.delete(this.idOf(old))
   }
   apply(id: string, record: V | null): void {
     const known = this.#table.get(id)

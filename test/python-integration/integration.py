@@ -990,7 +990,7 @@ class Integration:
         lines = []
         for r in due:
             a = r.alert
-            n = len(a.get("transactionIds") or [])
+            n = a.get("transactionCount") or len(a.get("transactionIds") or [])
             charges = f"{n} flagged charge{'s' if n != 1 else ''}"
             lines.append(f"Possible fraud on your {bank_name(r.bank)} card ending {a.get('last4', '')}: {charges}.")
         lines.append('Were these yours? Reply "yes" if so, or "not me" and I will ask the bank to freeze the card.')
