@@ -17,6 +17,7 @@ export type ProblemCode =
   | 'headers_too_large'
   | 'rate_limited'
   | 'bank_unavailable'
+  | 'unavailable'
   | 'internal'
 
 const catalogue: Record<ProblemCode, { status: number; title: string }> = {
@@ -35,6 +36,7 @@ const catalogue: Record<ProblemCode, { status: number; title: string }> = {
   headers_too_large: { status: 431, title: 'The request headers are too large' },
   rate_limited: { status: 429, title: 'Too many requests' },
   bank_unavailable: { status: 503, title: 'The bank is unavailable' },
+  unavailable: { status: 503, title: "The sandbox's store is unavailable" },
   internal: { status: 500, title: 'Internal error' },
 }
 
@@ -120,4 +122,8 @@ export const problems = {
       headers: { 'Retry-After': String(retryAfterSeconds) },
     }),
   bankUnavailable: (detail: string) => new Problem('bank_unavailable', detail),
+  unavailable: (detail: string, retryAfterSeconds: number) =>
+    new Problem('unavailable', `${detail} Retry after ${retryAfterSeconds} s.`, {
+      headers: { 'Retry-After': String(retryAfterSeconds) },
+    }),
 }

@@ -1,4 +1,5 @@
 import type { Change, TableName } from './table.ts'
+import type { Outage } from './unavailable.ts'
 
 // Where the store keeps its changes. Memory keeps nothing; SQLite (`--data-dir`) and
 // PostgreSQL (`--database`) keep every record, so a restart loads them back. Each write
@@ -32,6 +33,13 @@ export interface Engine {
   withDeliveryLock?(id: string, work: (kept: unknown) => Promise<unknown>): Promise<boolean>
   /** Whether this instance leads time-driven changes (held until it dies). Shared databases only. */
   tryLead?(): Promise<boolean>
+  /**
+   * Why the database cannot be reached now, or null while it answers. Shared databases only:
+   * while it is away every call fails with StoreUnavailable.
+   */
+  outage?(): Outage | null
+  /** Resolves once the database answers again (at once while it does). Shared databases only. */
+  reachable?(): Promise<void>
   /**
    * The records of one world made with POST /sandbox/worlds, kept beside the default world's
    * in the same database and apart from them: its `clear` forgets that world alone, and the

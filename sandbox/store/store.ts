@@ -1,20 +1,34 @@
 import type { Engine } from './engine.ts'
 import { applyChange, createState, JOURNAL_LIMIT, type SandboxState } from './state.ts'
 import type { Change } from './table.ts'
+import { StoreUnavailable } from './unavailable.ts'
 
 // The store: the world's tables, and the engine that keeps them. A command changes
 // tables synchronously, as one step of JavaScript, together with the webhooks it queues;
 // the changes of that step go to the engine in one transaction at the next microtask,
 // before any answer leaves (the server awaits `flushed()`), the call journal's line for
 // that request included. The kept journal is trimmed to JOURNAL_LIMIT lines now and then.
+//
+// A batch the database refuses (bad data, which validation should have stopped) fails the
+// requests that made it and no other: the store goes on keeping later ones. A batch that
+// finds the database away waits, in order, until it is back and is kept then; meanwhile
+// whoever waits for it hears StoreUnavailable at once, rather than hanging.
 
 const JOURNAL_TRIM_EVERY = 5_000
+/** Refused writes remembered for the requests still waiting on them: far more than ever wait at once. */
+const REFUSALS_KEPT = 100
 
 export interface Store {
   readonly engine: Engine
   readonly state: SandboxState
-  /** Resolves once every change made so far is kept (at once in memory mode). */
-  flushed(): Promise<void>
+  /** Where the writes stand now: changes made after it are judged by `flushed(mark)`. */
+  mark(): number
+  /**
+   * Resolves once every change made so far is kept (at once in memory mode). Rejects when
+   * the database refused a change made since `since` (a `mark()`; default: ever), and with
+   * StoreUnavailable while the database is away (the changes are kept when it is back).
+   */
+  flushed(since?: number): Promise<void>
   /** Takes in what other instances kept since the last look (PostgreSQL only; a no-op elsewhere). */
   catchUp(): Promise<void>
   /** Hears each change another instance made, once it is in the tables (to update derived views). */
@@ -30,15 +44,57 @@ export function createStore(engine: Engine, kept: readonly Change[] = []): Store
   let batch: Change[] = []
   let journalWritten = 0
   let writing: Promise<void> = Promise.resolve()
-  let failure: unknown = null
+  /** Writes queued so far, and how many of them are done with (kept, or refused). */
+  let queued = 0
+  let settled = 0
+  /** The newest writes the database refused, by number, for the requests that made them. */
+  const refused: { write: number; error: unknown }[] = []
+  /** Set while the write at the head waits for the database to come back. */
+  let stalled: StoreUnavailable | null = null
+  const stallListeners = new Set<(error: StoreUnavailable) => void>()
 
-  const queue = (work: () => void | Promise<void>) => {
-    writing = writing.then(work).catch((error: unknown) => {
-      // A store that cannot write must not go on answering as if it had.
-      failure = error
-      console.error('The store could not keep a change:', error)
-    })
+  const keep = async (work: () => void | Promise<void>, write: number) => {
+    for (;;) {
+      try {
+        await work()
+        break
+      } catch (error) {
+        if (!(error instanceof StoreUnavailable) || !engine.reachable) {
+          // Not worth trying again: the same data would be refused the same way.
+          refused.push({ write, error })
+          if (refused.length > REFUSALS_KEPT) refused.shift()
+          console.error('The database refused a change:', error)
+          break
+        }
+        stalled = error
+        for (const listener of stallListeners) listener(error)
+        const back = await engine.reachable().then(
+          () => true,
+          () => false,
+        )
+        if (!back) break // closed while away: what was not kept is lost with the process
+      }
+    }
+    stalled = null
+    settled = write
   }
+  const queue = (work: () => void | Promise<void>) => {
+    const write = ++queued
+    writing = writing.then(() => keep(work, write))
+  }
+  /** Resolves with `done`, or rejects as soon as the write queue stalls on an absent database. */
+  const unlessStalled = (done: Promise<void>) =>
+    new Promise<void>((resolve, reject) => {
+      const listener = (error: StoreUnavailable) => reject(error)
+      // Stalled, and the database still away (once it is back, the write is being tried again).
+      const outage = stalled && engine.outage?.()
+      if (outage) return reject(new StoreUnavailable(outage))
+      stallListeners.add(listener)
+      done.then(() => {
+        stallListeners.delete(listener)
+        resolve()
+      })
+    })
   const flushBatch = () => {
     const changes = batch
     batch = []
@@ -63,10 +119,13 @@ export function createStore(engine: Engine, kept: readonly Change[] = []): Store
     get state() {
       return state
     },
-    async flushed() {
+    mark: () => queued,
+    async flushed(since = 0) {
       flushBatch()
-      await writing
-      if (failure) throw failure
+      const target = queued
+      if (settled < target) await unlessStalled(writing)
+      const failed = refused.find(({ write }) => write > since && write <= target)
+      if (failed) throw failed.error
     },
     async catchUp() {
       if (!engine.changesFromOthers) return
