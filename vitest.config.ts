@@ -14,6 +14,7 @@ const PROCESS_TESTS = [
   'test/external-runs.test.ts',
   'test/package.test.ts',
   'test/persistence.test.ts',
+  'test/postgres-restart.test.ts',
   'test/python-integration.test.ts',
   'test/scenario-cli.test.ts',
   'test/shared-secrets.test.ts',

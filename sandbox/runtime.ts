@@ -2,6 +2,7 @@ import { detectFraud } from './bank/fraud-engine.ts'
 import { announceTransactions, type TransactionObserver } from './bank/scan.ts'
 import { catchUpInSlices, catchUpNow } from './catch-up.ts'
 import type { Deps } from './deps.ts'
+import { StoreUnavailable } from './store/unavailable.ts'
 
 // One step of simulated time: whatever became due since the last step happens now.
 // The server calls it on a short wall-clock interval and after every clock move, so
@@ -27,6 +28,7 @@ export function moveTime(deps: Deps, change?: () => void): Promise<void> {
  * Ticks every `intervalMs` of wall time until stopped. On a shared database an instance
  * first asks to lead; the leader takes in the others' changes before each step and keeps
  * what it changed, and another takes over when it dies (its lock goes with its connection).
+ * While the database is away nobody leads: each step finds it gone and waits for the next.
  */
 export function startTicking(deps: Deps, intervalMs = 250): () => void {
   const { store } = deps
@@ -37,13 +39,18 @@ export function startTicking(deps: Deps, intervalMs = 250): () => void {
     busy = true
     try {
       if (lead) {
-        deps.leads = await lead()
+        deps.leads = await lead().catch((error: unknown) => {
+          deps.leads = false
+          throw error
+        })
         if (deps.leads) await store.catchUp()
       }
+      const since = store.mark()
       await moveTime(deps)
-      await store.flushed()
+      await store.flushed(since)
     } catch (error) {
-      console.error('A time step failed:', (error as Error).message)
+      // The database's absence is told once, where it is noticed; not four times a second.
+      if (!(error instanceof StoreUnavailable)) console.error('A time step failed:', (error as Error).message)
     } finally {
       busy = false
     }

@@ -10,8 +10,10 @@ import {
   DEFAULT_REQUEST_TIMEOUT_SECONDS,
   noteExchange,
 } from './http/connection.ts'
+import { errorResponse } from './http/errors.ts'
 import { startTicking } from './runtime.ts'
 import { keptFetch } from './store/kept-fetch.ts'
+import { StoreUnavailable } from './store/unavailable.ts'
 import { reopenWorld } from './worlds/open-world.ts'
 import { bearerWorld, routeToWorlds } from './worlds/routing.ts'
 
@@ -36,7 +38,7 @@ export function startServer(deps: Deps, options: ServerOptions): Promise<Running
   const shared = deps.store.engine.changesFromOthers !== undefined
   const fetch = worlds
     ? routeToWorlds(worlds, defaultFetch, (id) =>
-        shared ? reopenWorld(deps, worlds, id).catch(() => undefined) : Promise.resolve(),
+        shared ? reopenWorld(deps, worlds, id).catch(unlessUnavailable) : Promise.resolve(),
       )
     : defaultFetch
   // Balances and transaction pages that need nothing unusual are answered before the app.
@@ -50,6 +52,8 @@ export function startServer(deps: Deps, options: ServerOptions): Promise<Running
     // An unread body is Node's to drain after the answer, within the request timeout;
     // the adapter's own clean-up would cut a slow one at 500 ms, after saying keep-alive.
     autoCleanupIncoming: false,
+    // The last net: whatever escaped every layer still leaves as problem+json, not a bare 500.
+    errorHandler: errorResponse,
   })
   const server = createServer(connectionOptions(requestTimeoutMs), (req, res) => {
     noteExchange(res)
@@ -72,6 +76,12 @@ export function startServer(deps: Deps, options: ServerOptions): Promise<Running
       })
     })
   })
+}
+
+/** A world that cannot be looked for now is not missing: the database being away is the answer. */
+function unlessUnavailable(error: unknown): undefined {
+  if (error instanceof StoreUnavailable) throw error
+  return undefined
 }
 
 export function isLoopback(host: string): boolean {

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import pg from 'pg'
 import type { Engine, StoredSettings } from './engine.ts'
+import { holdClient } from './postgres-client.ts'
+import { createLeadership } from './postgres-leader.ts'
+import { createReachability } from './reachability.ts'
 import type { Change, TableName } from './table.ts'
 
 // The shared store (`serve --database postgres://…`): any number of sandbox instances on
@@ -8,10 +11,11 @@ import type { Change, TableName } from './table.ts'
 // wrote it; before each request an instance takes in what the others wrote since its last
 // look, so a revocation through one fails the very next call through another. Deleted
 // records stay as tombstones, so the others see the deletion too. The first instance to
-// start creates the tables, under an advisory lock.
+// start creates the tables, under an advisory lock. Every call goes through `reachability`:
+// while the database is away (a restart), calls fail at once with StoreUnavailable, and the
+// instance carries on, answering 503, until a probe finds it back.
 
 const MIGRATION_LOCK = 4_545_000_001
-const LEADER_LOCK = 4_545_000_002
 /** How far back each look re-reads others' writes: longer than any write takes to commit. */
 const LOOKBACK_SECONDS = 2
 
@@ -39,20 +43,29 @@ interface Row {
 }
 
 export async function postgresEngine(url: string): Promise<Engine> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 })
-  pool.on('error', (error) => console.error('PostgreSQL connection lost:', error.message))
+  // A connection attempt gives up in time: a server that vanished from the network would
+  // otherwise hold every call until the operating system gives up on it.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: 5_000,
+    keepAlive: true,
+  })
+  // An idle connection the server ended: the pool drops it; the next call finds out the rest.
+  pool.on('error', () => undefined)
+  const reachability = createReachability(() => pool.query('SELECT 1'))
+  const query = <R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]) =>
+    reachability.guard(() => pool.query<R>(text, values))
+  const leadership = createLeadership(pool, reachability)
   const writer = randomUUID()
-  // A connection of its own holds the leader's lock for as long as this instance lives.
-  let leader: pg.PoolClient | null = null
-  let leading = false
 
-  const client = await pool.connect()
+  const migrating = await holdClient(pool)
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK])
-    await client.query(MIGRATIONS)
+    await migrating.client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK])
+    await migrating.client.query(MIGRATIONS)
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined)
-    client.release()
+    await migrating.client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined)
+    migrating.release()
   }
 
   /**
@@ -78,22 +91,22 @@ export async function postgresEngine(url: string): Promise<Engine> {
       kind: 'postgres',
       async settings() {
         if (world !== null) return null
-        const { rows } = await pool.query('SELECT value FROM bank_sandbox_settings WHERE id = 1')
+        const { rows } = await query('SELECT value FROM bank_sandbox_settings WHERE id = 1')
         return (rows[0]?.value as StoredSettings | undefined) ?? null
       },
       async saveSettings(settings) {
         if (world !== null) return
-        await pool.query(
+        await query(
           'INSERT INTO bank_sandbox_settings (id, value) VALUES (1, $1) ON CONFLICT (id) DO NOTHING',
           [JSON.stringify(settings)],
         )
       },
       async load() {
-        const { rows } = await pool.query<Row>(
+        const { rows } = await query<Row>(
           `SELECT tbl, key, value, version FROM bank_sandbox_records WHERE value IS NOT NULL AND ${mine(1)} ORDER BY seq`,
           mineParams,
         )
-        const { rows: top } = await pool.query<{ version: string | null }>(
+        const { rows: top } = await query<{ version: string | null }>(
           'SELECT MAX(version)::text AS version FROM bank_sandbox_records',
         )
         seen = BigInt(top[0]?.version ?? '0')
@@ -101,7 +114,7 @@ export async function postgresEngine(url: string): Promise<Engine> {
       },
       async write(changes) {
         const last = lastOfEach(changes)
-        await pool.query(
+        await query(
           `INSERT INTO bank_sandbox_records (tbl, key, value, seq, version, writer)
            SELECT t, k, v, n, n, $4 FROM (
              SELECT t, k, v, nextval('bank_sandbox_versions') AS n
@@ -120,7 +133,7 @@ export async function postgresEngine(url: string): Promise<Engine> {
       },
       async clear() {
         // Tombstones, not deletes: the other instances must forget these records too.
-        await pool.query(
+        await query(
           `UPDATE bank_sandbox_records
            SET value = NULL, version = nextval('bank_sandbox_versions'), writer = $1, written_at = clock_timestamp()
            WHERE value IS NOT NULL AND ${mine(2)}`,
@@ -129,7 +142,7 @@ export async function postgresEngine(url: string): Promise<Engine> {
       },
       async trim(table, keep) {
         // Trimmed rows go for good: nobody else needs to forget an old journal line.
-        await pool.query(
+        await query(
           `DELETE FROM bank_sandbox_records WHERE tbl = $1 AND seq < (
              SELECT seq FROM bank_sandbox_records WHERE tbl = $1 ORDER BY seq DESC LIMIT 1 OFFSET $2)`,
           [prefix + table, keep - 1],
@@ -139,7 +152,7 @@ export async function postgresEngine(url: string): Promise<Engine> {
         // Versions are drawn before commit, so a lower one may become visible after a higher
         // one: whatever others wrote in the last seconds is read again (applying it twice is
         // harmless, each row holds its latest value). Each instance keeps its own call journal.
-        const { rows } = await pool.query<Row>(
+        const { rows } = await query<Row>(
           `SELECT tbl, key, value, version FROM bank_sandbox_records
            WHERE writer <> $2 AND tbl <> $3 AND ${mine(4)}
              AND (version > $1 OR written_at > clock_timestamp() - interval '${LOOKBACK_SECONDS} seconds')
@@ -152,7 +165,8 @@ export async function postgresEngine(url: string): Promise<Engine> {
       async withDeliveryLock(id, work) {
         // One instance attempts a delivery at a time: the row stays locked while the attempt
         // is out, and an instance killed mid-attempt drops its lock with its connection.
-        const locked = await pool.connect()
+        const held = await reachability.guard(() => holdClient(pool))
+        const locked = held.client
         try {
           await locked.query('BEGIN')
           const { rows } = await locked.query<{ value: unknown }>(
@@ -174,16 +188,21 @@ export async function postgresEngine(url: string): Promise<Engine> {
           await locked.query('COMMIT')
           return true
         } catch (error) {
-          await locked.query('ROLLBACK').catch(() => undefined)
-          throw error
+          const thrown = reachability.failure(error)
+          // A broken connection takes its transaction with it: the attempt is tried again later.
+          if (held.broken() || thrown !== error) held.release(true)
+          else await locked.query('ROLLBACK').catch(() => undefined)
+          throw thrown
         } finally {
-          locked.release()
+          held.release()
         }
       },
-      tryLead,
+      tryLead: leadership.tryLead,
+      outage: reachability.outage,
+      reachable: reachability.reachable,
       world: (id) => scoped(id),
       async worldIds() {
-        const { rows } = await pool.query<{ id: string }>(
+        const { rows } = await query<{ id: string }>(
           `SELECT DISTINCT split_part(tbl, '/', 1) AS id FROM bank_sandbox_records
            WHERE position('/' in tbl) > 0 AND value IS NOT NULL`,
         )
@@ -191,21 +210,11 @@ export async function postgresEngine(url: string): Promise<Engine> {
       },
       async close() {
         if (world !== null) return
-        leader?.release()
+        leadership.release()
+        reachability.close()
         await pool.end()
       },
     }
-  }
-
-  /** One leader for every world: the instance holding the lock makes all time-driven changes. */
-  async function tryLead() {
-    leader ??= await pool.connect()
-    if (leading) return true
-    const { rows } = await leader.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
-      LEADER_LOCK,
-    ])
-    leading = rows[0]?.locked === true
-    return leading
   }
 
   return scoped(null)
