@@ -21,6 +21,7 @@ import { benchReadiness } from './readiness.ts'
 import { generateNotes, generateRows, httpNotes, httpRows, readinessNotes, readinessRows } from './report.ts'
 import { benchRestart } from './restart.ts'
 import { benchSlowSubscriber } from './slow-subscriber.ts'
+import { benchSoak, soakNotes, soakRows } from './soak.ts'
 import { benchStoreModes } from './store-modes.ts'
 import {
   deliveryNotes,
@@ -84,6 +85,7 @@ await section('slow subscriber', () => benchSlowSubscriber(children), slowSubscr
 await section('bursts', () => benchBursts(children), burstRows, burstNotes)
 await section('clock move', () => benchClockMove(children), clockMoveRows, clockMoveNotes)
 await section('worlds', () => benchWorlds(children), worldRows, worldNotes)
+await section('soak', () => benchSoak(children), soakRows, soakNotes)
 await section('store modes', () => benchStoreModes(children), storeModeRows, storeModeNotes)
 await section('restart', () => benchRestart(children), restartRows, restartNotes)
 await section('deliveries', () => benchDeliveries(children), deliveryRows, deliveryNotes)
