@@ -16,8 +16,9 @@ import { transactionRoutes } from './control/transactions.ts'
 import { worldRoutes } from './control/world.ts'
 import { demoRoutes } from './demo/routes.ts'
 import type { Deps } from './deps.ts'
+import { badUrl, refuseBadBodies } from './http/clean-text.ts'
 import { docsRoutes } from './http/docs.ts'
-import { notFound, onError } from './http/errors.ts'
+import { notFound, onError, problemResponse } from './http/errors.ts'
 import { limitBody, presentsAdminKey, requireAdminKey } from './http/guards.ts'
 import { platformControlRoutes } from './platform/control-routes.ts'
 import { sendApiRoutes } from './platform/send-routes.ts'
@@ -34,6 +35,8 @@ export function createApp(deps: Deps) {
   app.onError(onError)
   // Reads carry no body: keeping them off this layer spares the hot path an async hop.
   app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '*', limitBody())
+  // Text the database would refuse never gets in: a body before its route reads it (the URL below).
+  app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '*', refuseBadBodies())
   app.use('/sandbox/*', requireAdminKey(deps.adminKey))
   const record = journalRecorder(deps)
   // Bank routes are wrapped by the gate (journal, partnership, faults, consent) one by one.
@@ -78,6 +81,12 @@ export function createApp(deps: Deps) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' })
   registerWebhooks(app.openAPIRegistry)
   app.get('/openapi.json', (c) => c.json(openApiDocument(app)))
+  // The URL before any routing, so nothing journals it.
+  const route = app.fetch
+  app.fetch = (request, env, ctx) => {
+    const refused = badUrl(request.url)
+    return refused ? problemResponse(refused) : route(request, env, ctx)
+  }
   return app
 }
 
