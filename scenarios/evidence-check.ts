@@ -43,11 +43,27 @@ export async function evaluateEvidence(
       }
 }
 
-/** The evidence of each consent the person holds at each of their banks. */
-async function evidenceOf(context: RunContext, person: CastMember): Promise<Evidence[]> {
+/**
+ * The chat lines that showed the person money drawn from one of their consents at a bank
+ * after that consent ended, by message id: each consent's evidence names its own.
+ */
+export async function shownAfterEndedConsents(
+  context: RunContext,
+  person: CastMember,
+  bankId: string,
+): Promise<Set<string>> {
+  const mids = new Set<string>()
+  for (const evidence of await evidenceOf(context, person, bankId))
+    for (const line of evidence.shownAfterEnd) mids.add(line.mid)
+  return mids
+}
+
+/** The evidence of each consent the person holds at each of their banks (or at one). */
+async function evidenceOf(context: RunContext, person: CastMember, onlyAt?: string): Promise<Evidence[]> {
   const { control } = context.target
   const found: Evidence[] = []
   for (const [bankId, { customerId }] of Object.entries(person.banks)) {
+    if (onlyAt !== undefined && bankId !== onlyAt) continue
     for (const consent of await control.consents(bankId, customerId)) {
       found.push(
         await control.call<Evidence>(

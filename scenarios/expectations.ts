@@ -1,6 +1,6 @@
 import { MONEY } from '../sandbox/evidence/money.ts'
 import { member, type RunContext } from './context.ts'
-import { evaluateEvidence } from './evidence-check.ts'
+import { evaluateEvidence, shownAfterEndedConsents } from './evidence-check.ts'
 import { attemptsIn, callsIn, messagesIn, type Observations } from './observations.ts'
 import type { Expectation } from './schema.ts'
 
@@ -82,11 +82,17 @@ export async function evaluate(
         return verdict(false, `${who}, none with a money amount.`, evidence)
       }
       if (expectation.money === false) {
-        const leaks = lines.filter((line) => MONEY.test(line.text))
+        let leaks = lines.filter((line) => MONEY.test(line.text))
+        if (expectation.fromEndedConsentAt !== undefined && leaks.length > 0) {
+          const ended = await shownAfterEndedConsents(context, person, expectation.fromEndedConsentAt)
+          leaks = leaks.filter((line) => ended.has(line.mid))
+        }
         if (leaks.length > 0)
           return verdict(
             false,
-            `${leaks.length} message(s) showed a money amount.`,
+            expectation.fromEndedConsentAt === undefined
+              ? `${leaks.length} message(s) showed a money amount.`
+              : `${leaks.length} message(s) showed money from a consent at ${expectation.fromEndedConsentAt} after it ended.`,
             leaks.map((l) => quote(l.text)),
           )
       }

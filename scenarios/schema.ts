@@ -79,6 +79,12 @@ export const Expectation = z.discriminatedUnion('kind', [
     namesLast4Of: BankId.optional(),
     /** A money amount must appear in some message (true) or in none (false). */
     money: z.boolean().optional(),
+    /**
+     * With `money: false`, judged per consent: only money drawn from one of the person's
+     * consents at this bank after that consent ended counts (the line is in that consent's
+     * evidence, `shownAfterEnd`); money read under a newer, active consent does not.
+     */
+    fromEndedConsentAt: BankId.optional(),
     /** Some message contains this literal; `{bankId}` is not expanded: write it out. */
     contains: z.string().optional(),
     /** No message contains this literal. */

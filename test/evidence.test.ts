@@ -401,6 +401,43 @@ describe('privacy evidence of one consent', () => {
   })
 })
 
+describe('money shown after the end, per consent', () => {
+  /** The user renews before the old consent ends: a second consent of the same customer, then the old one ends. */
+  async function renewThenEnd() {
+    const old = await linkHarbor()
+    wall = WALL + 10_000
+    const accounts = await read<{ data: { id: string }[] }>(old, '/accounts')
+    const accountId = accounts.body.data[0]?.id ?? ''
+    await read(old, `/accounts/${accountId}/balances`)
+    await sendToUser(old, 'harbor: $1,204.50 available')
+    wall = WALL + 20_000
+    const renewed = await linkHarbor()
+    expect(renewed.customerId).toBe(old.customerId)
+    wall = WALL + 30_000
+    await call(`/sandbox/banks/harbor/consents/${old.consentId}/revoke`, { method: 'POST' })
+    wall = WALL + 40_000
+    return { old, renewed, accountId }
+  }
+  const shownOf = async (session: Session) =>
+    (await call<Evidence>(`/sandbox/consents/${session.consentId}/evidence`)).body.shownAfterEnd.map(
+      (line) => line.text,
+    )
+
+  test('a balance read under the renewed consent after the old one ended is not the old one’s', async () => {
+    const { old, renewed, accountId } = await renewThenEnd()
+    await read(renewed, `/accounts/${accountId}/balances`)
+    await sendToUser(renewed, 'harbor: $1,180.00 available')
+    expect(await shownOf(old)).toEqual([])
+    expect(await shownOf(renewed)).toEqual([])
+  })
+
+  test('a balance shown after the end with no call since is the ended consent’s, renewal or not', async () => {
+    const { old } = await renewThenEnd()
+    await sendToUser(old, 'harbor: $1,204.50 available')
+    expect(await shownOf(old)).toEqual(['harbor: $1,204.50 available'])
+  })
+})
+
 describe('kept evidence', () => {
   test('a --data-dir store keeps every part of the evidence across a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bank-sandbox-evidence-'))

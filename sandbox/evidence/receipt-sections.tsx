@@ -22,10 +22,10 @@ export function EndSection({ evidence }: { evidence: Evidence }) {
         </p>
       )}
       {shownAfterEnd.length === 0 ? (
-        <p data-testid="receipt-shown">No money amount was shown to the user afterwards.</p>
+        <p data-testid="receipt-shown">No money from this consent’s data was shown to the user afterwards.</p>
       ) : (
         <div data-testid="receipt-shown">
-          <p>Money the user was still shown afterwards:</p>
+          <p>Money from this consent’s data the user was still shown afterwards:</p>
           <ul>
             {shownAfterEnd.map((line) => (
               <li data-mid={line.mid}>

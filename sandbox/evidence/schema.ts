@@ -130,7 +130,7 @@ export const Evidence = z
       )
       .openapi({
         description:
-          'Chat lines the integration sent the user after the end that show a money amount, up to the user’s next link to this bank',
+          'Chat lines the integration sent the user after the end that show a money amount drawn from this consent: the latest data call the bank served under any of the customer’s consents at this bank before the line was made under this one (or none is kept)',
       }),
     webhooks: z.array(
       z.object({

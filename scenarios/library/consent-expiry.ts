@@ -3,7 +3,7 @@ import { DAY, scenario } from '../builder.ts'
 export const consentExpiry = scenario('consent-expiry', {
   title: 'Consent expiry and re-consent',
   summary:
-    'A year after linking, the consent nears its end and expires. The integration warns the user with a "link harbor" hint, shows no data once it has expired, and works again after the user links anew.',
+    'A year after linking, the consent nears its end and expires. The integration warns the user with a "link harbor" hint, shows no data from the expired consent once it has ended, and works again after the user links anew. An integration may put a renewal link in the warning: a balance read under the renewed consent is that consent’s, not the expired one’s.',
   catches: 'silent expiry, stale data after expiry, broken re-consent',
 })
   .person('ana', { banks: ['harbor'], linked: ['harbor'] })
@@ -29,11 +29,12 @@ export const consentExpiry = scenario('consent-expiry', {
   .expect({
     kind: 'messages',
     id: 'no-data-after-expiry',
-    says: 'Once expired, no money amount reaches the user',
+    says: 'Once expired, no money drawn from the expired consent reaches the user',
     role: 'ana',
     after: 'expired',
     before: 'relink',
     money: false,
+    fromEndedConsentAt: 'harbor',
   })
   .expect({
     kind: 'messages',

@@ -28,10 +28,11 @@ export const consentRevoked = scenario('consent-revoked', {
   .expect({
     kind: 'messages',
     id: 'no-data-after-revocation',
-    says: 'After the revocation no money amount reaches the user',
+    says: 'After the revocation no money drawn from the revoked consent reaches the user',
     role: 'ana',
     after: 'revoked',
     money: false,
+    fromEndedConsentAt: 'harbor',
   })
   .expect({
     kind: 'messages',
