@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config'
 // test` runs both. A test that starts a process belongs in PROCESS_TESTS.
 
 const PROCESS_TESTS = [
+  'test/browser-attacks.test.ts',
   'test/built-pages.test.ts',
   'test/ci-recipe.test.ts',
   'test/cli.test.ts',

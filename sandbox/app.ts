@@ -20,6 +20,7 @@ import { badUrl, refuseBadBodies } from './http/clean-text.ts'
 import { docsRoutes } from './http/docs.ts'
 import { notFound, onError, problemResponse } from './http/errors.ts'
 import { limitBody, presentsAdminKey, requireAdminKey } from './http/guards.ts'
+import { jsonBodies, sameOriginChanges } from './http/same-origin.ts'
 import { platformControlRoutes } from './platform/control-routes.ts'
 import { sendApiRoutes } from './platform/send-routes.ts'
 import { registerWebhooks } from './webhooks/schemas.ts'
@@ -33,6 +34,10 @@ const BANK_PATH = /^\/banks\/([^/]+)\//
 export function createApp(deps: Deps) {
   const app = new OpenAPIHono()
   app.onError(onError)
+  // The control routes and the dashboard act only for their own pages (or for clients that
+  // are no browser), before anything reads a body; the bank and platform APIs are not theirs.
+  app.use('/sandbox/*', sameOriginChanges(), jsonBodies())
+  app.use('/demo/*', sameOriginChanges())
   // Reads carry no body: keeping them off this layer spares the hot path an async hop.
   app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '*', limitBody())
   // Text the database would refuse never gets in: a body before its route reads it (the URL below).

@@ -11,6 +11,7 @@ import {
   noteExchange,
 } from './http/connection.ts'
 import { errorResponse } from './http/errors.ts'
+import { answerMisdirected, hostCheck, isLoopbackName } from './http/host-guard.ts'
 import { startTicking } from './runtime.ts'
 import { keptFetch } from './store/kept-fetch.ts'
 import { StoreUnavailable } from './store/unavailable.ts'
@@ -55,9 +56,11 @@ export function startServer(deps: Deps, options: ServerOptions): Promise<Running
     // The last net: whatever escaped every layer still leaves as problem+json, not a bare 500.
     errorHandler: errorResponse,
   })
+  const servesHost = hostCheck({ bindHost: options.host, adminKey: deps.adminKey })
   const server = createServer(connectionOptions(requestTimeoutMs), (req, res) => {
     noteExchange(res)
-    if (!answeredHot(req, res)) appListener(req, res)
+    if (servesHost && !servesHost(req.headers.host)) answerMisdirected(req, res)
+    else if (!answeredHot(req, res)) appListener(req, res)
   })
   answerClientErrors(server, requestTimeoutMs)
   return new Promise((resolve, reject) => {
@@ -84,6 +87,7 @@ function unlessUnavailable(error: unknown): undefined {
   return undefined
 }
 
+/** Loopback by address, not by a prefix: `127.example.com` may resolve anywhere. */
 export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.')
+  return isLoopbackName(host)
 }

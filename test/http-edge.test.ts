@@ -47,7 +47,7 @@ describe('a request that arrives too slowly', () => {
     const { socket, ended } = rawConnection(port)
     const startedAt = Date.now()
     socket.write(
-      'POST /sandbox/reset HTTP/1.1\r\nHost: sandbox\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
+      'POST /sandbox/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
     )
     const trickle = setInterval(() => socket.write(' '), 100)
     socket.on('end', () => {
@@ -80,7 +80,7 @@ describe('a request that arrives too slowly', () => {
   test('headers that never finish get the same 408', async () => {
     const { port } = await start(1_000)
     const { socket, ended } = rawConnection(port)
-    socket.write('GET /health HTTP/1.1\r\nHost: sandbox\r\n')
+    socket.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n')
     socket.on('end', () => socket.end())
     const { received } = await ended
     expect(received).toMatch(/^HTTP\/1\.1 408 /)
@@ -92,7 +92,7 @@ describe('a request that arrives too slowly', () => {
     for (const [request, status, code] of [
       ['GARBAGE\r\n\r\n', 400, 'invalid_request'],
       [
-        `GET /health HTTP/1.1\r\nHost: sandbox\r\nX-Pad: ${'a'.repeat(20_000)}\r\n\r\n`,
+        `GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: ${'a'.repeat(20_000)}\r\n\r\n`,
         431,
         'headers_too_large',
       ],
@@ -110,7 +110,7 @@ describe('a request that arrives too slowly', () => {
   test('a request that takes its time within the limit is served', async () => {
     const { port } = await start(1_000)
     const { socket, ended } = rawConnection(port)
-    socket.write('POST /sandbox/settle HTTP/1.1\r\nHost: sandbox\r\nContent-Length: 0\r\n')
+    socket.write('POST /sandbox/settle HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n')
     await new Promise((resolve) => setTimeout(resolve, 300))
     socket.write('Connection: close\r\n\r\n')
     const { received } = await ended
@@ -179,13 +179,13 @@ describe('a body over 1 MB', () => {
     const { port } = await start()
     const { socket, ended } = rawConnection(port)
     socket.write(
-      'POST /sandbox/reset HTTP/1.1\r\nHost: sandbox\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n',
+      'POST /sandbox/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n',
     )
     for (let sent = 0; sent < 2_000_000; sent += 200_000) {
       socket.write(Buffer.alloc(200_000, 0x20))
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
-    socket.end('GET /health HTTP/1.1\r\nHost: sandbox\r\nConnection: close\r\n\r\n')
+    socket.end('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')
     const { received, error } = await ended
     expect(error).toBeNull()
     expect(received).toMatch(/^HTTP\/1\.1 413 /)
@@ -196,7 +196,7 @@ describe('a body over 1 MB', () => {
     const { port } = await start()
     const { socket, ended } = rawConnection(port)
     socket.write(
-      'POST /sandbox/reset HTTP/1.1\r\nHost: sandbox\r\nContent-Type: application/json\r\nContent-Length: 50000000\r\n\r\n',
+      'POST /sandbox/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 50000000\r\n\r\n',
     )
     socket.on('end', () => socket.end())
     const { received, error, endedCleanly } = await ended

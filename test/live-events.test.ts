@@ -35,7 +35,7 @@ function subscribe(port: number, lastEventId?: number) {
   })
   socket.on('error', () => {})
   const resume = lastEventId === undefined ? '' : `Last-Event-ID: ${lastEventId}\r\n`
-  socket.write(`GET /sandbox/events HTTP/1.1\r\nHost: sandbox\r\n${resume}\r\n`)
+  socket.write(`GET /sandbox/events HTTP/1.1\r\nHost: 127.0.0.1\r\n${resume}\r\n`)
   return { socket, state }
 }
 

@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Context, MiddlewareHandler } from 'hono'
-import { getCookie } from 'hono/cookie'
+import { parse } from 'hono/utils/cookie'
 import { problems } from './problem.ts'
+import { fromOwnPages, isSafeMethod } from './same-origin.ts'
 
 export const MAX_BODY_BYTES = 1_000_000
 /** A refused body up to this size is read and dropped, so the connection can stay; beyond it the 413 closes it. */
@@ -53,25 +54,36 @@ export const ADMIN_KEY_HEADER = 'X-Sandbox-Admin-Key'
 /** Set by the dashboard's key form; HttpOnly and SameSite=Strict, so no script and no other site can use it. */
 export const ADMIN_KEY_COOKIE = 'sandbox_admin_key'
 
+/** What the key check reads of a request: a Hono context's, or a raw one's before any app sees it. */
+export interface KeyedRequest {
+  method: string
+  url: string
+  header(name: string): string | undefined
+}
+
 /** Whether the request carries the admin key, in the header or the dashboard's cookie. */
 export function presentsAdminKey(c: Context, adminKey: string): boolean {
-  const header = c.req.header(ADMIN_KEY_HEADER)
-  if (header !== undefined) return sameKey(header, adminKey)
-  const cookie = getCookie(c, ADMIN_KEY_COOKIE)
-  return cookie !== undefined && sameKey(cookie, adminKey) && fromOwnPages(c)
+  return requestPresentsKey(
+    { method: c.req.method, url: c.req.url, header: (name) => c.req.header(name) },
+    adminKey,
+  )
 }
 
 /**
- * A browser sends the cookie with any same-site request, and another port on the same
- * host is the same site: a change made with the cookie must come from the sandbox's own
- * pages (what Sec-Fetch-Site, or else Origin, says). Reads are safe: no CORS, no answer.
+ * The same, for a request no app has seen yet (the world router). A browser sends the
+ * cookie with any same-site request, and another port on the same host is the same site:
+ * a change made with the cookie must come from the sandbox's own pages. Reads are safe:
+ * no CORS, no answer.
  */
-function fromOwnPages(c: Context): boolean {
-  if (c.req.method === 'GET' || c.req.method === 'HEAD') return true
-  const site = c.req.header('Sec-Fetch-Site')
-  if (site !== undefined) return site === 'same-origin'
-  const origin = c.req.header('Origin')
-  return origin === undefined || origin === new URL(c.req.url).origin
+export function requestPresentsKey(request: KeyedRequest, adminKey: string): boolean {
+  const header = request.header(ADMIN_KEY_HEADER)
+  if (header !== undefined) return sameKey(header, adminKey)
+  const cookie = parse(request.header('cookie') ?? '', ADMIN_KEY_COOKIE)[ADMIN_KEY_COOKIE]
+  return (
+    cookie !== undefined &&
+    sameKey(cookie, adminKey) &&
+    (isSafeMethod(request.method) || fromOwnPages(request))
+  )
 }
 
 /** Constant time, whatever the lengths: both sides are hashed to 32 bytes first. */

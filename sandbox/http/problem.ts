@@ -12,6 +12,7 @@ export type ProblemCode =
   | 'forbidden'
   | 'not_found'
   | 'method_not_allowed'
+  | 'misdirected_request'
   | 'request_timeout'
   | 'payload_too_large'
   | 'headers_too_large'
@@ -31,6 +32,7 @@ const catalogue: Record<ProblemCode, { status: number; title: string }> = {
   forbidden: { status: 403, title: 'Not allowed' },
   not_found: { status: 404, title: 'No such resource' },
   method_not_allowed: { status: 405, title: 'Method not allowed on this resource' },
+  misdirected_request: { status: 421, title: 'This server does not answer for that host' },
   request_timeout: { status: 408, title: 'The request did not arrive in time' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   headers_too_large: { status: 431, title: 'The request headers are too large' },
@@ -111,6 +113,7 @@ export const problems = {
     new Problem('purpose_not_permitted', 'Customer data may never be used for advertising.'),
   forbidden: (detail: string) => new Problem('forbidden', detail),
   notFound: (detail: string) => new Problem('not_found', detail),
+  misdirectedRequest: (detail: string) => new Problem('misdirected_request', detail),
   payloadTooLarge: (limitBytes: number, headers: Record<string, string> = {}) =>
     new Problem('payload_too_large', `Request bodies may be at most ${limitBytes} bytes.`, { headers }),
   requestTimeout: (seconds: number) =>

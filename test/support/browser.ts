@@ -28,9 +28,10 @@ export async function chromiumPath(): Promise<{ path: string; from: string }> {
   return { path: await packaged.executablePath(), from: '@sparticuz/chromium' }
 }
 
-export async function launchChromium(): Promise<Browser> {
+/** `extraArgs` adds switches, such as `--host-resolver-rules` to point a name at loopback. */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   const { path } = await chromiumPath()
-  return chromium.launch({ executablePath: path, args: ARGS })
+  return chromium.launch({ executablePath: path, args: [...ARGS, ...extraArgs] })
 }
 
 /** Every console error and uncaught page error from now on, as readable lines. */
