@@ -38,8 +38,11 @@ export function startServer(deps: Deps, options: ServerOptions): Promise<Running
   // Only a database other instances share can hold a world this one has not opened.
   const shared = deps.store.engine.changesFromOthers !== undefined
   const fetch = worlds
-    ? routeToWorlds(worlds, defaultFetch, (id) =>
-        shared ? reopenWorld(deps, worlds, id).catch(unlessUnavailable) : Promise.resolve(),
+    ? routeToWorlds(
+        worlds,
+        defaultFetch,
+        (id) => (shared ? reopenWorld(deps, worlds, id).catch(unlessUnavailable) : Promise.resolve()),
+        deps.adminKey,
       )
     : defaultFetch
   // Balances and transaction pages that need nothing unusual are answered before the app.

@@ -9,6 +9,7 @@ import type { Store } from './store/store.ts'
 import { UsageError } from './usage-error.ts'
 import { openWorld, reopenWorld } from './worlds/open-world.ts'
 import { createWorldRegistry, DEFAULT_MAX_WORLDS, DEFAULT_WORLD_TTL_MS } from './worlds/registry.ts'
+import { newWorldId } from './worlds/world-id.ts'
 
 // One way to bring a sandbox up on a socket, for `bank-sandbox serve` and for
 // `startSandbox()` alike: the world, the server, then the integration under test.
@@ -99,7 +100,7 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
     maxWorlds: options.maxWorlds ?? DEFAULT_MAX_WORLDS,
     ttlMs: options.worldTtlMs ?? DEFAULT_WORLD_TTL_MS,
     wallNow: options.clock.wallNow,
-    newId: () => deps.ids.next('wld'),
+    newId: newWorldId,
     open: (id, record) => openWorld(deps, id, record),
     mayDrop: () => deps.leads,
   })

@@ -29,6 +29,7 @@ async function serve(
     worldTtlMs?: number
     wallNow?: () => number
     scenarios?: ScenarioRunner
+    adminKey?: string
   } = {},
 ) {
   const wallNow = options.wallNow ?? Date.now
@@ -43,6 +44,7 @@ async function serve(
     ...(options.maxWorlds === undefined ? {} : { maxWorlds: options.maxWorlds }),
     ...(options.worldTtlMs === undefined ? {} : { worldTtlMs: options.worldTtlMs }),
     ...(options.scenarios ? { scenarios: options.scenarios } : {}),
+    ...(options.adminKey ? { adminKey: options.adminKey } : {}),
   })
   cleanups.push(serving.close)
   return serving
@@ -169,6 +171,14 @@ describe('making, listing and deleting worlds', () => {
       401,
     )
     expect(serving.deps.worlds?.list()).toEqual([])
+  })
+
+  test('world ids are random, not a process tag and a counter that give the next one away', async () => {
+    const serving = await serve()
+    const ids = [(await makeWorld(serving)).id, (await makeWorld(serving)).id]
+    for (const id of ids) expect(id).toMatch(/^wld_[a-z]{20}$/)
+    // Counter ids of one process shared everything but their last few characters.
+    expect(ids[0]?.slice(0, 14)).not.toBe(ids[1]?.slice(0, 14))
   })
 
   test('a world header that is not a world id is a 400, not the default world', async () => {
@@ -344,15 +354,84 @@ describe('the dashboard picks a world', () => {
       now: string
     }
     expect(clock.now).toBe(new Date(NOW + 3 * 86_400_000).toISOString())
+  })
 
-    // Once the world is gone the cookie no longer routes: the default world shows again.
+  test('a deleted world’s cookie answers 404 like the header, and moves no other world’s clock', async () => {
+    const serving = await serve()
+    const a = await makeWorld(serving)
+    const cookie = `sandbox_world=${a.id}`
     await fetch(`${serving.url}/sandbox/worlds/${a.id}`, { method: 'DELETE' })
-    const after = (await (
-      await fetch(`${serving.url}/sandbox/clock`, { headers: { Cookie: cookie } })
-    ).json()) as {
-      now: string
+
+    const moved = await fetch(`${serving.url}/sandbox/clock`, {
+      ...postJson({ advanceMs: 86_400_000 }),
+      headers: { 'Content-Type': 'application/json', Cookie: cookie },
+    })
+    expect(moved.status).toBe(404)
+    expect(await moved.json()).toMatchObject({ code: 'not_found' })
+    expect((await fetch(`${serving.url}/sandbox/clock`, { headers: { Cookie: cookie } })).status).toBe(404)
+    const clock = (await (await fetch(`${serving.url}/sandbox/clock`)).json()) as { now: string }
+    expect(clock.now).toBe(new Date(NOW).toISOString())
+
+    // The page itself drops the stale choice and shows again; the picker still answers.
+    const page = await fetch(`${serving.url}/demo?bank=harbor`, {
+      headers: { Cookie: cookie },
+      redirect: 'manual',
+    })
+    expect(page.status).toBe(303)
+    expect(page.headers.get('location')).toBe('/demo?bank=harbor')
+    expect(page.headers.get('set-cookie')).toMatch(/^sandbox_world=; Max-Age=0/)
+    const picked = await fetch(`${serving.url}/demo/world?id=default`, {
+      headers: { Cookie: cookie },
+      redirect: 'manual',
+    })
+    expect(picked.status).toBe(303)
+  })
+})
+
+describe('a shared server says nothing of its worlds without the key', () => {
+  const KEY = 'worlds-admin-key'
+  const keyed = { 'X-Sandbox-Admin-Key': KEY }
+
+  /** Status, Location, Set-Cookie and body: everything an answer could give away. */
+  async function seen(res: Response) {
+    return {
+      status: res.status,
+      location: res.headers.get('location'),
+      cookie: res.headers.get('set-cookie'),
+      body: await res.text(),
     }
-    expect(after.now).toBe(new Date(NOW).toISOString())
+  }
+
+  test('the picker, the header and the cookie answer alike for a live world and an unknown one', async () => {
+    const serving = await serve({ adminKey: KEY })
+    const made = await fetch(`${serving.url}/sandbox/worlds`, postJson({}, keyed))
+    const live = ((await made.json()) as { id: string }).id
+    const unknown = 'wld_abcdefghijklmnopqrst'
+    const ask = async (id: string) => ({
+      picker: await seen(await fetch(`${serving.url}/demo/world?id=${id}`, { redirect: 'manual' })),
+      header: await seen(await fetch(`${serving.url}/sandbox/clock`, { headers: { 'X-Sandbox-World': id } })),
+      cookie: await seen(
+        await fetch(`${serving.url}/sandbox/clock`, { headers: { Cookie: `sandbox_world=${id}` } }),
+      ),
+      page: await seen(
+        await fetch(`${serving.url}/demo`, {
+          headers: { Cookie: `sandbox_world=${id}` },
+          redirect: 'manual',
+        }),
+      ),
+    })
+    const answers = await ask(live)
+    expect(answers).toEqual(await ask(unknown))
+    expect(answers.picker.cookie).toMatch(/^sandbox_world=; Max-Age=0/)
+    expect(answers.header.status).toBe(403)
+
+    // With the key the picker picks it, and an unknown world is a 404.
+    const picked = await fetch(`${serving.url}/demo/world?id=${live}`, { headers: keyed, redirect: 'manual' })
+    expect(picked.headers.get('set-cookie')).toMatch(new RegExp(`^sandbox_world=${live};`))
+    const gone = await fetch(`${serving.url}/sandbox/clock`, {
+      headers: { ...keyed, 'X-Sandbox-World': unknown },
+    })
+    expect(gone.status).toBe(404)
   })
 })
 

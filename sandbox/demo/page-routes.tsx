@@ -64,10 +64,13 @@ export function pageRoutes(deps: Deps, log: ScenarioLog) {
     return c.redirect(back, 303)
   })
 
-  // The world picker: the choice rides in a cookie, which the server routes by.
+  // The world picker: the choice rides in a cookie, which the server routes by. Without the
+  // key of a shared sandbox every id is answered as an unknown one, so the picker tells
+  // nobody which worlds exist.
   app.get('/demo/world', (c) => {
     const id = c.req.query('id') ?? 'default'
-    if (id === 'default' || !deps.worlds?.peek(id)) deleteCookie(c, WORLD_COOKIE, { path: '/' })
+    const mayPick = deps.adminKey === null || presentsAdminKey(c, deps.adminKey)
+    if (id === 'default' || !mayPick || !deps.worlds?.peek(id)) deleteCookie(c, WORLD_COOKIE, { path: '/' })
     else setCookie(c, WORLD_COOKIE, id, { path: '/', httpOnly: true, sameSite: 'Strict' })
     return c.redirect('/demo', 303)
   })

@@ -26,7 +26,7 @@ const NewWorld = z.object({
 })
 const WorldSummary = z
   .object({
-    id: z.string().openapi({ example: 'wld_qxkzmvbtra000001' }),
+    id: z.string().openapi({ example: 'wld_qxkzmvbtrafhwpdnecyl' }),
     seed: z.number(),
     customers: z.number(),
     days: z.number(),

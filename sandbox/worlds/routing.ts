@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http'
 import { WORLD_HEADER } from '../control-client.ts'
 import { basicCredentials } from '../http/basic-auth.ts'
 import { problemResponse } from '../http/errors.ts'
+import { type KeyedRequest, requestPresentsKey } from '../http/guards.ts'
 import { problems } from '../http/problem.ts'
 import type { WorldRegistry } from './registry.ts'
 
@@ -20,6 +21,8 @@ const TOKEN_WORLD = /^[A-Za-z]+_(wld_[a-z0-9]+)\./
 /** A world's client id ends with its id: `platform-wld_abc`. */
 const CLIENT_WORLD = /(wld_[a-z0-9]+)$/
 const COOKIE_WORLD = new RegExp(`(?:^|;\\s*)${WORLD_COOKIE}=(wld_[a-z0-9]+)`)
+/** The dashboard's world picker, GET /demo/world?id=…. */
+const PICKER = /^\/demo\/world(?:\?|$)/
 
 export type Addressed =
   | { by: 'nothing' }
@@ -33,22 +36,34 @@ type Fetch = (request: Request, env?: any) => Response | Promise<Response>
 
 /**
  * The server's fetch for every world: the default world's own fetch serves whatever names
- * no world, untouched. A world named in a header that is gone is 404; credentials of a gone
- * world go to the default world, which has never issued them and answers 401.
+ * no world, untouched. A world named in a header or the dashboard's cookie that is gone is
+ * 404, never the default world in its place; credentials of a gone world go to the default
+ * world, which has never issued them and answers 401. With an admin key, a request without
+ * it learns nothing of worlds: it goes where an unknown world's would, to the default
+ * world, which refuses it as a live world would.
  */
 export function routeToWorlds(
   registry: WorldRegistry,
   defaultFetch: Fetch,
   /** Looks for a world this instance has not opened (another instance on a shared database made it). */
   adopt: (id: string) => Promise<unknown>,
+  adminKey: string | null = null,
 ): Fetch {
   const missing = (
     addressed: Exclude<Addressed, { by: 'nothing' | 'bad-name' }>,
     request: Request,
     env: unknown,
   ) => {
-    // A dashboard that chose a world since let go shows the default one again.
-    if (addressed.by === 'credentials' || addressed.by === 'cookie') return defaultFetch(request, env)
+    if (addressed.by === 'credentials') return defaultFetch(request, env)
+    if (adminKey !== null && !requestPresentsKey(keyedRequest(request), adminKey))
+      return defaultFetch(request, env)
+    // The dashboard page of a world since let go: drop the choice and show the page again.
+    if (
+      addressed.by === 'cookie' &&
+      request.method === 'GET' &&
+      pathAndQuery(request.url).split('?')[0] === '/demo'
+    )
+      return forgetWorldChoice(request.url)
     return problemResponse(
       problems.notFound(
         `No world ${addressed.world}: it was deleted, expired after ${Math.round(registry.ttlMs / 60_000)} idle minutes, or never made here.`,
@@ -81,7 +96,8 @@ export function addressedWorld(request: Request, env: unknown): Addressed {
     return Array.isArray(value) ? value[0] : value
   }
   if (target.startsWith('/banks/') || target.startsWith('/platform/')) return byCredentials(target, header)
-  if (target.startsWith('/sandbox/worlds')) return { by: 'nothing' }
+  // Making worlds, and picking one (or the default one again), are the server's own.
+  if (target.startsWith('/sandbox/worlds') || PICKER.test(target)) return { by: 'nothing' }
   if (target.startsWith('/sandbox/') || target.startsWith('/demo')) {
     const named = header(WORLD_HEADER_NAME)
     if (named !== undefined && named !== '')
@@ -109,6 +125,25 @@ export function bearerWorld(authorization: string): string | undefined {
   return authorization.startsWith('Bearer ')
     ? TOKEN_WORLD.exec(authorization.slice(7).trim())?.[1]
     : undefined
+}
+
+function keyedRequest(request: Request): KeyedRequest {
+  return {
+    method: request.method,
+    url: request.url,
+    header: (name) => request.headers.get(name) ?? undefined,
+  }
+}
+
+/** Back to the same page without the world cookie: the default world's dashboard, chosen in the open. */
+function forgetWorldChoice(url: string): Response {
+  return new Response(null, {
+    status: 303,
+    headers: {
+      Location: pathAndQuery(url),
+      'Set-Cookie': `${WORLD_COOKIE}=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict`,
+    },
+  })
 }
 
 function pathAndQuery(url: string): string {
