@@ -1,5 +1,6 @@
 import type { Book } from './bank/book.ts'
 import { consentLifecycle, runPartnerships } from './bank/lifecycle.ts'
+import { dropStalePending } from './bank/pending-consents.ts'
 import { type CustomerKey, linkedCustomers, scanAccount, type TransactionObserver } from './bank/scan.ts'
 import { toIso } from './clock.ts'
 import type { Deps } from './deps.ts'
@@ -144,6 +145,7 @@ function* steps(
     if (consent) consentLifecycle(deps, consent)
     yield
   }
+  dropStalePending(deps)
   runPartnerships(deps)
   deps.outbox.dispatchDue()
 }

@@ -5,6 +5,7 @@ import { checkTargetUrl, LOCAL_TARGETS, refuseTargetUrl } from '../http/url-guar
 import { fieldErrors } from '../http/validate.ts'
 import { outboundRules } from '../webhooks/deliver.ts'
 import { grantConsent, issueCode } from './consents.ts'
+import { pending } from './pending-consents.ts'
 import { type Bank, grantedScopes, SCOPES, type Scope } from './policy.ts'
 
 // The OAuth 2.0 authorization-code request (RFC 6749 §4.1). Errors about the client or
@@ -87,10 +88,10 @@ export function decide(deps: Deps, request: AuthorizeRequest, customerId: string
     return fail('invalid_scope', `${request.bank.name} grants none of the requested scopes.`)
   }
   try {
-    const consent = grantConsent(deps, request.bank, customerId, {
-      scopes: request.scopes,
-      purpose: request.purpose,
-    })
+    const consent = pending(
+      deps,
+      grantConsent(deps, request.bank, customerId, { scopes: request.scopes, purpose: request.purpose }),
+    )
     target.searchParams.set('code', issueCode(deps, consent.id, request.redirectUri))
     return target.toString()
   } catch (error) {

@@ -2,6 +2,7 @@ import type { Deps } from '../deps.ts'
 import { problems } from '../http/problem.ts'
 import type { ConsentRecord } from '../store/state.ts'
 import { consentStatus } from './consents.ts'
+import { claimed } from './pending-consents.ts'
 
 // OAuth 2.0 tokens bound to one consent: access tokens live 15 minutes on
 // the simulation clock, refresh tokens as long as the consent and rotate on use.
@@ -74,7 +75,7 @@ export function exchangeCode(
       'redirect_uri must repeat the one of the authorization request exactly.',
     )
   }
-  return mintTokens(deps, usableConsent(deps, bankId, entry.consentId))
+  return mintTokens(deps, claimed(deps, usableConsent(deps, bankId, entry.consentId)))
 }
 
 export function refreshTokens(deps: Deps, bankId: string, refreshToken: string): TokenResponse {

@@ -29,6 +29,11 @@ export interface ConsentRecord {
   revokedBy: RevokedBy | null
   /** Lifecycle events already sent, so each goes out once. */
   notified: { expiring: boolean; expired: boolean }
+  /**
+   * Made on the consent page and its code not yet exchanged: if still so at this wall-clock
+   * moment, the consent is dropped (pending-consents.ts). Gone once the code is exchanged.
+   */
+  pendingUntilWallMs?: number
 }
 
 export interface CodeRecord {

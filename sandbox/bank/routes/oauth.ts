@@ -6,6 +6,7 @@ import { decide, parseAuthorize } from '../authorize.ts'
 import { revokeConsent } from '../consents.ts'
 import { exchangeCode, OAuthError, refreshTokens } from '../tokens.ts'
 import type { BankGate } from './bank-guards.ts'
+import { createConsentFormLimit } from './consent-form-limit.ts'
 import { consentPage } from './consent-page.ts'
 import type { BankEnv } from './env.ts'
 import { authenticateClient, formBody, oauthErrorResponse } from './oauth-client.ts'
@@ -24,14 +25,17 @@ export function oauthRoutes(deps: Deps, gate: BankGate) {
     }),
   )
 
+  const formLimit = createConsentFormLimit(() => deps.clock.wallNow())
   app.post(
     '/banks/:bankId/oauth/authorize',
     gate.open(async (c) => {
       const form = await c.req.parseBody()
       const fields: Record<string, string> = {}
       for (const [key, value] of Object.entries(form)) if (typeof value === 'string') fields[key] = value
-      const request = await parseAuthorize(deps, deps.requireBank(c.req.param('bankId') ?? ''), fields)
+      const bank = deps.requireBank(c.req.param('bankId') ?? '')
       const customerId = fields.decision === 'approve' ? (fields.customer_id ?? '').trim() : null
+      formLimit.admit(c, bank.id, customerId)
+      const request = await parseAuthorize(deps, bank, fields)
       return c.redirect(decide(deps, request, customerId), 302)
     }),
   )
