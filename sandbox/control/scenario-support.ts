@@ -160,10 +160,13 @@ export function scenarioSupportRoutes(deps: Deps) {
       }
       return true
     })()
-    const timeout = new Promise<boolean>((resolve) =>
-      setTimeout(() => resolve(false), SETTLE_LIMIT_MS).unref(),
-    )
-    return c.json({ settled: await Promise.race([quiet, timeout]) }, 200)
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), SETTLE_LIMIT_MS)
+    })
+    // Stopped once settled: a waiting timer would hold the whole world (a deleted one too) for its 15 s.
+    const settled = await Promise.race([quiet, timeout]).finally(() => clearTimeout(timer))
+    return c.json({ settled }, 200)
   })
 
   return app

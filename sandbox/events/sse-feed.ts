@@ -27,6 +27,8 @@ export interface SseFeed {
   connect(hello: unknown, lastEventId: string | undefined): FeedConnection
   subscribers(): number
   lastId(): number
+  /** Ends every stream and stops recording for good: the sandbox it served is gone (a deleted world). */
+  close(): void
 }
 
 const encoder = new TextEncoder()
@@ -39,6 +41,26 @@ const FLUSH_MS = 50
  */
 const WRITE_BYTES = 256 * 1024
 const feeds = new WeakMap<Bus, SseFeed>()
+
+/** The feed of a sandbox that is gone: a subscriber that comes late gets a stream that has ended. */
+const ENDED: SseFeed = {
+  connect: () => ({
+    body: new ReadableStream({ start: (controller) => controller.close() }),
+    onOverflow() {},
+  }),
+  subscribers: () => 0,
+  lastId: () => 0,
+  close() {},
+}
+
+/**
+ * Ends the feed of a bus (a deleted world's): its streams close and its timers stop, so
+ * nothing holds the world once its last request is answered.
+ */
+export function closeFeedOf(bus: Bus): void {
+  feeds.get(bus)?.close()
+  feeds.set(bus, ENDED)
+}
 
 /** The one feed of a bus (one sandbox), created on first use. */
 export function feedOf(bus: Bus, options?: FeedOptions): SseFeed {
@@ -82,6 +104,7 @@ export function createSseFeed(bus: Bus, options: FeedOptions = {}): SseFeed {
   let idle: ReturnType<typeof setTimeout> | null = null
   let flushing: ReturnType<typeof setTimeout> | null = null
   let lastFlush = Number.NEGATIVE_INFINITY
+  let ended = false
 
   function record(event: SandboxEvent): void {
     const id = ring.lastId() + 1
@@ -136,7 +159,7 @@ export function createSseFeed(bus: Bus, options: FeedOptions = {}): SseFeed {
 
   /** With nobody listening for `retainMs`, stop paying for events: forget them, and leave a gap in the ids. */
   function stopLater(): void {
-    if (subscribers.size > 0) return
+    if (subscribers.size > 0 || ended) return
     idle = setTimeout(() => {
       unsubscribe?.()
       unsubscribe = null
@@ -235,7 +258,24 @@ export function createSseFeed(bus: Bus, options: FeedOptions = {}): SseFeed {
     controller.enqueue(batch.bytes)
   }
 
-  return { connect, subscribers: () => subscribers.size, lastId: () => ring.lastId() }
+  function close(): void {
+    ended = true
+    for (const sub of [...subscribers]) {
+      if (!sub.closed) {
+        sub.closed = true
+        sub.controller?.close()
+      }
+      sub.leave()
+      wake(sub)
+    }
+    for (const timer of [idle, flushing]) if (timer) clearTimeout(timer)
+    idle = null
+    flushing = null
+    unsubscribe?.()
+    unsubscribe = null
+  }
+
+  return { connect, subscribers: () => subscribers.size, lastId: () => ring.lastId(), close }
 }
 
 function wake(sub: Subscriber): void {

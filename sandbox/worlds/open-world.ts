@@ -3,6 +3,7 @@ import { createApp } from '../app.ts'
 import { createClock } from '../clock.ts'
 import { type Credentials, createCredentials } from '../credentials.ts'
 import { createDeps, type Deps, WORLD_RECORD } from '../deps.ts'
+import { closeFeedOf } from '../events/sse-feed.ts'
 import { startTicking } from '../runtime.ts'
 import { keptFetch } from '../store/kept-fetch.ts'
 import { createStore, type Store } from '../store/store.ts'
@@ -51,6 +52,8 @@ export function openWorld(server: Deps, id: string, record: WorldRecord, kept?: 
   const stopTicking = startTicking(deps)
   const stop = async () => {
     stopTicking()
+    // Its live event streams end: a subscriber must not hold a world nobody can reach.
+    closeFeedOf(deps.bus)
     await deps.runningIntegration?.close()
     deps.runningIntegration = null
   }

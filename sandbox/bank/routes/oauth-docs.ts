@@ -30,6 +30,15 @@ const TokenRequest = z.object({
   refresh_token: z.string().optional(),
 })
 
+const AuthorizeQuery = z.object({
+  response_type: z.literal('code'),
+  client_id: z.string(),
+  redirect_uri: z.string(),
+  scope: z.string().openapi({ description: 'Space-separated scopes' }),
+  state: z.string().optional(),
+  purpose: z.string().openapi({ example: 'account_servicing' }),
+})
+
 const bankId = z.string().openapi({ param: { name: 'bankId', in: 'path' }, example: 'harbor' })
 const form = (schema: z.ZodType) => ({ content: { 'application/x-www-form-urlencoded': { schema } } })
 const oauthErrors = {
@@ -40,6 +49,8 @@ const oauthErrors = {
   },
 }
 
+// Every schema given .openapi() is kept for good in zod-to-openapi's registry (a Map, not a
+// WeakMap), so those are made once here, never per app: each world builds an app.
 export function registerOAuthDocs(registry: OpenAPIRegistry): void {
   registry.registerComponent('securitySchemes', 'clientBasic', { type: 'http', scheme: 'basic' })
   registry.registerPath({
@@ -49,14 +60,7 @@ export function registerOAuthDocs(registry: OpenAPIRegistry): void {
     summary: 'The consent screen a customer sees after tapping a link',
     request: {
       params: z.object({ bankId }),
-      query: z.object({
-        response_type: z.literal('code'),
-        client_id: z.string(),
-        redirect_uri: z.string(),
-        scope: z.string().openapi({ description: 'Space-separated scopes' }),
-        state: z.string().optional(),
-        purpose: z.string().openapi({ example: 'account_servicing' }),
-      }),
+      query: AuthorizeQuery,
     },
     responses: {
       200: { description: 'HTML consent page; approving redirects to redirect_uri with code and state' },
