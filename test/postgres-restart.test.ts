@@ -51,6 +51,8 @@ interface Seen {
 /** Reads, a write and /health through both instances, one after another, until stopped. */
 function lightTraffic(urls: string[], customer: { id: string; platformUserId: string }) {
   const seen: Seen[] = []
+  /** Consents whose making was answered 201: each must be there after. */
+  const made: string[] = []
   const failures: string[] = []
   let going = true
   const calls = (url: string) => [
@@ -71,6 +73,7 @@ function lightTraffic(urls: string[], customer: { id: string; platformUserId: st
       try {
         const res = await call()
         const body = res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text()
+        if (res.status === 201) made.push((body as { consent: { id: string } }).consent.id)
         seen.push({
           status: res.status,
           code: (body as { code?: string }).code,
@@ -85,6 +88,7 @@ function lightTraffic(urls: string[], customer: { id: string; platformUserId: st
   })()
   return {
     seen,
+    made,
     failures,
     async stop() {
       going = false
@@ -126,7 +130,19 @@ describe('serve --database while PostgreSQL restarts', () => {
     const traffic = lightTraffic([a.url, b.url], customer)
     await new Promise((resolve) => setTimeout(resolve, 500))
     await database.stop()
-    await new Promise((resolve) => setTimeout(resolve, 2_000))
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    // The health check says why it fails, and gives nothing away.
+    const health = await fetch(`${a.url}/health`)
+    expect(health.status).toBe(503)
+    expect(health.headers.get('retry-after')).toMatch(/^\d+$/)
+    const problem = await health.json()
+    expect(problem).toMatchObject({ code: 'unavailable', title: "The sandbox's store is unavailable" })
+    expect(problem.detail).toMatch(
+      /cannot reach its database \((connection refused|connection lost|the database is shutting down or starting up)\)/,
+    )
+    expect(problem.detail).not.toContain(new URL(database.url).password)
+    expect(problem.detail).not.toContain(String(new URL(database.url).port))
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
     const duringOutage = traffic.seen.length
     await database.start()
     await healthy(a.url, 20_000)
@@ -147,9 +163,12 @@ describe('serve --database while PostgreSQL restarts', () => {
     expect(duringOutage).toBeGreaterThan(0)
 
     // After: what was answered before is there through both; writes go through and are shared.
+    expect(traffic.made.length).toBeGreaterThan(0)
     for (const url of [a.url, b.url]) {
       const listed = await (await fetch(`${url}/sandbox/banks/harbor/consents`)).json()
-      expect(listed.data.map((c: { id: string }) => c.id)).toContain(before)
+      const ids = listed.data.map((c: { id: string }) => c.id)
+      expect(ids).toContain(before)
+      for (const id of traffic.made) expect(ids).toContain(id)
     }
     const after = await post(`${b.url}/sandbox/banks/harbor/customers/${customerId}/consents`, {
       scopes: ['accounts:read'],
