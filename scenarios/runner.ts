@@ -1,3 +1,4 @@
+import { judgeAfterDeath, notEvaluated, stepWords } from './after-death.ts'
 import { cleanBankState } from './clean-state.ts'
 import { type RunContext, takeMark } from './context.ts'
 import { evaluate, type Verdict } from './expectations.ts'
@@ -43,25 +44,40 @@ export async function runScenario(
     }
   }
   // Nothing was judged: every expectation says so, with the cause, and the summary counts it.
-  const notEvaluated = (cause: string) =>
+  const nothingJudged = (cause: string) =>
     result(
-      scenario.expectations.map((e) => ({
-        id: e.id,
-        says: e.says,
-        passed: false,
-        evaluated: false,
-        message: `Not evaluated: ${cause}`,
-        evidence: [],
-      })),
+      scenario.expectations.map((e) => notEvaluated(e, cause)),
       cause,
     )
 
   const unreachable = await probeIntegration(target.integrationUrl)
-  if (unreachable) return notEvaluated(unreachable)
+  if (unreachable) return nothingJudged(unreachable)
+
+  // The integration is probed after every step: the last moment it answered bounds what
+  // can be judged if it dies (after-death.ts).
+  let lastSeen = { wallMs: Date.now(), where: 'the preflight' }
+  const probe = async (where: string) => {
+    const wallMs = Date.now()
+    const gone = await probeIntegration(target.integrationUrl)
+    if (!gone) lastSeen = { wallMs, where }
+    return gone
+  }
+  let context: RunContext | undefined
+  const judge = async (live: RunContext, gone: string | undefined) => {
+    const seen = await observe(live)
+    if (gone === undefined) {
+      const verdicts: Verdict[] = []
+      for (const expectation of scenario.expectations) verdicts.push(await evaluate(live, seen, expectation))
+      return result(verdicts)
+    }
+    const where = `after ${lastSeen.where}`
+    const verdicts = await judgeAfterDeath(live, seen, { cause: gone, aliveWallMs: lastSeen.wallMs, where })
+    return result(verdicts, `${gone} It stopped answering during the run, ${where}.`)
+  }
 
   let mode: string | undefined
   try {
-    const context: RunContext = {
+    context = {
       scenario,
       target,
       cast: new Map(),
@@ -74,25 +90,32 @@ export async function runScenario(
     await cleanBankState(target, Object.keys(context.credentials.banks))
     await setUp(context)
     context.marks.set('start', await takeMark(context))
-    for (const step of scenario.steps) {
+    let gone = await probe('the setup')
+    const steps = scenario.steps
+    for (const [index, step] of steps.entries()) {
+      if (gone) break
       if (step.kind === 'mark') await awaitReactions(context, step.name)
       await runStep(context, step)
+      gone = await probe(`step ${index + 1} of ${steps.length} (${stepWords(step)})`)
     }
-    await awaitReactions(context, undefined)
-    const seen = await observe(context)
-    const verdicts: Verdict[] = []
-    for (const expectation of scenario.expectations) verdicts.push(await evaluate(context, seen, expectation))
-    // A failure may be the integration dying mid-run: say so rather than blame a step.
-    const gone = verdicts.every((v) => v.passed) ? undefined : await probeIntegration(target.integrationUrl)
-    return result(verdicts, gone && `${gone} It stopped answering during the run.`)
+    if (!gone) {
+      await awaitReactions(context, undefined)
+      gone = await probe('the last step')
+    }
+    return await judge(context, gone)
   } catch (error) {
     const gone = await probeIntegration(target.integrationUrl)
+    // Gone after the timeline started: judge what it did while it answered.
+    if (gone && context?.marks.has('start')) {
+      const judged = await judge(context, gone).catch(() => undefined)
+      if (judged) return judged
+    }
     const cause =
       gone ??
       (error instanceof SetupError
         ? `Setup failed: ${error.message}`
         : `The run stopped: ${(error as Error).message}`)
-    return notEvaluated(cause)
+    return nothingJudged(cause)
   } finally {
     // The sandbox's own clock mode comes back after the run.
     if (mode !== undefined)

@@ -111,8 +111,84 @@ describe('runs against an external integration', () => {
   }, 60_000)
 })
 
+/** Forwards everything to the sandbox, and tells `seen` of each request once it has been answered. */
+async function watchingProxy(
+  sandboxUrl: string,
+  seen: (path: string, body: string) => void,
+): Promise<string> {
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const body = Buffer.concat(chunks)
+    const headers: Record<string, string> = {}
+    for (const [name, value] of Object.entries(req.headers))
+      if (typeof value === 'string' && name !== 'host' && name !== 'content-length') headers[name] = value
+    const answer = await fetch(`${sandboxUrl}${req.url}`, {
+      method: req.method ?? 'GET',
+      headers,
+      ...(body.length > 0 ? { body } : {}),
+      redirect: 'manual',
+    })
+    res.writeHead(answer.status, Object.fromEntries(answer.headers))
+    res.end(Buffer.from(await answer.arrayBuffer()))
+    seen(req.url ?? '', body.toString())
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  cleanups.push(() => new Promise((resolve) => server.close(() => resolve())))
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
 describe('a dead integration', () => {
   const run = promisify(execFile)
+
+  test('one killed mid-run: what it did is judged, what it could not do is "not evaluated", exit 1', async () => {
+    const sandbox = await startSandbox()
+    // It dies once it has told Ana her link ended (its answer to consent.revoked): killed,
+    // nothing listens at its URL any more.
+    let kill = () => {}
+    const sandboxSide = await watchingProxy(sandbox.url, (path, body) => {
+      if (path === '/platform/v1/messages' && body.includes('link has ended')) kill()
+    })
+    const integration = await startIntegration({ sandboxUrl: sandboxSide, credentials: sandbox.credentials })
+    cleanups.push(integration.close)
+    kill = () => void integration.close()
+    const url = integration.url
+    const outcome = await run(
+      'node',
+      [
+        'bin/bank-sandbox.js',
+        'scenario',
+        'run',
+        'consent-revoked',
+        '--integration',
+        url,
+        '--sandbox',
+        sandbox.url,
+        '--reaction-ms',
+        '1000',
+      ],
+      { maxBuffer: 8 * 1024 * 1024 },
+    ).then(
+      (ok) => ({ code: 0, stdout: ok.stdout }),
+      (error: { code: number; stdout: string }) => error,
+    )
+    expect(outcome.code, outcome.stdout).toBe(1)
+    expect(outcome.stdout).toContain(
+      `integration not reachable at ${url}: the connection was refused (nothing listens there). It stopped answering during the run, after step 2 of 9 (mark revoked).`,
+    )
+    // Judged: the window that closed while it answered, and the hint it sent before it died.
+    expect(outcome.stdout).toContain('✔ balance-before')
+    expect(outcome.stdout).toContain('✔ reconnect-hint')
+    for (const id of [
+      'no-data-after-revocation',
+      'no-calls-after-revocation',
+      'disconnect-revokes',
+      'disconnect-no-data',
+      'receipt-clean',
+    ])
+      expect(outcome.stdout).toMatch(new RegExp(`\\? ${id}: .*\\(not evaluated\\)`))
+    expect(outcome.stdout).toContain('0 of 1 scenarios passed; 2 of 7 expectations met, 5 not evaluated.')
+  }, 60_000)
 
   test('fails every scenario within seconds, naming the URL; nothing counts as passed', async () => {
     const sandbox = await startSandbox()
