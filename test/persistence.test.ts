@@ -172,6 +172,28 @@ describe('serve --data-dir', () => {
   }, 60_000)
 })
 
+describe('one process per --data-dir', () => {
+  test('a second serve on the same directory is refused naming the first; after a kill -9 of the first, a new one starts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bank-sandbox-data-'))
+    try {
+      const first = await sandbox(['--data-dir', dir, '--integration', 'none'])
+      const refused = sandbox(['--data-dir', dir, '--integration', 'none'])
+      await expect(refused).rejects.toThrow(/exited \(2\)/)
+      await expect(refused).rejects.toThrow(
+        `Another bank-sandbox (pid ${first.pid}) is serving --data-dir ${dir}: one process per data directory.`,
+      )
+      // The first one serves on, undisturbed.
+      expect((await fetch(`${first.url}/health`)).status).toBe(200)
+
+      await first.kill()
+      const next = await sandbox(['--data-dir', dir, '--integration', 'none'])
+      expect((await fetch(`${next.url}/health`)).status).toBe(200)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
+})
+
 describe('memory mode', () => {
   test('after a restart an old token answers 401 invalid_token, never another customer’s data', async () => {
     const first = await sandbox(['--integration', 'none'])

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import { lockDataDir } from './data-dir-lock.ts'
 import type { Engine, StoredSettings } from './engine.ts'
 import type { Change, TableName } from './table.ts'
 
@@ -9,13 +10,20 @@ import type { Change, TableName } from './table.ts'
 // `kill -9` loses nothing that was answered. SQLite's journal makes a torn last write
 // roll back on the next open. A world made with POST /sandbox/worlds keeps its records
 // in the same file under its own table names (`wld_…/consents`), apart from the default
-// world's (which hold no slash).
+// world's (which hold no slash). One process at a time holds a data directory (data-dir-lock.ts).
 
 export const DATABASE_FILE = 'bank-sandbox.sqlite'
 
 export function sqliteEngine(dataDir: string): Engine {
   mkdirSync(dataDir, { recursive: true })
-  const db = new Database(join(dataDir, DATABASE_FILE))
+  const unlock = lockDataDir(dataDir)
+  let db: Database.Database
+  try {
+    db = new Database(join(dataDir, DATABASE_FILE))
+  } catch (error) {
+    unlock()
+    throw error
+  }
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
   db.exec(`
@@ -96,7 +104,9 @@ export function sqliteEngine(dataDir: string): Engine {
         return rows.map((row) => row.id)
       },
       close() {
-        if (world === null) db.close()
+        if (world !== null) return
+        db.close()
+        unlock()
       },
     }
     return engine

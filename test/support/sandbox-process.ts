@@ -8,6 +8,7 @@ import { afterEach } from 'vitest'
 export interface SandboxProcess {
   url: string
   port: number
+  pid: number
   output(): string
   /** SIGKILL: no chance to flush or close anything. */
   kill(): Promise<void>
@@ -32,6 +33,7 @@ export async function startSandboxProcess(args: string[], port?: number): Promis
   return {
     url,
     port: chosen,
+    pid: child.pid ?? 0,
     output: () => output,
     kill: () => ended(child, 'SIGKILL'),
     stop: () => ended(child, 'SIGTERM'),
