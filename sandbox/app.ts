@@ -10,6 +10,7 @@ import { customerRoutes } from './control/customers.ts'
 import { evidenceRoutes } from './control/evidence.ts'
 import { integrationRoutes } from './control/integration.ts'
 import { observeRoutes } from './control/observe.ts'
+import { runRoutes } from './control/runs.ts'
 import { scenarioSupportRoutes } from './control/scenario-support.ts'
 import { scenarioRoutes } from './control/scenarios.ts'
 import { transactionRoutes } from './control/transactions.ts'
@@ -77,6 +78,7 @@ export function createApp(deps: Deps) {
   app.route('/', integrationRoutes(deps))
   app.route('/', observeRoutes(deps))
   app.route('/', scenarioSupportRoutes(deps))
+  app.route('/', runRoutes(deps))
   app.route('/', scenarioRoutes(deps))
   app.route('/', sendApiRoutes(deps))
   app.route('/', platformControlRoutes(deps))

@@ -32,7 +32,17 @@ export interface ConsentView {
   revokedBy: string | null
 }
 
-export class ControlError extends Error {}
+export class ControlError extends Error {
+  constructor(
+    message: string,
+    /** The HTTP status, and the problem's code and detail when the answer was problem+json. */
+    readonly status: number,
+    readonly code: string | undefined,
+    readonly detail: string | undefined,
+  ) {
+    super(message)
+  }
+}
 
 /** The header that picks a world on a sandbox serving several; absent, the default world. */
 export const WORLD_HEADER = 'X-Sandbox-World'
@@ -52,6 +62,9 @@ export function createControlClient(sandboxUrl: string, adminKey?: string, world
       const problem = (await res.json().catch(() => ({}))) as { detail?: string; code?: string }
       throw new ControlError(
         `${method} ${path.split('?')[0]} answered ${res.status} ${problem.code ?? ''}: ${problem.detail ?? ''}`,
+        res.status,
+        problem.code,
+        problem.detail,
       )
     }
     return (res.status === 204 ? undefined : await res.json()) as T

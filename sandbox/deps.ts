@@ -3,6 +3,7 @@ import { type Book, createBook } from './bank/book.ts'
 import { createLedger, type Ledger } from './bank/ledger.ts'
 import { type Bank, DEFAULT_BANKS } from './bank/policy.ts'
 import type { Clock, ClockReading } from './clock.ts'
+import { createRunLock, type RunLock } from './control/run-lock.ts'
 import type { ScenarioRunner } from './control/scenario-runner.ts'
 import { type Credentials, createCredentials } from './credentials.ts'
 import { type Bus, createBus } from './events/bus.ts'
@@ -92,6 +93,8 @@ export interface Deps {
   integrationUrl: string | null
   /** The dashboard's scenario runs; absent, the sandbox offers none. */
   scenarios?: ScenarioRunner
+  /** One scenario run at a time in this world, from the CLI or the dashboard. */
+  readonly runs: RunLock
   /**
    * Whether this instance makes time-driven changes (scans, expiries, terminations). Always
    * so alone; on a shared database only the instance that leads.
@@ -185,6 +188,7 @@ export function createDeps(options: SandboxOptions): Deps {
     targets: options.targets ?? LOCAL_TARGETS,
     worldId: options.worldId ?? null,
     cursorKey: randomBytes(32),
+    runs: createRunLock(clock.wallNow, () => deps.ids.next('run')),
     claimFrom: options.claimFrom ?? 0,
     seed: world.config.seed,
     world,

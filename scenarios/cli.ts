@@ -15,6 +15,7 @@ import { DEFAULT_REACTION_MS, DEFAULT_SANDBOX_URL } from './target.ts'
 
 interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean }
+  stderr?: NodeJS.WritableStream
 }
 
 export async function scenarioCommand(args: string[], io: Io): Promise<number> {
@@ -35,6 +36,7 @@ export async function scenarioCommand(args: string[], io: Io): Promise<number> {
       'admin-key': { type: 'string' },
       'reaction-ms': { type: 'string' },
       world: { type: 'string' },
+      wait: { type: 'boolean' },
     },
   })
   const reactionMs = parseReactionMs(values['reaction-ms'])
@@ -52,6 +54,8 @@ export async function scenarioCommand(args: string[], io: Io): Promise<number> {
     adminKey: values['admin-key'],
     world: values.world,
     reactionMs,
+    wait: values.wait ?? false,
+    onWait: (detail) => io.stderr?.write(`Waiting: ${detail}\n`),
   })
   io.stdout.write(textReport(results, io.stdout.isTTY ?? false))
   if (values.report) {
@@ -87,6 +91,9 @@ interface Where {
   /** A world of the sandbox, by id; absent, its default world. */
   world: string | undefined
   reactionMs: number
+  /** Queue behind a run in progress in the world instead of being refused. */
+  wait: boolean
+  onWait: (detail: string) => void
 }
 
 async function run(scenarios: Scenario[], integration: string, where: Where) {
@@ -97,7 +104,15 @@ async function run(scenarios: Scenario[], integration: string, where: Where) {
       import('./external.ts'),
       import('./runner.ts'),
     ])
-    const target = await startExternalTarget(integration, where)
+    const names = scenarios.map((s) => s.name)
+    const target = await startExternalTarget(integration, {
+      ...where,
+      lock: {
+        label: `bank-sandbox scenario run ${names.length > 3 ? `(${names.length} scenarios)` : names.join(' ')} against ${integration}`,
+        wait: where.wait,
+        onWait: where.onWait,
+      },
+    })
     try {
       return await runSerially(scenarios, target)
     } finally {

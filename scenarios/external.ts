@@ -3,12 +3,14 @@ import { createClock } from '../sandbox/clock.ts'
 import { createControlClient } from '../sandbox/control-client.ts'
 import { createDeps } from '../sandbox/deps.ts'
 import { startServer } from '../sandbox/server.ts'
+import { type HeldRun, holdRun, type RunLockOptions } from './run-lock.ts'
 import { DEFAULT_REACTION_MS, DEFAULT_SANDBOX_URL, externalTarget, type Target } from './target.ts'
 
 /**
  * An integration running elsewhere, configured for the sandbox at `sandboxUrl`. If no
  * sandbox answers there, one is started (seed 42, real clock) so the integration's
- * configured credentials hold.
+ * configured credentials hold. The world's run lock is taken before the integration is
+ * attached (refused with RunInProgress, or waited for) and let go when the target closes.
  */
 export async function startExternalTarget(
   integrationUrl: string,
@@ -17,6 +19,7 @@ export async function startExternalTarget(
     adminKey?: string | undefined
     world?: string | undefined
     reactionMs?: number
+    lock?: Partial<RunLockOptions>
   } = {},
 ): Promise<Target> {
   const { sandboxUrl = DEFAULT_SANDBOX_URL, adminKey, world, reactionMs = DEFAULT_REACTION_MS } = where
@@ -35,8 +38,24 @@ export async function startExternalTarget(
     closeSandbox = started.close
   }
   const control = createControlClient(sandboxUrl, adminKey, world)
-  await control.call('PUT', '/sandbox/integration', { url: integrationUrl })
-  return externalTarget(control, { sandboxUrl, integrationUrl }, reactionMs, closeSandbox)
+  let held: HeldRun | undefined
+  try {
+    held = await holdRun(control, {
+      label: `a scenario run against ${integrationUrl}`,
+      wait: false,
+      ...where.lock,
+    })
+    await control.call('PUT', '/sandbox/integration', { url: integrationUrl })
+  } catch (error) {
+    await held?.release()
+    await closeSandbox()
+    throw error
+  }
+  const run = held
+  return externalTarget(control, { sandboxUrl, integrationUrl }, reactionMs, async () => {
+    await run.release()
+    await closeSandbox()
+  })
 }
 
 async function answers(url: string): Promise<boolean> {

@@ -107,3 +107,59 @@ describe('against an external integration', () => {
     }
   }, 90_000)
 })
+
+describe('two runs in one world', () => {
+  test('the second is refused with run_in_progress; with --wait it queues, and both verdicts are right', async () => {
+    const sandbox = await startSandboxProcess(['--seed', '42', '--customers', '400', '--integration', 'none'])
+    const credentials = (await (
+      await fetch(`${sandbox.url}/sandbox/credentials`)
+    ).json()) as SandboxCredentials
+    const integration = await startIntegration({ sandboxUrl: sandbox.url, credentials })
+    // consent-expiry moves the clock a year: beside fraud-burst it would expire that run's people.
+    const runBoth = (...extra: string[]) =>
+      cli(
+        'scenario',
+        'run',
+        'consent-expiry',
+        'fraud-burst',
+        '--integration',
+        integration.url,
+        '--sandbox',
+        sandbox.url,
+        '--reaction-ms',
+        '1000',
+        ...extra,
+      )
+    const inProgress = async () =>
+      ((await (await fetch(`${sandbox.url}/sandbox/runs`)).json()) as { data: { id: string }[] }).data
+    try {
+      const first = runBoth()
+      let holder: { id: string } | undefined
+      for (let tries = 0; !holder && tries < 200; tries++) {
+        ;[holder] = await inProgress()
+        if (!holder) await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      expect(holder).toBeDefined()
+
+      const refused = await runBoth()
+      expect(refused.code).toBe(1)
+      expect(refused.stderr).toMatch(
+        new RegExp(
+          `run_in_progress: Run ${holder?.id} \\(bank-sandbox scenario run consent-expiry fraud-burst against ${integration.url}\\) has been in progress in this world since \\d{4}-`,
+        ),
+      )
+      expect(refused.stdout).toBe('')
+
+      const queued = runBoth('--wait')
+      const [one, two] = await Promise.all([first, queued])
+      expect(one.code, one.stdout).toBe(0)
+      expect(two.code, two.stdout).toBe(0)
+      expect(two.stderr).toContain(`Waiting: Run ${holder?.id}`)
+      for (const outcome of [one, two]) expect(outcome.stdout).toContain('2 of 2 scenarios passed')
+      expect(await inProgress()).toEqual([])
+    } finally {
+      await integration.close()
+      await sandbox.stop()
+    }
+  }, 180_000)
+})

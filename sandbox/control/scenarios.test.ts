@@ -98,18 +98,115 @@ describe('/sandbox/scenarios', () => {
     }
     sandbox.deps.integrationUrl = 'http://127.0.0.1:9/'
     const finished: unknown[] = []
-    let done: () => void = () => {}
-    const both = new Promise<void>((resolve) => {
-      done = resolve
-    })
-    sandbox.deps.bus.subscribe(({ kind, data }) => {
-      if (kind !== 'scenario.finished') return
-      finished.push(data)
-      if (finished.length === 2) done()
-    })
-    await sandbox.request('/sandbox/scenarios/fraud-burst/runs', { method: 'POST' })
-    await sandbox.request('/sandbox/scenarios/fraud-burst/runs', { method: 'POST' })
-    await both
+    const next = () =>
+      new Promise<void>((resolve) => {
+        const stop = sandbox.deps.bus.subscribe(({ kind, data }) => {
+          if (kind !== 'scenario.finished') return
+          finished.push(data)
+          stop()
+          resolve()
+        })
+      })
+    for (let run = 0; run < 2; run++) {
+      const done = next()
+      expect((await sandbox.request('/sandbox/scenarios/fraud-burst/runs', { method: 'POST' })).status).toBe(
+        202,
+      )
+      await done
+    }
     expect(finished).toMatchObject([{ passed: false, error: 'the engine broke' }, { passed: true }])
+  })
+})
+
+describe('one run at a time in a world', () => {
+  const json = (body: unknown) => ({
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  const problemOf = async (res: Response) => {
+    expect(res.headers.get('content-type')).toBe('application/problem+json')
+    return (await res.json()) as { status: number; code: string; detail: string }
+  }
+
+  test('a second run is refused with 409 run_in_progress, naming the run and when it started', async () => {
+    const sandbox = createTestSandbox({ wallNow: () => Date.parse('2026-06-01T09:00:00.000Z') })
+    const claimed = await sandbox.request('/sandbox/runs', json({ label: 'CI job 7 runs --all' }))
+    expect(claimed.status).toBe(201)
+    const lease = (await claimed.json()) as { id: string }
+    expect(lease).toMatchObject({
+      label: 'CI job 7 runs --all',
+      startedAt: '2026-06-01T09:00:00.000Z',
+      leaseMs: 30_000,
+      expiresAt: '2026-06-01T09:00:30.000Z',
+    })
+    expect(await (await sandbox.request('/sandbox/runs')).json()).toEqual({ data: [lease] })
+
+    const refused = await sandbox.request('/sandbox/runs', { method: 'POST' })
+    expect(refused.status).toBe(409)
+    const problem = await problemOf(refused)
+    expect(problem).toMatchObject({ status: 409, code: 'run_in_progress' })
+    expect(problem.detail).toContain(`Run ${lease.id} (CI job 7 runs --all)`)
+    expect(problem.detail).toContain('since 2026-06-01T09:00:00.000Z')
+
+    // The dashboard's runs hold the same lock.
+    sandbox.deps.scenarios = standIn()
+    sandbox.deps.integrationUrl = 'http://127.0.0.1:9/'
+    const dashboard = await sandbox.request('/sandbox/scenarios/fraud-burst/runs', { method: 'POST' })
+    expect(dashboard.status).toBe(409)
+    expect((await problemOf(dashboard)).detail).toContain(lease.id)
+
+    expect((await sandbox.request(`/sandbox/runs/${lease.id}`, { method: 'DELETE' })).status).toBe(204)
+    expect(await (await sandbox.request('/sandbox/runs')).json()).toEqual({ data: [] })
+    expect((await sandbox.request('/sandbox/runs', { method: 'POST' })).status).toBe(201)
+  })
+
+  test('a lease runs out unless renewed: a runner that died frees the world', async () => {
+    let wall = Date.parse('2026-06-01T09:00:00.000Z')
+    const sandbox = createTestSandbox({ wallNow: () => wall })
+    const lease = (await (await sandbox.request('/sandbox/runs', json({ leaseMs: 10_000 }))).json()) as {
+      id: string
+    }
+    wall += 9_000
+    const renewed = await sandbox.request(`/sandbox/runs/${lease.id}/renew`, { method: 'POST' })
+    expect(renewed.status).toBe(200)
+    expect(await renewed.json()).toMatchObject({ expiresAt: '2026-06-01T09:00:19.000Z' })
+    wall += 9_000
+    expect((await sandbox.request('/sandbox/runs', { method: 'POST' })).status).toBe(409)
+    wall += 1_000
+    const next = await sandbox.request('/sandbox/runs', { method: 'POST' })
+    expect(next.status).toBe(201)
+    // The dead runner's lease is gone: it can neither renew nor release the new one.
+    const late = await sandbox.request(`/sandbox/runs/${lease.id}/renew`, { method: 'POST' })
+    expect((await problemOf(late)).code).toBe('not_found')
+    await sandbox.request(`/sandbox/runs/${lease.id}`, { method: 'DELETE' })
+    expect(
+      ((await (await sandbox.request('/sandbox/runs')).json()) as { data: unknown[] }).data,
+    ).toHaveLength(1)
+  })
+
+  test('a dashboard run holds the lock until it finishes; a lease out of bounds is 400', async () => {
+    const sandbox = createTestSandbox()
+    let finish: () => void = () => {}
+    sandbox.deps.scenarios = {
+      ...standIn(),
+      run: () =>
+        new Promise((resolve) => {
+          finish = () => resolve({ passed: true, durationMs: 1 })
+        }),
+    }
+    sandbox.deps.integrationUrl = 'http://127.0.0.1:9/'
+    const finished = new Promise<void>((resolve) =>
+      sandbox.deps.bus.subscribe((event) => event.kind === 'scenario.finished' && resolve()),
+    )
+    const started = await sandbox.request('/sandbox/scenarios/fraud-burst/runs', { method: 'POST' })
+    const { runId } = (await started.json()) as { runId: string }
+    const held = (await (await sandbox.request('/sandbox/runs')).json()) as { data: unknown[] }
+    expect(held.data).toEqual([expect.objectContaining({ id: runId, leaseMs: null, expiresAt: null })])
+    expect((await sandbox.request('/sandbox/runs', { method: 'POST' })).status).toBe(409)
+    finish()
+    await finished
+    expect(await (await sandbox.request('/sandbox/runs')).json()).toEqual({ data: [] })
+    expect((await sandbox.request('/sandbox/runs', json({ leaseMs: 100 }))).status).toBe(400)
   })
 })

@@ -7,8 +7,10 @@ import { validationHook } from '../http/validate.ts'
 import { ScenarioInfo, type ScenarioRunner } from './scenario-runner.ts'
 
 // Scenarios over HTTP, for the dashboard: a run drives this very sandbox and the
-// integration attached to it, one run at a time, with progress on /sandbox/events.
-// The runner is passed in (scenario-runner.ts); without one there is nothing to run.
+// integration attached to it, with progress on /sandbox/events. It holds the world's run
+// lock (run-lock.ts) like any other run: while one is in progress, from here or from the
+// CLI, another answers 409 run_in_progress. The runner is passed in (scenario-runner.ts);
+// without one there is nothing to run.
 
 const list = createRoute({
   method: 'get',
@@ -25,13 +27,14 @@ const start = createRoute({
   tags: ['Control: scenarios'],
   summary: 'Run a scenario against this sandbox’s integration; verdicts arrive as scenario.* events',
   request: { params: z.object({ name: z.string() }) },
-  responses: { 202: json(z.object({ runId: z.string() }), 'Queued'), ...problemResponses(400, 404) },
+  responses: {
+    202: json(z.object({ runId: z.string() }), 'Started'),
+    ...problemResponses(400, 404, 409),
+  },
 })
 
 export function scenarioRoutes(deps: Deps) {
   const app = new OpenAPIHono({ defaultHook: validationHook })
-  // Runs share one sandbox, so they queue.
-  let queue: Promise<void> = Promise.resolve()
   const publish = (kind: string, data: unknown) => deps.bus.publish(kind, toIso(deps.clock.now()), data)
   const runner = (): ScenarioRunner => {
     if (!deps.scenarios)
@@ -48,15 +51,16 @@ export function scenarioRoutes(deps: Deps) {
     const integrationUrl = deps.integrationUrl
     if (integrationUrl === null)
       throw problems.invalidRequest('Attach an integration first: PUT /sandbox/integration.')
-    const runId = deps.ids.next('run')
+    const { name, title } = scenario
+    // Held by this process, which ends the run itself: no lease.
+    const { id: runId } = deps.runs.claim(`the dashboard runs ${name}`, null)
     const where = {
       sandboxUrl: new URL(c.req.url).origin,
       integrationUrl,
       adminKey: deps.adminKey,
       world: deps.worldId,
     }
-    const { name, title } = scenario
-    queue = queue.then(async () => {
+    void (async () => {
       publish('scenario.started', { runId, name, title })
       const result = await scenarios
         .run(name, where, {
@@ -67,6 +71,7 @@ export function scenarioRoutes(deps: Deps) {
           durationMs: 0,
           error: error instanceof Error ? error.message : String(error),
         }))
+      deps.runs.release(runId)
       publish('scenario.finished', {
         runId,
         name,
@@ -74,7 +79,7 @@ export function scenarioRoutes(deps: Deps) {
         durationMs: result.durationMs,
         ...(result.error ? { error: result.error } : {}),
       })
-    })
+    })()
     return c.json({ runId }, 202)
   })
 

@@ -12,6 +12,7 @@ export type ProblemCode =
   | 'forbidden'
   | 'not_found'
   | 'method_not_allowed'
+  | 'run_in_progress'
   | 'misdirected_request'
   | 'request_timeout'
   | 'payload_too_large'
@@ -32,6 +33,7 @@ const catalogue: Record<ProblemCode, { status: number; title: string }> = {
   forbidden: { status: 403, title: 'Not allowed' },
   not_found: { status: 404, title: 'No such resource' },
   method_not_allowed: { status: 405, title: 'Method not allowed on this resource' },
+  run_in_progress: { status: 409, title: 'A scenario run is in progress in this world' },
   misdirected_request: { status: 421, title: 'This server does not answer for that host' },
   request_timeout: { status: 408, title: 'The request did not arrive in time' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
@@ -114,6 +116,7 @@ export const problems = {
   forbidden: (detail: string) => new Problem('forbidden', detail),
   notFound: (detail: string) => new Problem('not_found', detail),
   misdirectedRequest: (detail: string) => new Problem('misdirected_request', detail),
+  runInProgress: (detail: string) => new Problem('run_in_progress', detail),
   payloadTooLarge: (limitBytes: number, headers: Record<string, string> = {}) =>
     new Problem('payload_too_large', `Request bodies may be at most ${limitBytes} bytes.`, { headers }),
   requestTimeout: (seconds: number) =>
