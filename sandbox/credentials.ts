@@ -3,7 +3,8 @@ import { createHmac, randomBytes } from 'node:crypto'
 // Sandbox credentials. Locally derived from the `serve` seed so setups stay stable across
 // restarts (`--random-secrets` draws them instead); a shared sandbox (bound beyond loopback)
 // draws them at random unless `--stable-secrets`, so that knowing a seed gives nothing away.
-// Fixed for the life of the process (a reset keeps them).
+// A reset keeps them; only a rotation changes a bank's webhook secret, and a kept store
+// keeps the rotated one across restarts (control/integration.ts).
 
 export interface Credentials {
   clientId: string

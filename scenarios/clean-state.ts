@@ -2,7 +2,7 @@ import type { Target } from './target.ts'
 
 // Every run starts from a clean bank state, whatever earlier runs or a person clicking
 // around left behind: no faults, outage windows or rate limits, every partnership active
-// (a bank that had withdrawn takes it back and sends partnership.restored), and the
+// (every bank sends partnership.restored, whether or not it had withdrawn), and the
 // simulation clock frozen so that only the scenario's steps move it.
 
 export async function cleanBankState(target: Target, bankIds: readonly string[]): Promise<void> {
