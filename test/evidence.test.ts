@@ -438,6 +438,41 @@ describe('money shown after the end, per consent', () => {
   })
 })
 
+describe('what a call answered', () => {
+  /** The only-on-request check of a consent: whether it held, and the calls that broke it. */
+  async function onlyOnRequest(consentId: string) {
+    const { body } = await call<Evidence>(`/sandbox/consents/${consentId}/evidence`)
+    const check = body.checks.find((each) => each.id === 'only-on-request')
+    return { held: check?.held, breaches: check?.breaches.length }
+  }
+
+  const disconnect = (session: Session) =>
+    call('/banks/harbor/v1/consent', {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${session.token}` },
+    })
+
+  test('an unprompted DELETE /v1/consent is answered by nothing, not by the consent.revoked it produced', async () => {
+    const session = await linkHarbor()
+    wall = WALL + 5_000
+    expect((await disconnect(session)).status).toBe(204)
+    // The revocation reaches the integration in the very millisecond of the call.
+    await deps.outbox.idle()
+    expect(integration.received('/webhooks/bank/')).toHaveLength(1)
+    expect(await onlyOnRequest(session.consentId)).toEqual({ held: false, breaches: 1 })
+  })
+
+  test('a DELETE /v1/consent in answer to "disconnect" is answered by that message', async () => {
+    const session = await linkHarbor()
+    wall = WALL + 5_000
+    await say(session, 'disconnect harbor')
+    wall += 100
+    expect((await disconnect(session)).status).toBe(204)
+    await deps.outbox.idle()
+    expect(await onlyOnRequest(session.consentId)).toEqual({ held: true, breaches: 0 })
+  })
+})
+
 describe('kept evidence', () => {
   test('a --data-dir store keeps every part of the evidence across a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bank-sandbox-evidence-'))

@@ -112,3 +112,34 @@ describe('journal', () => {
     expect(all.data.some((e: { route: string }) => e.route.endsWith('/oauth/token'))).toBe(true)
   })
 })
+
+describe('every call is filed under its consent, whatever answers it', () => {
+  test('a call refused by an injected outage shows in its consent’s journal and evidence', async () => {
+    const { sandbox, consent, call, setFaults } = await linked()
+    await setFaults({ status: 503 })
+    expect((await call()).status).toBe(503)
+    const { data } = await (await sandbox.request(`/sandbox/journal?consentId=${consent.id}`)).json()
+    expect(data.map((e: { status: number }) => e.status)).toEqual([503])
+    const evidence = await (await sandbox.request(`/sandbox/consents/${consent.id}/evidence`)).json()
+    expect(evidence.calls.map((c: { status: number }) => c.status)).toEqual([503])
+  })
+
+  test('a read in flight when its consent is revoked is served, and judged as made while the consent held', async () => {
+    const { sandbox, consent, call, setFaults } = await linked()
+    // The customer revokes once the read has passed its consent check; latency keeps it in flight.
+    expect((await setFaults({ latencyMs: 50, revokeInFlight: consent.id })).status).toBe(200)
+    const inFlight = call()
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(sandbox.deps.state.consents.get(consent.id)?.revokedBy).toBe('customer')
+    expect((await inFlight).status).toBe(200)
+    // Used once: the next call is refused as any call after a revocation is.
+    const after = await call()
+    expect(after.status).toBe(401)
+    expect((await after.json()).code).toBe('consent_revoked')
+
+    const evidence = await (await sandbox.request(`/sandbox/consents/${consent.id}/evidence`)).json()
+    expect(evidence.calls.map((c: { status: number }) => c.status)).toEqual([200, 401])
+    expect(evidence.end).toMatchObject({ reason: 'revoked', callsAfter: 1, servedAfter: 0, refusedAfter: 1 })
+    expect(sandbox.deps.state.faults.get('harbor')).toEqual({ latencyMs: 50 })
+  })
+})

@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.ts'
 import type { ConsentRecord } from '../store/state.ts'
+import { callBeingAnswered } from './call-cause.ts'
 import { consentStatus } from './consents.ts'
 import type { BankEvent } from './events.ts'
 import type { Scope } from './policy.ts'
@@ -15,6 +16,7 @@ export function notify(deps: Deps, bankId: string, orderKey: string, event: Bank
     type: event.type,
     orderKey,
     body: JSON.stringify(event),
+    causedByCallAtMs: callBeingAnswered(),
   })
   deps.bus.publish('webhook.queued', event.timestamp, { id: delivery.id, bankId, type: event.type })
 }

@@ -93,19 +93,37 @@ export function refreshTokens(deps: Deps, bankId: string, refreshToken: string):
  * `seen` hears the token's consent before its status is checked, so a call refused for a
  * revoked or expired consent is still journaled under that consent.
  */
+/** An access token's record and its consent at this bank, checked for nothing else. */
+function accessToken(deps: Deps, bankId: string, token: string) {
+  const entry = deps.state.tokens.get(token)
+  const consent = entry?.kind === 'access' ? deps.state.consents.get(entry.consentId) : undefined
+  return entry && consent?.bankId === bankId ? { entry, consent } : undefined
+}
+
+const bearerToken = (authorization: string | undefined) =>
+  authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : ''
+
+/** The consent a request's access token names at this bank, valid or not: what the journal files the call under. */
+export function consentNamedBy(
+  deps: Deps,
+  bankId: string,
+  authorization: string | undefined,
+): ConsentRecord | undefined {
+  const token = bearerToken(authorization)
+  return token ? accessToken(deps, bankId, token)?.consent : undefined
+}
+
 export function authenticate(
   deps: Deps,
   bankId: string,
   authorization: string | undefined,
   seen: (consent: ConsentRecord) => void = () => {},
 ): ConsentRecord {
-  const token = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined
+  const token = bearerToken(authorization)
   if (!token) throw problems.invalidToken('Send Authorization: Bearer <access token>.')
-  const entry = deps.state.tokens.get(token)
-  const consent = entry && deps.state.consents.get(entry.consentId)
-  if (entry?.kind !== 'access' || !consent || consent.bankId !== bankId) {
-    throw problems.invalidToken('The access token is not known at this bank.')
-  }
+  const found = accessToken(deps, bankId, token)
+  if (!found) throw problems.invalidToken('The access token is not known at this bank.')
+  const { entry, consent } = found
   seen(consent)
   const status = consentStatus(consent, deps.clock.now())
   if (status === 'revoked') throw problems.consentRevoked()

@@ -48,6 +48,10 @@ const FaultsBody = z
       .max(100_000)
       .optional()
       .openapi({ description: 'Requests per second' }),
+    revokeInFlight: z.string().max(100).optional().openapi({
+      description:
+        'A consent of this bank that its customer revokes the moment its next data call has passed the consent check: that call is in flight across the revocation and is served (add latencyMs to hold it there). Used once.',
+    }),
   })
   .openapi('Faults')
 
@@ -131,6 +135,7 @@ export function bankStateRoutes(deps: Deps) {
     if (body.status !== undefined) faults.status = body.status
     if (body.outageUntil !== undefined) faults.outageUntilMs = Date.parse(body.outageUntil)
     if (body.rateLimit !== undefined) faults.rateLimit = body.rateLimit
+    if (body.revokeInFlight !== undefined) faults.revokeInFlight = body.revokeInFlight
     deps.state.faults.set(bank.id, faults)
     deps.bus.publish('faults.changed', toIso(deps.clock.now()), { bankId: bank.id, faults: body })
     return c.json(body, 200)

@@ -7,6 +7,13 @@ import type { Answered } from './schema.ts'
 // within the reaction budget, counted on both clocks: the wall clock catches background
 // work while the simulation clock stands still, and the simulation clock catches work
 // done after a jump of hours or days, which takes no wall time at all in a scripted run.
+//
+// Time alone cannot tell cause from effect: an unprompted `DELETE /v1/consent` and the
+// `consent.revoked` it produced share a millisecond. So a webhook knows the integration
+// call that caused it (call-cause.ts), and never counts for that call or any call that
+// arrived after the one that caused it. Order is otherwise "at or before" on both clocks:
+// timestamps are whole milliseconds, and a reaction to a delivery can arrive within the
+// millisecond its attempt was stamped in.
 
 /** The reaction budget the evidence assumes unless told otherwise: the scenario runner's default. */
 export const DEFAULT_REACTION_MS = 5_000
@@ -14,6 +21,8 @@ export const DEFAULT_REACTION_MS = 5_000
 export interface Trigger {
   wallMs: number
   simMs: number
+  /** When the integration call that caused it arrived; absent when none did. */
+  causedByCallAtMs?: number
   answered: (afterMs: number) => Exclude<Answered, { kind: 'nothing' }>
 }
 
@@ -53,6 +62,7 @@ export function triggersFor(state: SandboxState, scope: TriggerScope): Trigger[]
       const at = moment(attempt, delivery.createdAt)
       triggers.push({
         ...at,
+        ...(delivery.causedByCallAtMs === undefined ? {} : { causedByCallAtMs: delivery.causedByCallAtMs }),
         answered: (afterMs) => ({
           kind: 'webhook',
           id: delivery.id,
@@ -66,7 +76,7 @@ export function triggersFor(state: SandboxState, scope: TriggerScope): Trigger[]
   return triggers.sort((a, b) => a.wallMs - b.wallMs)
 }
 
-/** The latest trigger at or before the call, within the budget on both clocks; else nothing. */
+/** The latest trigger at or before the call, within the budget on both clocks, that no call from then on caused; else nothing. */
 export function answeredBy(
   triggers: readonly Trigger[],
   call: { wallMs: number; simMs: number },
@@ -76,6 +86,8 @@ export function answeredBy(
     const trigger = triggers[i] as Trigger
     if (trigger.wallMs > call.wallMs) continue
     if (call.wallMs - trigger.wallMs > reactionMs) break
+    if (trigger.causedByCallAtMs !== undefined && trigger.causedByCallAtMs >= call.wallMs) continue
+    if (trigger.simMs > call.simMs) continue
     if (call.simMs - trigger.simMs <= reactionMs) return trigger.answered(call.wallMs - trigger.wallMs)
   }
   return { kind: 'nothing' }

@@ -62,6 +62,11 @@ export interface Faults {
   errorRate?: number
   status?: number
   outageUntilMs?: number
+  /**
+   * A consent its customer revokes the moment its next data call has passed the consent
+   * check: that call is in flight across the revocation, and is served. Used once.
+   */
+  revokeInFlight?: string
   /** Requests per second (wall clock). */
   rateLimit?: number
 }

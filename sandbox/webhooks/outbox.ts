@@ -37,6 +37,8 @@ export interface Delivery {
   status: DeliveryStatus
   attempts: Attempt[]
   nextAttemptAtMs: number | null
+  /** When the integration call that caused this event arrived (wall clock); absent when none did. */
+  causedByCallAtMs?: number
 }
 
 export interface OutboxDeps {
@@ -55,7 +57,14 @@ export interface OutboxDeps {
 }
 
 export interface Outbox {
-  enqueue(entry: { id: string; bankId: string; type: string; orderKey: string; body: string }): Delivery
+  enqueue(entry: {
+    id: string
+    bankId: string
+    type: string
+    orderKey: string
+    body: string
+    causedByCallAtMs?: number | undefined
+  }): Delivery
   /** Starts every attempt that is due; returns at once. */
   dispatchDue(): void
   /**
@@ -247,9 +256,10 @@ export function createOutbox(
   }
 
   return {
-    enqueue(entry) {
+    enqueue({ causedByCallAtMs, ...entry }) {
       const delivery: Delivery = {
         ...entry,
+        ...(causedByCallAtMs === undefined ? {} : { causedByCallAtMs }),
         url: null,
         createdAt: toIso(deps.now()),
         status: 'pending',

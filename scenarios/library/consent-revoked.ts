@@ -46,8 +46,8 @@ export const consentRevoked = scenario('consent-revoked', {
   .expect({
     kind: 'calls',
     id: 'no-calls-after-revocation',
-    // Only Ana acts until the disconnect, and the bank journals a refused call without its
-    // consent, so every Harbor data call in this window is one made with her revoked consent.
+    // Only Ana acts until the disconnect, so every Harbor data call in this window is one
+    // made with her revoked consent: counted by bank and route, refused or not.
     says: 'No data call uses the revoked consent',
     bankId: 'harbor',
     after: 'revoked',

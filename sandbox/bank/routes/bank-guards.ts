@@ -6,13 +6,16 @@ import { notFound, onError } from '../../http/errors.ts'
 import { requestHeader } from '../../http/header.ts'
 import { problems } from '../../http/problem.ts'
 import type { ConsentRecord } from '../../store/state.ts'
-import { authenticate } from '../tokens.ts'
+import { whileAnswering } from '../call-cause.ts'
+import { authenticate, consentNamedBy } from '../tokens.ts'
 import type { BankEnv, Served } from './env.ts'
 import { faultInjector } from './faults.ts'
 
 // What stands in front of every bank call. In order: the journal records what happened,
-// a withdrawn partnership wins over every other answer, then injected faults, then (for
-// data calls) the token's consent, so revocation bites at once.
+// under the consent the call's token names whatever answers it; a withdrawn partnership
+// wins over every other answer; then injected refusals (outage, forced status, rate limit,
+// error rate); then (for data calls) the token's consent, so revocation bites at once;
+// then injected latency, so a read can still be in flight when its consent ends.
 //
 // It wraps each bank route's handler rather than sitting in front as Hono middleware: a
 // route Hono matches to one synchronous handler is answered without a promise, and on
@@ -108,9 +111,9 @@ export function journal(deps: Deps, record: Recorder): MiddlewareHandler {
 }
 
 export function bankGate(deps: Deps, record: Recorder): BankGate {
-  const injectFaults = faultInjector(deps)
+  const faults = faultInjector(deps)
 
-  /** Runs `work` behind the checks; synchronous unless a fault delays it or the work is async. */
+  /** Runs `work` behind the checks; synchronous unless the work is async. */
   function gated(
     c: Context<BankEnv>,
     bankId: string,
@@ -126,31 +129,46 @@ export function bankGate(deps: Deps, record: Recorder): BankGate {
     }
     const fail = (error: unknown) => finish(onError(error as Error, c))
     try {
+      // Filed under its token's consent before anything can refuse it; a data call's
+      // consent check below puts the same record there once it holds.
+      const named = consentNamedBy(deps, ownBankId, requestHeader(c, 'authorization'))
+      if (named) c.set('consent', named)
       refuseWithdrawn(deps, c, bankId)
-      const delay = injectFaults(c, bankId)
-      const res = delay ? delay.then(work) : work()
+      faults.refuse(c, bankId)
+      const res = whileAnswering(c.req.method, startedWallMs, work)
       return res instanceof Promise ? res.then(finish, fail) : finish(res)
     } catch (error) {
       return fail(error)
     }
   }
 
-  const open =
-    (handler: BankHandler): BankHandler =>
-    (c) =>
-      gated(c, c.req.param('bankId') ?? '', routePath(c), () => handler(c))
+  /** The handler, after any injected latency. */
+  const afterLatency = (c: Context<BankEnv>, bankId: string, handler: BankHandler) => {
+    const delay = faults.delay(bankId)
+    return delay ? delay.then(() => handler(c)) : handler(c)
+  }
 
   return {
-    open,
-    data: (handler) =>
-      open((c) => {
-        const bank = deps.requireBank(c.req.param('bankId') ?? '')
+    open: (handler) => (c) => {
+      const bankId = c.req.param('bankId') ?? ''
+      return gated(c, bankId, routePath(c), () => afterLatency(c, bankId, handler))
+    },
+    data: (handler) => (c) => {
+      const bankId = c.req.param('bankId') ?? ''
+      return gated(c, bankId, routePath(c), () => {
+        const bank = deps.requireBank(bankId)
         c.set('bank', bank)
         const seen = (consent: ConsentRecord) => c.set('consent', consent)
-        c.set('consent', authenticate(deps, bank.id, requestHeader(c, 'authorization'), seen))
-        return handler(c)
-      }),
-    notFound: (c, bankId) => gated(c as Context<BankEnv>, bankId, '/banks/:bankId/*', () => notFound(c)),
+        const consent = authenticate(deps, bank.id, requestHeader(c, 'authorization'), seen)
+        c.set('consent', consent)
+        faults.passedConsentCheck(bank.id, consent)
+        return afterLatency(c, bankId, handler)
+      })
+    },
+    notFound: (c, bankId) =>
+      gated(c as Context<BankEnv>, bankId, '/banks/:bankId/*', () =>
+        afterLatency(c as Context<BankEnv>, bankId, () => notFound(c)),
+      ),
   }
 }
 

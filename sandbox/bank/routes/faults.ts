@@ -1,7 +1,8 @@
 import type { Context } from 'hono'
 import type { Deps } from '../../deps.ts'
 import { Problem, type ProblemCode, problems } from '../../http/problem.ts'
-import type { Faults } from '../../store/state.ts'
+import type { ConsentRecord, Faults } from '../../store/state.ts'
+import { revokeConsent } from '../consents.ts'
 
 // Fault injection per bank: latency, a forced status, an outage window,
 // a random error rate (from a seeded generator, so runs repeat) and a rate limit.
@@ -17,11 +18,19 @@ export const FAULT_STATUS_CODES: Record<number, ProblemCode> = {
   503: 'bank_unavailable',
 }
 
-/**
- * Returns the per-call fault check: it throws the injected problem, returns a promise when
- * the call must first wait out injected latency, and nothing (cheaply) when the bank is healthy.
- */
-export function faultInjector(deps: Deps): (c: Context, bankId: string) => Promise<void> | undefined {
+export interface FaultInjector {
+  /** Throws the injected refusal (rate limit, outage, forced status, error rate), if any. */
+  refuse(c: Context, bankId: string): void
+  /** A data call under `consent` has passed its consent check: a staged revocation happens now. */
+  passedConsentCheck(bankId: string, consent: ConsentRecord): void
+  /**
+   * The injected latency still to wait, or nothing (cheaply) when there is none. The gate
+   * waits it after the consent check, so a read can be in flight when its consent ends.
+   */
+  delay(bankId: string): Promise<void> | undefined
+}
+
+export function faultInjector(deps: Deps): FaultInjector {
   let draws = 0
   const windows = new Map<string, { second: number; count: number }>()
   // mulberry32 over a per-process counter: deterministic for a given sequence of calls
@@ -69,16 +78,23 @@ export function faultInjector(deps: Deps): (c: Context, bankId: string) => Promi
     }
   }
 
-  return (c, bankId) => {
-    const faults = deps.state.faults.get(bankId)
-    if (!faults) return undefined
-    if (!faults.latencyMs) {
-      check(c, bankId, faults)
-      return undefined
-    }
-    return new Promise((resolve) => setTimeout(resolve, faults.latencyMs)).then(() =>
-      check(c, bankId, faults),
-    )
+  return {
+    refuse(c, bankId) {
+      const faults = deps.state.faults.get(bankId)
+      if (faults) check(c, bankId, faults)
+    },
+    passedConsentCheck(bankId, consent) {
+      const { revokeInFlight, ...rest } = deps.state.faults.get(bankId) ?? {}
+      if (revokeInFlight !== consent.id) return
+      // Nothing left injected is no faults at all: the bank's reads go back to the fast path.
+      if (Object.keys(rest).length === 0) deps.state.faults.delete(bankId)
+      else deps.state.faults.set(bankId, rest)
+      revokeConsent(deps, consent, 'customer')
+    },
+    delay(bankId) {
+      const latencyMs = deps.state.faults.get(bankId)?.latencyMs
+      return latencyMs ? new Promise((resolve) => setTimeout(resolve, latencyMs)) : undefined
+    },
   }
 }
 
