@@ -12,7 +12,7 @@ import { LOCAL_TARGETS, type TargetRules } from './http/url-guard.ts'
 import { memoryEngine } from './store/engine.ts'
 import { createIdSource, type IdSource } from './store/ids.ts'
 import { keptClock } from './store/kept-clock.ts'
-import type { InjectedTransaction, SandboxState } from './store/state.ts'
+import { type InjectedTransaction, type SandboxState, WORLD_RECORD } from './store/state.ts'
 import { createStore, type Store } from './store/store.ts'
 import { createSender, outboundRules, type Send } from './webhooks/deliver.ts'
 import { createOutbox, type Delivery, type Outbox } from './webhooks/outbox.ts'
@@ -22,7 +22,7 @@ import { createWorld } from './world/world.ts'
 import type { WorldRegistry } from './worlds/registry.ts'
 
 /** Where a world made with POST /sandbox/worlds keeps its own record (spec, last use), in its own store. */
-export const WORLD_RECORD = 'world'
+export { WORLD_RECORD }
 
 export interface SandboxOptions {
   seed: number

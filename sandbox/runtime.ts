@@ -34,6 +34,7 @@ export function startTicking(deps: Deps, intervalMs = 250): () => void {
   const { store } = deps
   const lead = store.engine.tryLead?.bind(store.engine)
   let busy = false
+  let stopped = false
   const step = async () => {
     if (busy) return
     busy = true
@@ -44,6 +45,8 @@ export function startTicking(deps: Deps, intervalMs = 250): () => void {
           throw error
         })
         if (deps.leads) await store.catchUp()
+        // What it took in may have ended this world (deleted through another instance).
+        if (stopped) return
       }
       const since = store.mark()
       await moveTime(deps)
@@ -57,5 +60,8 @@ export function startTicking(deps: Deps, intervalMs = 250): () => void {
   }
   const timer = setInterval(step, intervalMs)
   timer.unref()
-  return () => clearInterval(timer)
+  return () => {
+    stopped = true
+    clearInterval(timer)
+  }
 }

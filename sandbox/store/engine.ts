@@ -46,6 +46,12 @@ export interface Engine {
    * default world's never touches it. Closing it leaves the database open.
    */
   world(id: string): Engine
+  /**
+   * Deletes every record of this world, leaving no row behind, not even a tombstone: the
+   * world is deleted. On a shared database the other instances' views of the world then
+   * report its WORLD_RECORD deleted (state.ts), so they stop serving it.
+   */
+  drop(): void | Promise<void>
   /** The worlds that have records kept. */
   worldIds(): string[] | Promise<string[]>
   close(): void | Promise<void>
@@ -64,6 +70,7 @@ export function memoryEngine(): Engine {
     load: () => [],
     write: () => {},
     clear: () => {},
+    drop: () => {},
     trim: () => {},
     close: () => {},
   }

@@ -4,13 +4,15 @@ import type { Engine, StoredSettings } from './engine.ts'
 import { holdClient } from './postgres-client.ts'
 import { createLeadership } from './postgres-leader.ts'
 import { createReachability } from './reachability.ts'
+import { WORLD_RECORD } from './state.ts'
 import type { Change, TableName } from './table.ts'
 
 // The shared store (`serve --database postgres://…`): any number of sandbox instances on
 // one database. Every record carries a version from one sequence and the instance that
 // wrote it; before each request an instance takes in what the others wrote since its last
 // look, so a revocation through one fails the very next call through another. Deleted
-// records stay as tombstones, so the others see the deletion too. The first instance to
+// records stay as tombstones, so the others see the deletion too; only a deleted world's
+// go without a trace (its record's absence tells the others). The first instance to
 // start creates the tables, under an advisory lock. Every call goes through `reachability`:
 // while the database is away (a restart), calls fail at once with StoreUnavailable, and the
 // instance carries on, answering 503, until a probe finds it back.
@@ -35,11 +37,17 @@ const MIGRATIONS = `
   CREATE TABLE IF NOT EXISTS bank_sandbox_settings (id INT PRIMARY KEY CHECK (id = 1), value JSONB NOT NULL);
 `
 
+/** For a world's view ($4 its prefix, $5 WORLD_RECORD): the record's deletion, when no row of it is left. */
+const GONE_WORLD_RECORD = `
+  UNION ALL SELECT $4 || 'settings', $5, NULL, NULL WHERE NOT EXISTS (
+    SELECT 1 FROM bank_sandbox_records WHERE tbl = $4 || 'settings' AND key = $5)`
+
 interface Row {
   tbl: TableName
   key: string
   value: unknown
-  version: string
+  /** Null only for the deletion of a world's record that changesFromOthers makes up. */
+  version: string | null
 }
 
 export async function postgresEngine(url: string): Promise<Engine> {
@@ -85,7 +93,8 @@ export async function postgresEngine(url: string): Promise<Engine> {
       }))
     let seen = 0n
     const note = (rows: readonly Row[]) => {
-      for (const row of rows) if (BigInt(row.version) > seen) seen = BigInt(row.version)
+      for (const row of rows)
+        if (row.version !== null && BigInt(row.version) > seen) seen = BigInt(row.version)
     }
     return {
       kind: 'postgres',
@@ -140,6 +149,11 @@ export async function postgresEngine(url: string): Promise<Engine> {
           [writer, ...mineParams],
         )
       },
+      async drop() {
+        // Deletes, not tombstones: a deleted world leaves no row. The other instances learn
+        // of it from its record being gone (changesFromOthers).
+        await query(`DELETE FROM bank_sandbox_records WHERE ${mine(1)}`, mineParams)
+      },
       async trim(table, keep) {
         // Trimmed rows go for good: nobody else needs to forget an old journal line.
         await query(
@@ -152,12 +166,21 @@ export async function postgresEngine(url: string): Promise<Engine> {
         // Versions are drawn before commit, so a lower one may become visible after a higher
         // one: whatever others wrote in the last seconds is read again (applying it twice is
         // harmless, each row holds its latest value). Each instance keeps its own call journal.
+        // A world another instance deleted left no row: its record's absence (one key looked
+        // up) is told as that record's deletion.
         const { rows } = await query<Row>(
           `SELECT tbl, key, value, version FROM bank_sandbox_records
            WHERE writer <> $2 AND tbl <> $3 AND ${mine(4)}
              AND (version > $1 OR written_at > clock_timestamp() - interval '${LOOKBACK_SECONDS} seconds')
+           ${world === null ? '' : GONE_WORLD_RECORD}
            ORDER BY version`,
-          [seen.toString(), writer, `${prefix}journal`, ...mineParams],
+          [
+            seen.toString(),
+            writer,
+            `${prefix}journal`,
+            ...mineParams,
+            ...(world === null ? [] : [WORLD_RECORD]),
+          ],
         )
         note(rows)
         return unprefixed(rows)

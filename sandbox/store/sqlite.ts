@@ -88,6 +88,10 @@ export function sqliteEngine(dataDir: string): Engine {
       clear() {
         db.prepare(`DELETE FROM records WHERE ${mine}`).run(...params)
       },
+      // One process holds the file (data-dir-lock.ts): nobody else needs to hear of the deletion.
+      drop() {
+        db.prepare(`DELETE FROM records WHERE ${mine}`).run(...params)
+      },
       trim(table, keep) {
         db.prepare(
           `DELETE FROM records WHERE tbl = ? AND seq < (

@@ -135,14 +135,21 @@ export interface SandboxState {
   claimed: Table<true>
   /**
    * Single facts, by name: `clock` (a ClockReading), `scannedThroughMs`, `startDay`,
-   * `worldSeed`, `integrationUrl`, `attached` (what was asked for) and, once changed or
-   * drawn at random, `credentials`.
+   * `worldSeed`, `integrationUrl`, `attached` (what was asked for), once changed or drawn
+   * at random, `credentials`, and in a world made with POST /sandbox/worlds its WORLD_RECORD.
    */
   settings: Table<unknown>
 }
 
 /** How many calls the journal keeps. */
 export const JOURNAL_LIMIT = 50_000
+
+/**
+ * The setting a world made with POST /sandbox/worlds keeps its own record under (spec, last
+ * use). It is there as long as the world is: a shared database's engine tells of a world
+ * deleted through another instance as this record's deletion.
+ */
+export const WORLD_RECORD = 'world'
 
 /** How many chat lines, and link taps, each user keeps: the newest. */
 export const GROUP_LIMIT = 1_000

@@ -35,6 +35,9 @@ export interface Store {
   onExternalChange(listener: (change: Change) => void): void
   /** Forgets every record: a fresh world (the engine forgets them in order with other writes). */
   reset(): void
+  /** Deletes every record for good, then closes (a deleted world). */
+  drop(): Promise<void>
+  /** Keeps what was changed so far and closes; changes made afterwards are not kept. */
   close(): Promise<void>
 }
 
@@ -104,7 +107,10 @@ export function createStore(engine: Engine, kept: readonly Change[] = []): Store
       queue(() => engine.trim('journal', JOURNAL_LIMIT))
     }
   }
+  /** Set once closing begins: nobody serves these records any more. */
+  let closed = false
   const sink = (change: Change) => {
+    if (closed) return
     if (batch.length === 0) queueMicrotask(flushBatch)
     batch.push(change)
     if (change.table === 'journal') journalWritten++
@@ -142,7 +148,17 @@ export function createStore(engine: Engine, kept: readonly Change[] = []): Store
       queue(() => engine.clear())
       state = createState(keeps ? sink : null)
     },
+    async drop() {
+      closed = true
+      batch = []
+      queue(() => engine.drop())
+      await this.close()
+    },
     async close() {
+      // What was changed before is kept; whatever still changes the tables afterwards (an
+      // attempt in flight, a time step under way) is not: it would bring back a world that
+      // another instance deleted, or write to a closed database.
+      closed = true
       await this.flushed().catch(() => undefined)
       await engine.close()
     },

@@ -69,8 +69,7 @@ export function openWorld(server: Deps, id: string, record: WorldRecord, kept?: 
     },
     async drop() {
       await stop()
-      store.reset()
-      await store.close()
+      await store.drop()
     },
   }
 }
@@ -93,7 +92,10 @@ export async function reopenWorld(server: Deps, registry: WorldRegistry, id: str
   const store = createStore(engine, await engine.load())
   const record = store.state.settings.get(WORLD_RECORD) as WorldRecord | undefined
   if (!record || registry.peek(id)) {
-    await store.close()
+    // Rows without a record are what deleting a world once left behind. A database of its
+    // own lets them go; a shared one may be writing a new world's first rows just now.
+    if (!record && !engine.changesFromOthers) await store.drop()
+    else await store.close()
     return registry.peek(id)
   }
   return registry.restore(id, openWorld(server, id, record, store), record)
