@@ -65,6 +65,16 @@ export const consentRevoked = scenario('consent-revoked', {
     revokedBy: 'platform',
   })
   .expect({
+    kind: 'calls',
+    id: 'no-calls-after-disconnect',
+    says: 'Once "disconnect harbor" has revoked Ben’s consent, nothing reads under it again',
+    bankId: 'harbor',
+    role: 'ben',
+    after: 'disconnect',
+    method: 'GET',
+    max: 0,
+  })
+  .expect({
     kind: 'messages',
     id: 'disconnect-no-data',
     says: 'After disconnecting, no money amount reaches the user',
