@@ -55,7 +55,7 @@ export async function scenarioCommand(args: string[], io: Io): Promise<number> {
     world: values.world,
     reactionMs,
     wait: values.wait ?? false,
-    onWait: (detail) => io.stderr?.write(`Waiting: ${detail}\n`),
+    onWait: (what) => io.stderr?.write(`${what}\n`),
   })
   io.stdout.write(textReport(results, io.stdout.isTTY ?? false))
   if (values.report) {
@@ -93,7 +93,7 @@ interface Where {
   reactionMs: number
   /** Queue behind a run in progress in the world instead of being refused. */
   wait: boolean
-  onWait: (detail: string) => void
+  onWait: (what: string) => void
 }
 
 async function run(scenarios: Scenario[], integration: string, where: Where) {

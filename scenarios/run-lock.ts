@@ -20,8 +20,8 @@ export interface RunLockOptions {
   label: string
   /** Queue behind a run in progress instead of being refused. */
   wait: boolean
-  /** Told once, with the sandbox's words, when the run has to wait. */
-  onWait?: (detail: string) => void
+  /** Told once, when the run has to wait: what it waits for, in a sentence. */
+  onWait?: (what: string) => void
 }
 
 export interface HeldRun {
@@ -66,9 +66,20 @@ async function claim(control: ControlClient, options: RunLockOptions): Promise<R
       if (error.code !== 'run_in_progress') throw error
       const detail = error.detail ?? error.message
       if (!options.wait) throw new RunInProgress(`run_in_progress: ${detail}`)
-      if (!told) options.onWait?.(detail)
+      if (!told) options.onWait?.(await waitingFor(control, detail))
       told = true
       await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS))
     }
   }
+}
+
+/** The run in progress, as the sandbox lists it; its refusal when it has just ended. */
+async function waitingFor(control: ControlClient, detail: string): Promise<string> {
+  const { data } = await control
+    .call<{ data: RunLease[] }>('GET', '/sandbox/runs')
+    .catch(() => ({ data: [] }))
+  const [run] = data
+  return run
+    ? `Waiting for run ${run.id} (${run.label}), in progress since ${run.startedAt}, to end.`
+    : `Waiting: ${detail}`
 }

@@ -154,7 +154,7 @@ describe('two runs in one world', () => {
       const [one, two] = await Promise.all([first, queued])
       expect(one.code, one.stdout).toBe(0)
       expect(two.code, two.stdout).toBe(0)
-      expect(two.stderr).toContain(`Waiting: Run ${holder?.id}`)
+      expect(two.stderr).toContain(`Waiting for run ${holder?.id} (bank-sandbox scenario run`)
       for (const outcome of [one, two]) expect(outcome.stdout).toContain('2 of 2 scenarios passed')
       expect(await inProgress()).toEqual([])
     } finally {
