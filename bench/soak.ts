@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { recordFixtures } from './fixtures.ts'
+import { load } from './load.ts'
 import { type ChildGroup, CLI_BUNDLE, NODE, waitForOutput } from './processes.ts'
 import { median } from './stats.ts'
 import { type Row, verdict } from './table.ts'
@@ -10,7 +11,8 @@ import { startReceiver } from './webhook-receiver.ts'
 // chat lines through the Send API, polls of the delivery and call lists, and worlds made
 // and deleted, from several clients at once. Every few seconds the server collects its
 // garbage and says what is left (bench/heap-probe.mjs): a server whose memory is bounded
-// holds a flat line once its bounded stores have filled, however long the traffic goes on.
+// holds a flat line once its bounded stores have filled, however long the traffic goes on:
+// the call journal is filled to its bound before the soak starts.
 
 const LISTENING = /listening on (http:\/\/127\.0\.0\.1:\d+)/
 const HEAP_PROBE = fileURLToPath(new URL('./heap-probe.mjs', import.meta.url))
@@ -66,6 +68,7 @@ export async function benchSoak(children: ChildGroup, options = DEFAULT_SOAK): P
     const [, url = ''] = await waitForOutput(server, LISTENING)
     await put(`${url}/sandbox/integration`, { url: receiver.url })
     const traffic = await prepareTraffic(url)
+    await fillJournal(traffic)
     const counts = { requests: 0, failures: 0 }
     const stopAt = { ms: Date.now() + (options.warmUpSeconds + options.seconds) * 1000 }
     const clients = Array.from({ length: options.clients }, (_, i) => drive(traffic, i, stopAt, counts))
@@ -82,6 +85,23 @@ export async function benchSoak(children: ChildGroup, options = DEFAULT_SOAK): P
     await children.stop(server)
     await receiver.close()
   }
+}
+
+/**
+ * Balance reads until the call journal holds all it keeps (its oldest kept call is no
+ * longer the first): it grows to its bound as calls come, and a soak that measured that
+ * would take a store filling up for a leak.
+ */
+async function fillJournal(t: Traffic): Promise<void> {
+  const deadline = Date.now() + 120_000
+  while (Date.now() < deadline) {
+    const { data } = (await (await fetch(`${t.url}/sandbox/journal?limit=1`)).json()) as {
+      data: { id: number }[]
+    }
+    if ((data[0]?.id ?? 1) > 1) return
+    await load(`${t.url}${t.balancesPath}`, t.bearer, { connections: 10, warmupSeconds: 0, seconds: 5 })
+  }
+  throw new Error('the journal did not fill within 2 minutes')
 }
 
 /** The first third of the samples against the last: how much the heap grew while traffic went on. */
@@ -135,6 +155,7 @@ async function drive(
     if (!action) continue
     try {
       const ok = await action()
+      if (ok === null) continue
       counts.requests++
       if (!ok) counts.failures++
     } catch {
@@ -144,7 +165,20 @@ async function drive(
   }
 }
 
-function soakActions(t: Traffic): (() => Promise<boolean>)[] {
+/** How often one client injects a burst: transactions are kept as the book, so bursts are paced to a demo's rate. */
+export const SOAK_BURST_EVERY_MS = 500
+
+/** `action` at most once per `everyMs`; null (not sent) in between. */
+function paced(everyMs: number, action: () => Promise<boolean>): () => Promise<boolean | null> {
+  let last = 0
+  return async () => {
+    if (Date.now() - last < everyMs) return null
+    last = Date.now()
+    return action()
+  }
+}
+
+function soakActions(t: Traffic): (() => Promise<boolean | null>)[] {
   const json = { 'Content-Type': 'application/json' }
   const answered = async (res: Response, status: number) => {
     await res.arrayBuffer()
@@ -156,7 +190,7 @@ function soakActions(t: Traffic): (() => Promise<boolean>)[] {
     read(t.balancesPath),
     read(t.pagePath),
     read(t.balancesPath),
-    async () =>
+    paced(SOAK_BURST_EVERY_MS, async () =>
       answered(
         await fetch(`${t.url}/sandbox/banks/harbor/cards/${t.card}/transactions`, {
           method: 'POST',
@@ -165,6 +199,7 @@ function soakActions(t: Traffic): (() => Promise<boolean>)[] {
         }),
         201,
       ),
+    ),
     async () =>
       answered(
         await fetch(`${t.url}/platform/v1/messages`, {
@@ -244,6 +279,6 @@ export function soakRows(f: SoakFigures): Row[] {
 
 export function soakNotes(f: SoakFigures): string[] {
   return [
-    `Soak: ${f.requests} requests in ${f.seconds} s after a warm-up (reads, bursts of 3 tiny charges, Send API lines, list polls, worlds made and deleted), ${f.failures} failed; heap after GC every 5 s: ${f.heapMb.map((mb) => mb.toFixed(1)).join(', ')} MB${f.died ? `; the server ${f.died}` : ''}.`,
+    `Soak: ${f.requests} requests in ${f.seconds} s after a warm-up (reads, bursts of 3 tiny charges paced to one per client every ${SOAK_BURST_EVERY_MS} ms, Send API lines, list polls, worlds made and deleted), ${f.failures} failed; heap after GC every 5 s: ${f.heapMb.map((mb) => mb.toFixed(1)).join(', ')} MB${f.died ? `; the server ${f.died}` : ''}.`,
   ]
 }
