@@ -26,7 +26,7 @@ const PROCESS_TESTS = [
 
 export default defineConfig({
   test: {
-    // Pact's native core is not safe across worker threads.
+    // Process tests fork: Pact's native core is not safe across worker threads.
     pool: 'forks',
     testTimeout: 20_000,
     env: { PACT_DO_NOT_TRACK: 'true' },
@@ -35,6 +35,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'in-process',
+          // Threads that keep their modules from file to file: loading the sandbox once per
+          // worker, not once per file, takes the fast loop from about 93 s to 65 s on 2 cores.
+          // These files load no Pact, and each builds the sandboxes it uses.
+          pool: 'threads',
+          isolate: false,
           include: ['sandbox/**/*.test.ts', 'test/**/*.test.ts', 'scenarios/**/*.test.ts', 'fixtures/**/*.test.ts'],
           exclude: PROCESS_TESTS,
         },
