@@ -40,7 +40,12 @@ export default defineConfig({
           // These files load no Pact, and each builds the sandboxes it uses.
           pool: 'threads',
           isolate: false,
-          include: ['sandbox/**/*.test.ts', 'test/**/*.test.ts', 'scenarios/**/*.test.ts', 'fixtures/**/*.test.ts'],
+          include: [
+            'sandbox/**/*.test.ts',
+            'test/**/*.test.ts',
+            'scenarios/**/*.test.ts',
+            'fixtures/**/*.test.ts',
+          ],
           exclude: PROCESS_TESTS,
         },
       },
