@@ -33,29 +33,48 @@ const failures = (results: Awaited<ReturnType<typeof runSerially>>) =>
     ...r.verdicts.filter((v) => !v.passed).map((v) => `${r.scenario}/${v.id}: ${v.message}`),
   ])
 
-/** Forwards everything to the sandbox, but holds each chat message back: a slow, debouncing bot. */
-async function slowChatProxy(sandboxUrl: string, delayMs: number): Promise<string> {
+/**
+ * Forwards everything to the sandbox, as an integration's own view of it: `before` may hold
+ * a request back, and `after` hears of each once it has been answered.
+ */
+async function proxy(
+  sandboxUrl: string,
+  hooks: {
+    before?: (req: { method: string; path: string }) => Promise<void>
+    after?: (path: string, body: string) => void
+  },
+): Promise<string> {
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
-    if (req.method === 'POST' && req.url === '/platform/v1/messages')
-      await new Promise((resolve) => setTimeout(resolve, delayMs))
+    const body = Buffer.concat(chunks)
+    await hooks.before?.({ method: req.method ?? 'GET', path: req.url ?? '' })
     const headers: Record<string, string> = {}
     for (const [name, value] of Object.entries(req.headers))
       if (typeof value === 'string' && name !== 'host' && name !== 'content-length') headers[name] = value
     const answer = await fetch(`${sandboxUrl}${req.url}`, {
       method: req.method ?? 'GET',
       headers,
-      ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
+      ...(body.length > 0 ? { body } : {}),
       redirect: 'manual',
     })
     res.writeHead(answer.status, Object.fromEntries(answer.headers))
     res.end(Buffer.from(await answer.arrayBuffer()))
+    hooks.after?.(req.url ?? '', body.toString())
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   cleanups.push(() => new Promise((resolve) => server.close(() => resolve())))
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 }
+
+/** Holds each chat message back: a slow, debouncing bot. */
+const slowChatProxy = (sandboxUrl: string, delayMs: number) =>
+  proxy(sandboxUrl, {
+    before: async ({ method, path }) => {
+      if (method === 'POST' && path === '/platform/v1/messages')
+        await new Promise((resolve) => setTimeout(resolve, delayMs))
+    },
+  })
 
 /** The reference integration behind a slow chat, run as an outsider's, with this reaction budget. */
 async function slowIntegration(delayMs: number, reactionMs: number) {
@@ -111,33 +130,6 @@ describe('runs against an external integration', () => {
   }, 60_000)
 })
 
-/** Forwards everything to the sandbox, and tells `seen` of each request once it has been answered. */
-async function watchingProxy(
-  sandboxUrl: string,
-  seen: (path: string, body: string) => void,
-): Promise<string> {
-  const server: Server = createServer(async (req, res) => {
-    const chunks: Buffer[] = []
-    for await (const chunk of req) chunks.push(chunk as Buffer)
-    const body = Buffer.concat(chunks)
-    const headers: Record<string, string> = {}
-    for (const [name, value] of Object.entries(req.headers))
-      if (typeof value === 'string' && name !== 'host' && name !== 'content-length') headers[name] = value
-    const answer = await fetch(`${sandboxUrl}${req.url}`, {
-      method: req.method ?? 'GET',
-      headers,
-      ...(body.length > 0 ? { body } : {}),
-      redirect: 'manual',
-    })
-    res.writeHead(answer.status, Object.fromEntries(answer.headers))
-    res.end(Buffer.from(await answer.arrayBuffer()))
-    seen(req.url ?? '', body.toString())
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  cleanups.push(() => new Promise((resolve) => server.close(() => resolve())))
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-}
-
 describe('a dead integration', () => {
   const run = promisify(execFile)
 
@@ -146,8 +138,10 @@ describe('a dead integration', () => {
     // It dies once it has told Ana her link ended (its answer to consent.revoked): killed,
     // nothing listens at its URL any more.
     let kill = () => {}
-    const sandboxSide = await watchingProxy(sandbox.url, (path, body) => {
-      if (path === '/platform/v1/messages' && body.includes('link has ended')) kill()
+    const sandboxSide = await proxy(sandbox.url, {
+      after: (path, body) => {
+        if (path === '/platform/v1/messages' && body.includes('link has ended')) kill()
+      },
     })
     const integration = await startIntegration({ sandboxUrl: sandboxSide, credentials: sandbox.credentials })
     cleanups.push(integration.close)

