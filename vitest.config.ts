@@ -24,6 +24,9 @@ const PROCESS_TESTS = [
   'test/worlds-runs.test.ts',
 ]
 
+/** In-process tests that measure the heap: they need a worker of their own, with nothing else's garbage in it. */
+const OWN_WORKER_TESTS = ['test/world-deletion.test.ts']
+
 export default defineConfig({
   test: {
     // Process tests fork: Pact's native core is not safe across worker threads.
@@ -46,9 +49,10 @@ export default defineConfig({
             'scenarios/**/*.test.ts',
             'fixtures/**/*.test.ts',
           ],
-          exclude: PROCESS_TESTS,
+          exclude: [...PROCESS_TESTS, ...OWN_WORKER_TESTS],
         },
       },
+      { extends: true, test: { name: 'in-process-alone', include: OWN_WORKER_TESTS } },
       {
         extends: true,
         // `bin/bank-sandbox.js` runs the bundle: build it first whenever a source is newer.
