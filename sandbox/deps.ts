@@ -77,7 +77,7 @@ export interface Deps {
   readonly worldId: string | null
   /** The worlds made on this server (every world holds the same registry); absent without a server. */
   worlds?: WorldRegistry
-  /** Signs transaction cursors; per process, so a cursor from before a restart is refused. */
+  /** Signs transaction cursors: random, kept by a kept store, so cursors outlive restarts and cross instances. */
   readonly cursorKey: Buffer
   /** The person index the first claim looks at. */
   readonly claimFrom: number
@@ -124,6 +124,17 @@ export function createDeps(options: SandboxOptions): Deps {
       settings().set('credentials', credentials)
   }
   keepRandomSecrets()
+  // The key that signs transaction cursors: random, and kept by a kept store, so a cursor
+  // outlives a restart and works through every instance sharing a database.
+  const cursorKey = Buffer.from(
+    (settings().get('cursorKey') as string | undefined) ?? randomBytes(32).toString('hex'),
+    'hex',
+  )
+  const keepCursorKey = () => {
+    if (store.engine.kind !== 'memory' && settings().get('cursorKey') === undefined)
+      settings().set('cursorKey', cursorKey.toString('hex'))
+  }
+  keepCursorKey()
   const bus = createBus()
   const send = options.send ?? createSender(clock.wallNow, { targets: (url) => outboundRules(deps, url) })
 
@@ -187,7 +198,7 @@ export function createDeps(options: SandboxOptions): Deps {
     adminKey: options.adminKey ?? null,
     targets: options.targets ?? LOCAL_TARGETS,
     worldId: options.worldId ?? null,
-    cursorKey: randomBytes(32),
+    cursorKey,
     runs: createRunLock(clock.wallNow, () => deps.ids.next('run')),
     claimFrom: options.claimFrom ?? 0,
     seed: world.config.seed,
@@ -225,6 +236,7 @@ export function createDeps(options: SandboxOptions): Deps {
       for (const index of claimed) store.state.claimed.set(index, true)
       clock.setMode(clock.mode())
       keepRandomSecrets()
+      keepCursorKey()
       deps.seed = seed
       deps.world = buildWorld(seed)
       deps.book = createBook(deps.world, store.state.injected)

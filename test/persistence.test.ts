@@ -56,6 +56,17 @@ async function linkCustomer(url: string, customerId: string, scopes: string[]) {
 const accountsOf = (url: string, token: string) =>
   fetch(`${url}/banks/harbor/v1/accounts`, { headers: { Authorization: `Bearer ${token}` } })
 
+/** The first page of a checking account's transactions, and its next page's path. */
+async function firstPage(url: string, token: string) {
+  const auth = { headers: { Authorization: `Bearer ${token}` } }
+  const { data: accounts } = await json(await fetch(`${url}/banks/harbor/v1/accounts`, auth))
+  const checking = accounts.find((account: { type: string }) => account.type === 'checking') ?? accounts[0]
+  const path = `/banks/harbor/v1/accounts/${checking.id}/transactions?limit=5`
+  const first = await json(await fetch(`${url}${path}`, auth))
+  expect(first.nextCursor).toEqual(expect.any(String))
+  return { auth, next: `${path}&cursor=${encodeURIComponent(first.nextCursor)}` }
+}
+
 const webhookIds = (receiver: TestIntegration) =>
   new Set(receiver.received('/webhooks/bank/').map((r) => r.headers['webhook-id'] ?? ''))
 
@@ -158,6 +169,26 @@ describe('serve --data-dir', () => {
     }
   }, 90_000)
 
+  test('a transaction cursor from before a kill -9 pages on after the restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bank-sandbox-data-'))
+    try {
+      const first = await sandbox(['--data-dir', dir, '--integration', 'none'])
+      const customers = await json(await fetch(`${first.url}/sandbox/banks/harbor/customers?limit=1`))
+      const { access } = await linkCustomer(first.url, customers.data[0].id, [
+        'accounts:read',
+        'transactions.all:read',
+      ])
+      const { auth, next } = await firstPage(first.url, access)
+      await first.kill()
+      const again = await sandbox(['--data-dir', dir, '--integration', 'none'], first.port)
+      const page = await fetch(`${again.url}${next}`, auth)
+      expect(page.status).toBe(200)
+      expect((await page.json()).data).toHaveLength(5)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
+
   test('a different --seed on the same data is refused with a clear error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bank-sandbox-data-'))
     try {
@@ -220,6 +251,21 @@ describe('serve --database (two instances on one PostgreSQL database)', () => {
     const next = await accountsOf(a.url, linked.access)
     expect(next.status).toBe(401)
     expect(await next.json()).toMatchObject({ code: 'consent_revoked' })
+  }, 60_000)
+
+  test('a transaction cursor from one instance pages on through the other', async () => {
+    const database = await postgres().database()
+    const a = await sandbox(['--database', database, '--integration', 'none'])
+    const b = await sandbox(['--database', database, '--integration', 'none'])
+    const customers = await json(await fetch(`${a.url}/sandbox/banks/harbor/customers?limit=1`))
+    const { access } = await linkCustomer(a.url, customers.data[0].id, [
+      'accounts:read',
+      'transactions.all:read',
+    ])
+    const { auth, next } = await firstPage(a.url, access)
+    const page = await fetch(`${b.url}${next}`, auth)
+    expect(page.status).toBe(200)
+    expect((await page.json()).data).toHaveLength(5)
   }, 60_000)
 
   test('killing one instance in the middle of slow deliveries loses no webhook id', async () => {

@@ -135,8 +135,8 @@ export interface SandboxState {
   claimed: Table<true>
   /**
    * Single facts, by name: `clock` (a ClockReading), `scannedThroughMs`, `startDay`,
-   * `worldSeed`, `integrationUrl`, `attached` (what was asked for), once changed or drawn
-   * at random, `credentials`, and in a world made with POST /sandbox/worlds its WORLD_RECORD.
+   * `worldSeed`, `integrationUrl`, `attached` (what was asked for), `cursorKey` (hex), once
+   * changed or drawn at random, `credentials`, and in a world made with POST /sandbox/worlds its WORLD_RECORD.
    */
   settings: Table<unknown>
 }
