@@ -16,15 +16,17 @@ export interface IdSource {
   bytes(): Buffer
 }
 
-const TAG_LETTERS = 'abcdefghijklmnopqrstuvwxyz'
-/** 10 letters: 47 bits, so two processes sharing a tag is a one-in-10^14 event. */
-const TAG_LENGTH = 10
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz'
 
-export function processTag(): string {
-  let tag = ''
-  for (let i = 0; i < TAG_LENGTH; i++) tag += TAG_LETTERS[randomInt(TAG_LETTERS.length)]
-  return tag
+/** `length` lowercase letters from the CSPRNG: letters only, so no id holds a digit run a card-number scan would flag. */
+export function randomLetters(length: number): string {
+  let letters = ''
+  for (let i = 0; i < length; i++) letters += LETTERS[randomInt(LETTERS.length)]
+  return letters
 }
+
+/** 10 letters: 47 bits, so two processes sharing a tag is a one-in-10^14 event. */
+export const processTag = (): string => randomLetters(10)
 
 /**
  * `world` marks the tokens of a world other than the default one (`at_wld_….<random>`), so
