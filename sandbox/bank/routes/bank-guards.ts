@@ -127,12 +127,16 @@ export function bankGate(deps: Deps, record: Recorder): BankGate {
       record(finished(c, startedWallMs, res.status, ownBankId, route))
       return res
     }
-    const fail = (error: unknown) => finish(onError(error as Error, c))
+    const fail = (error: unknown) => {
+      // Refused before its consent check (a withdrawn bank, an injected fault): still filed
+      // under the consent its token names. A data call that got that far has it set already.
+      if (!c.get('consent')) {
+        const named = consentNamedBy(deps, ownBankId, requestHeader(c, 'authorization'))
+        if (named) c.set('consent', named)
+      }
+      return finish(onError(error as Error, c))
+    }
     try {
-      // Filed under its token's consent before anything can refuse it; a data call's
-      // consent check below puts the same record there once it holds.
-      const named = consentNamedBy(deps, ownBankId, requestHeader(c, 'authorization'))
-      if (named) c.set('consent', named)
       refuseWithdrawn(deps, c, bankId)
       faults.refuse(c, bankId)
       const res = whileAnswering(c.req.method, startedWallMs, work)
