@@ -166,11 +166,11 @@ async function serveCommand(args: string[], io: CliIo): Promise<number | null> {
     integration === 'none' ? null : integration,
     targetRules({ host, allowLoopbackTargets }),
   )
-  const { isLoopback } = await import('./server.ts')
+  const { isLoopbackName } = await import('./http/host-guard.ts')
   const adminKey =
     values['admin-key'] ??
     io.env.SANDBOX_ADMIN_KEY ??
-    (isLoopback(host) ? null : randomBytes(16).toString('hex'))
+    (isLoopbackName(host) ? null : randomBytes(16).toString('hex'))
   const clock: Clock = createClock({ startMs: io.wallNow(), mode: 'real', wallNow: io.wallNow })
   const server = await startServing({
     port,

@@ -11,7 +11,7 @@ import {
   noteExchange,
 } from './http/connection.ts'
 import { errorResponse } from './http/errors.ts'
-import { answerMisdirected, hostCheck, isLoopbackName } from './http/host-guard.ts'
+import { answerMisdirected, hostCheck } from './http/host-guard.ts'
 import { startTicking } from './runtime.ts'
 import { keptFetch } from './store/kept-fetch.ts'
 import { StoreUnavailable } from './store/unavailable.ts'
@@ -88,9 +88,4 @@ export function startServer(deps: Deps, options: ServerOptions): Promise<Running
 function unlessUnavailable(error: unknown): undefined {
   if (error instanceof StoreUnavailable) throw error
   return undefined
-}
-
-/** Loopback by address, not by a prefix: `127.example.com` may resolve anywhere. */
-export function isLoopback(host: string): boolean {
-  return isLoopbackName(host)
 }

@@ -3,8 +3,9 @@ import { attachIntegration } from './attach.ts'
 import type { Clock } from './clock.ts'
 import type { ScenarioRunner } from './control/scenario-runner.ts'
 import { createDeps, type Deps } from './deps.ts'
+import { isLoopbackName } from './http/host-guard.ts'
 import { checkTargetUrl, LOCAL_TARGETS, type TargetRules } from './http/url-guard.ts'
-import { isLoopback, startServer } from './server.ts'
+import { startServer } from './server.ts'
 import type { Store } from './store/store.ts'
 import { UsageError } from './usage-error.ts'
 import { openWorld, reopenWorld } from './worlds/open-world.ts'
@@ -70,7 +71,7 @@ export async function checkIntegration(
 
 /** Shared mode is a server bound beyond loopback: its outbound URLs are resolved and judged strictly. */
 export function targetRules(options: Pick<ServeOptions, 'host' | 'allowLoopbackTargets'>): TargetRules {
-  if (isLoopback(options.host)) return LOCAL_TARGETS
+  if (isLoopbackName(options.host)) return LOCAL_TARGETS
   return { shared: true, allowLoopback: options.allowLoopbackTargets ?? false }
 }
 

@@ -1,4 +1,4 @@
-import type { RunLease } from '../sandbox/control/run-lock.ts'
+import { DEFAULT_LEASE_MS, type RunLease } from '../sandbox/control/run-lock.ts'
 import { type ControlClient, ControlError } from '../sandbox/control-client.ts'
 
 // A run against a sandbox over HTTP holds the world's run lock (sandbox/control/run-lock.ts)
@@ -6,9 +6,8 @@ import { type ControlClient, ControlError } from '../sandbox/control-client.ts'
 // world's clock or banks beneath it. The lease is renewed while the run goes on; a runner
 // that dies without letting go frees the world when its lease runs out.
 
-/** How long the lock holds without a renewal; renewed every third of it. */
-export const RUN_LEASE_MS = 30_000
-const RENEW_EVERY_MS = RUN_LEASE_MS / 3
+/** The lease is the sandbox's default, renewed every third of it. */
+const RENEW_EVERY_MS = DEFAULT_LEASE_MS / 3
 /** How often a waiting run asks again. */
 const WAIT_POLL_MS = 1_000
 
@@ -57,7 +56,7 @@ async function claim(control: ControlClient, options: RunLockOptions): Promise<R
     try {
       return await control.call<RunLease>('POST', '/sandbox/runs', {
         label: options.label.slice(0, 200),
-        leaseMs: RUN_LEASE_MS,
+        leaseMs: DEFAULT_LEASE_MS,
       })
     } catch (error) {
       if (!(error instanceof ControlError)) throw error

@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler, Next } from 'hono'
+import { isJsonType } from './header.ts'
 import { type Problem, problems } from './problem.ts'
 
 // Text the sandbox keeps must be text every store can keep. PostgreSQL's JSONB refuses
@@ -10,7 +11,6 @@ import { type Problem, problems } from './problem.ts'
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 const NUL_ESCAPE = /%00/i
-const JSON_TYPE = /^application\/([\w.+-]+\+)?json\b/i
 const FORM_TYPE = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i
 
 /** Whether `text` holds U+0000 or half of a surrogate pair alone. */
@@ -57,7 +57,7 @@ async function bodyChecked(c: Context, next: Next): Promise<void> {
   const type = c.req.header('Content-Type') ?? ''
   let body: unknown
   try {
-    if (JSON_TYPE.test(type)) body = await c.req.json()
+    if (isJsonType(type)) body = await c.req.json()
     else if (FORM_TYPE.test(type)) body = await c.req.parseBody()
   } catch {
     body = undefined

@@ -12,3 +12,9 @@ export function requestHeader(c: Context, lowerCaseName: string): string | undef
   const value = incoming.headers[lowerCaseName]
   return Array.isArray(value) ? value.join(', ') : value
 }
+
+/** Whether a Content-Type names JSON: `application/json`, or any `application/…+json`, parameters aside. */
+export function isJsonType(contentType: string): boolean {
+  const media = contentType.split(';')[0]?.trim().toLowerCase() ?? ''
+  return media === 'application/json' || (media.startsWith('application/') && media.endsWith('+json'))
+}

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
+import { isJsonType } from './header.ts'
 import { problems } from './problem.ts'
 
 // Any web page a developer opens can send their local sandbox a form post or a no-cors
@@ -59,13 +60,8 @@ export function jsonBodies(): MiddlewareHandler {
     const length = c.req.header('Content-Length')
     const hasBody =
       c.req.header('Transfer-Encoding') !== undefined || (length !== undefined && length !== '0')
-    if ((type !== undefined || hasBody) && !isJson(type ?? ''))
+    if ((type !== undefined || hasBody) && !isJsonType(type ?? ''))
       throw problems.invalidRequest('Send a control call’s body as application/json, with that Content-Type.')
     await next()
   }
-}
-
-function isJson(contentType: string): boolean {
-  const media = contentType.split(';')[0]?.trim().toLowerCase() ?? ''
-  return media === 'application/json' || (media.startsWith('application/') && media.endsWith('+json'))
 }
