@@ -224,28 +224,9 @@ function soakActions(t: Traffic): (() => Promise<boolean | null>)[] {
 }
 
 function heapAfterGc(server: ChildProcess): Promise<number> {
-  const line = waitForLine(server, /heap-after-gc (\d+)/)
+  const line = waitForOutput(server, /heap-after-gc (\d+)/, 10_000)
   server.kill('SIGUSR2')
   return line.then(([, bytes = '0']) => Number(bytes) / 1024 / 1024)
-}
-
-function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    let seen = ''
-    const onData = (chunk: Buffer) => {
-      seen += chunk.toString()
-      const match = pattern.exec(seen)
-      if (!match) return
-      child.stderr?.off('data', onData)
-      clearTimeout(timer)
-      resolve(match)
-    }
-    const timer = setTimeout(() => {
-      child.stderr?.off('data', onData)
-      reject(new Error('the server did not report its heap within 10 s'))
-    }, 10_000)
-    child.stderr?.on('data', onData)
-  })
 }
 
 async function put(url: string, body: unknown): Promise<void> {
