@@ -23,7 +23,7 @@ const inlineDemoAssets = {
 }
 
 const { metafile } = await build({
-  entryPoints: { 'bank-sandbox': 'sandbox/main.ts', index: 'sandbox/index.ts' },
+  entryPoints: { 'bank-sandbox': 'sandbox/cli/main.ts', index: 'sandbox/index.ts' },
   bundle: true,
   platform: 'node',
   format: 'esm',

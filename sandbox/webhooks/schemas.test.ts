@@ -23,7 +23,7 @@ import {
   transactionsAvailableEvent,
 } from '../bank/events.ts'
 import { presentCard } from '../bank/present.ts'
-import { runCli } from '../cli.ts'
+import { runCli } from '../cli/commands.ts'
 import { hubSignature } from '../platform/sign.ts'
 import {
   BANK_EVENT_SCHEMAS,

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { ControlError, createControlClient } from '../control-client.ts'
-import { UsageError } from '../usage-error.ts'
+import { UsageError } from './usage-error.ts'
 
 // `bank-sandbox world create|list|delete`: worlds on a running sandbox, for a CI job that
 // wants one of its own. `create` prints the world as JSON, credentials included, ready to

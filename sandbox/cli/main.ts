@@ -1,4 +1,4 @@
-import { runCli } from './cli.ts'
+import { runCli } from './commands.ts'
 
 // The only file that touches the process: argv, env, the real clock, exit codes.
 

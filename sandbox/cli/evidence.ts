@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util'
 import { ControlError, createControlClient } from '../control-client.ts'
-import { UsageError } from '../usage-error.ts'
-import { renderReceipt } from './receipt.tsx'
-import type { Evidence } from './schema.ts'
+import { renderReceipt } from '../evidence/receipt.tsx'
+import type { Evidence } from '../evidence/schema.ts'
+import { UsageError } from './usage-error.ts'
 
 // `bank-sandbox evidence --consent ID`: what the integration took under one consent, read
 // from a running sandbox (GET /sandbox/consents/{id}/evidence, which needs no bank id) and

@@ -1,10 +1,10 @@
 import { randomBytes, randomInt } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { DEFAULT_BANKS } from './bank/policy.ts'
-import { type Clock, createClock } from './clock.ts'
-import { publicCredentials } from './credentials.ts'
-import { generateWorld } from './generate/generate.ts'
+import { DEFAULT_BANKS } from '../bank/policy.ts'
+import { type Clock, createClock } from '../clock.ts'
+import { publicCredentials } from '../credentials.ts'
+import { generateWorld } from '../generate/generate.ts'
 import { UsageError } from './usage-error.ts'
 
 // Command parsing only: each command calls into the modules. `io` carries the outside
@@ -60,16 +60,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | null> 
         await generateCommand(rest, io)
         return 0
       case 'scenario':
-        return await (await import('../scenarios/cli.ts')).scenarioCommand(rest, io)
+        return await (await import('../../scenarios/cli.ts')).scenarioCommand(rest, io)
       case 'world':
-        return await (await import('./worlds/command.ts')).worldCommand(rest, io)
+        return await (await import('./world.ts')).worldCommand(rest, io)
       case 'integrations':
-        return (await import('../scenarios/integrations-command.ts')).integrationsCommand(io)
+        return (await import('../../scenarios/integrations-command.ts')).integrationsCommand(io)
       case 'evidence':
-        return await (await import('./evidence/command.ts')).evidenceCommand(rest, io)
+        return await (await import('./evidence.ts')).evidenceCommand(rest, io)
       case 'verify':
         // Loaded on demand: Pact's native core is only needed here.
-        return await (await import('../contracts/verify-cli.ts')).verifyCommand(rest, io)
+        return await (await import('../../contracts/verify-cli.ts')).verifyCommand(rest, io)
       case 'openapi':
         io.stdout.write(`${JSON.stringify(await openapiDocument(), null, 2)}\n`)
         return 0
@@ -148,7 +148,7 @@ async function serveCommand(args: string[], io: CliIo): Promise<number | null> {
   const customers = integer(values.customers, 'customers', 1000, 1, 100_000_000)
   const days = integer(values.days, 'days', 90, 1, 3650)
   const requestTimeout = integer(values['request-timeout'], 'request-timeout', 30, 1, 3600)
-  const { openStore } = await import('./store/open.ts')
+  const { openStore } = await import('../store/open.ts')
   const { store, seed } = await openStore(
     {
       dataDir: values['data-dir'],
@@ -160,13 +160,13 @@ async function serveCommand(args: string[], io: CliIo): Promise<number | null> {
   // A kept store attaches what it had attached, unless the command line says otherwise.
   const kept = store.state.settings.get('attached') as string | null | undefined
   const integration = values.integration ?? (kept === undefined ? 'reference' : (kept ?? 'none'))
-  const { checkIntegration, startServing, targetRules } = await import('./start.ts')
+  const { checkIntegration, startServing, targetRules } = await import('../start.ts')
   const allowLoopbackTargets = values['allow-loopback-targets'] ?? false
   await checkIntegration(
     integration === 'none' ? null : integration,
     targetRules({ host, allowLoopbackTargets }),
   )
-  const { isLoopbackName } = await import('./http/host-guard.ts')
+  const { isLoopbackName } = await import('../http/host-guard.ts')
   const adminKey =
     values['admin-key'] ??
     io.env.SANDBOX_ADMIN_KEY ??
@@ -190,7 +190,7 @@ async function serveCommand(args: string[], io: CliIo): Promise<number | null> {
     worldTtlMs: duration(values['world-ttl'], 'world-ttl', 24 * 3_600_000),
     store,
     // The dashboard's Scenarios panel runs the engine; the sandbox itself never imports it.
-    scenarios: (await import('../scenarios/dashboard-runner.ts')).createScenarioRunner(),
+    scenarios: (await import('../../scenarios/dashboard-runner.ts')).createScenarioRunner(),
   })
   const { deps } = server
   const attached = server.integrationUrl
@@ -288,8 +288,8 @@ function progressLine(io: CliIo) {
 }
 
 async function openapiDocument() {
-  const { createDeps } = await import('./deps.ts')
-  const { createApp, openApiDocument } = await import('./app.ts')
+  const { createDeps } = await import('../deps.ts')
+  const { createApp, openApiDocument } = await import('../app.ts')
   const deps = createDeps({
     seed: 42,
     customers: 1,
