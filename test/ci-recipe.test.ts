@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { expect, test } from 'vitest'
 
-// The README's CI recipe runs as written: docs/ci/pact-broker-recipe.sh plays it end to
+// The CI recipe of contracts/README.md runs as written: docs/ci/pact-broker-recipe.sh plays it end to
 // end against the stand-in broker (docs/ci/stand-in-broker.mjs), with the Pact CLI's
 // pact-broker for publish, environments, deployments and can-i-deploy.
 

@@ -9,13 +9,13 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
 const normalise = (path: string) => path.replace(/\{[^}]+\}|:[A-Za-z]+/g, '{}')
 
 /**
- * Every operation in the README's control-API table, as `METHOD /path`. A cell lists one or
- * more in code spans joined by `·`; `…/rest` continues the previous path from its matching
- * segment, a bare `…` repeats it, and a span without a method keeps the previous one.
+ * Every operation in the integration guide's control-API table, as `METHOD /path`. A cell
+ * lists one or more in code spans joined by `·`; `…/rest` continues the previous path from
+ * its matching segment, a bare `…` repeats it, and a span without a method keeps the previous one.
  */
-function readmeControlOperations(): string[] {
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
-  const section = readme.split('\n## Control API (`/sandbox/…`)')[1]?.split('\n## ')[0] ?? ''
+function guideControlOperations(): string[] {
+  const guide = readFileSync(new URL('../docs/integration-guide.md', import.meta.url), 'utf8')
+  const section = guide.split('\n### The control API\n')[1]?.split('\n#')[0] ?? ''
   const operations: string[] = []
   for (const row of section.split('\n').filter((line) => line.startsWith('| `'))) {
     const cell = row.split(/(?<!\\)\|/)[1] ?? ''
@@ -62,14 +62,14 @@ describe('API reference', () => {
     expect(document.components.schemas.Money.properties.amount.type).toBe('integer')
   })
 
-  test('/openapi.json lists every operation of the README’s control-API table', async () => {
+  test('/openapi.json lists every operation of the guide’s control-API table', async () => {
     const sandbox = createTestSandbox()
     const document = await (await sandbox.request('/openapi.json')).json()
     const documented = new Set<string>()
     for (const [path, item] of Object.entries(document.paths as Record<string, object>)) {
       for (const method of Object.keys(item)) documented.add(`${method.toUpperCase()} ${normalise(path)}`)
     }
-    const operations = readmeControlOperations()
+    const operations = guideControlOperations()
     expect(operations.length).toBeGreaterThan(20)
     expect(operations).toContain('DELETE /sandbox/banks/{}/faults')
     expect(operations).toContain('GET /sandbox/banks/{}/customers/{}')

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's "A CI recipe with a Pact Broker", step for step, on this machine: against the
+# "A CI recipe with a Pact Broker" (contracts/README.md), step for step, on this machine: against the
 # stand-in broker (docs/ci/stand-in-broker.mjs), or a real one when PACT_BROKER_BASE_URL is
 # set. The consumer here is the reference integration: its committed pacts stand in for the
 # ones your own consumer tests write. Run from anywhere: bash docs/ci/pact-broker-recipe.sh
@@ -32,7 +32,7 @@ echo "Pact Broker: $PACT_BROKER_BASE_URL"
 mkdir -p "$work/pacts"
 cp contracts/pacts/reference-integration-bank-api.json contracts/pacts/reference-integration-bank-webhooks.json "$work/pacts/"
 
-# --- From here on, the README's recipe as written (run in a consumer's repository, it reads
+# --- From here on, the recipe as written (run in a consumer's repository, it reads
 # --- its pacts from ./pacts; here they are in $work/pacts).
 GIT_SHA=${GIT_SHA:-$(git rev-parse HEAD)}
 GIT_BRANCH=${GIT_BRANCH:-recipe-$(date +%s)}
