@@ -43,7 +43,7 @@ export function createApp(deps: Deps) {
   app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '*', limitBody())
   // Text the database would refuse never gets in: a body before its route reads it (the URL below).
   app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '*', refuseBadBodies())
-  app.use('/sandbox/*', requireAdminKey(deps.adminKey))
+  app.use('/sandbox/*', requireAdminKey(deps.server.adminKey))
   const record = journalRecorder(deps)
   // Bank routes are wrapped by the gate (journal, partnership, faults, consent) one by one.
   const gate = bankGate(deps, record)
@@ -59,7 +59,9 @@ export function createApp(deps: Deps) {
   app.get('/health', (c) =>
     c.json({
       status: 'ok',
-      ...(deps.adminKey === null || presentsAdminKey(c, deps.adminKey) ? { seed: deps.seed } : {}),
+      ...(deps.server.adminKey === null || presentsAdminKey(c, deps.server.adminKey)
+        ? { seed: deps.seed }
+        : {}),
       banks: deps.banks.map(({ id, name, policy }) => ({ id, name, policy })),
     }),
   )

@@ -19,7 +19,7 @@ export async function attachIntegration(
   let url: string | null = null
   if (nameOrUrl !== null && /^https?:\/\//i.test(nameOrUrl)) {
     // In shared mode the host name is resolved: every address it gives must be allowed.
-    const refusal = await checkTargetUrl(nameOrUrl, deps.targets)
+    const refusal = await checkTargetUrl(nameOrUrl, deps.server.targets)
     if (refusal)
       throw problems.invalidRequest(`The integration URL is not allowed. ${refusal}`, [
         { path: 'url', message: refusal },

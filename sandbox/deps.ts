@@ -14,12 +14,11 @@ import { createIdSource, type IdSource } from './store/ids.ts'
 import { keptClock } from './store/kept-clock.ts'
 import { type InjectedTransaction, type SandboxState, WORLD_RECORD } from './store/state.ts'
 import { createStore, type Store } from './store/store.ts'
-import { createSender, outboundRules, type Send } from './webhooks/deliver.ts'
+import { createSender, type Send } from './webhooks/deliver.ts'
 import { createOutbox, type Delivery, type Outbox } from './webhooks/outbox.ts'
 import { signWebhook } from './webhooks/sign.ts'
 import { DAY_MS, type World } from './world/types.ts'
 import { createWorld } from './world/world.ts'
-import type { WorldRegistry } from './worlds/registry.ts'
 
 /** Where a world made with POST /sandbox/worlds keeps its own record (spec, last use), in its own store. */
 export { WORLD_RECORD }
@@ -33,6 +32,8 @@ export interface SandboxOptions {
   banks?: readonly Bank[]
   /** Draw secrets at random instead of deriving them from the seed. */
   randomSecrets?: boolean
+  /** The server's parts, shared by all its worlds; absent, made from `adminKey`, `targets` and `scenarios`. */
+  server?: ServerParts
   /** Required as X-Sandbox-Admin-Key on /sandbox/* when set (the server is not on loopback). */
   adminKey?: string | null
   integrationUrl?: string | null
@@ -56,6 +57,18 @@ export interface SandboxOptions {
   credentials?: Credentials
 }
 
+/** What one server shares among all its worlds. */
+export interface ServerParts {
+  /** Required as X-Sandbox-Admin-Key on /sandbox/* when set (the server is not on loopback). */
+  readonly adminKey: string | null
+  /** How outbound URLs (integration, redirect_uri, webhooks, chat, link taps) are judged. */
+  readonly targets: TargetRules
+  /** The worlds made on this server; absent without a server. */
+  worlds?: WorldRegistry
+  /** The dashboard's scenario runs; absent, the sandbox offers none. */
+  scenarios?: ScenarioRunner
+}
+
 /**
  * Everything a route needs. `world`, `book`, `ledger`, `state` and `outbox` are replaced
  * together by a reset; the rest (credentials, id counter, clock) lives as long as the process.
@@ -70,13 +83,10 @@ export interface Deps {
   readonly bus: Bus
   readonly customers: number
   readonly days: number
-  readonly adminKey: string | null
-  /** How outbound URLs (integration, redirect_uri, webhooks, chat, link taps) are judged. */
-  readonly targets: TargetRules
+  /** The server's parts, the same object in every world it serves. */
+  readonly server: ServerParts
   /** The world these deps serve: null for the default one `serve` starts. */
   readonly worldId: string | null
-  /** The worlds made on this server (every world holds the same registry); absent without a server. */
-  worlds?: WorldRegistry
   /** Signs transaction cursors: random, kept by a kept store, so cursors outlive restarts and cross instances. */
   readonly cursorKey: Buffer
   /** The person index the first claim looks at. */
@@ -91,8 +101,6 @@ export interface Deps {
   outbox: Outbox
   /** Base URL of the attached integration; redirect_uris must lie under it, webhooks go to it. */
   integrationUrl: string | null
-  /** The dashboard's scenario runs; absent, the sandbox offers none. */
-  scenarios?: ScenarioRunner
   /** One scenario run at a time in this world, from the CLI or the dashboard. */
   readonly runs: RunLock
   /**
@@ -195,8 +203,11 @@ export function createDeps(options: SandboxOptions): Deps {
     bus,
     customers: options.customers,
     days: options.days,
-    adminKey: options.adminKey ?? null,
-    targets: options.targets ?? LOCAL_TARGETS,
+    server: options.server ?? {
+      adminKey: options.adminKey ?? null,
+      targets: options.targets ?? LOCAL_TARGETS,
+      ...(options.scenarios ? { scenarios: options.scenarios } : {}),
+    },
     worldId: options.worldId ?? null,
     cursorKey,
     runs: createRunLock(clock.wallNow, () => deps.ids.next('run')),
@@ -217,7 +228,6 @@ export function createDeps(options: SandboxOptions): Deps {
     },
     runningIntegration: null,
     leads: store.engine.tryLead === undefined,
-    ...(options.scenarios ? { scenarios: options.scenarios } : {}),
     bank: (bankId) => banks.find((bank) => bank.id === bankId),
     requireBank(bankId) {
       const bank = deps.bank(bankId)
@@ -268,4 +278,75 @@ function webhookSecrets(credentials: Credentials, bankId: string): string[] {
   const bank = credentials.banks[bankId]
   if (!bank) return []
   return bank.previousWebhookSecret ? [bank.webhookSecret, bank.previousWebhookSecret] : [bank.webhookSecret]
+}
+
+/** A sender for one sandbox: its rules for targets, its built-in integration always allowed. */
+export function senderFor(deps: Deps): Send {
+  return createSender(deps.clock.wallNow, { targets: (url) => outboundRules(deps, url) })
+}
+
+/**
+ * The rules an outbound URL is judged by: none for the built-in integration this process
+ * started (it listens on loopback, in this very process), the sandbox's own otherwise.
+ */
+export function outboundRules(deps: Deps, url: string): TargetRules | null {
+  const base = deps.integrationUrl
+  const builtIn = deps.runningIntegration !== null && base !== null
+  return builtIn && (url === base || url.startsWith(`${base.replace(/\/+$/, '')}/`))
+    ? null
+    : deps.server.targets
+}
+
+export interface WorldSpec {
+  seed: number
+  customers: number
+  days: number
+}
+
+/** What is kept of a world in its own store, so a restart (or another instance) can open it again. */
+export interface WorldRecord extends WorldSpec {
+  /** Order of making, for paging. */
+  number: number
+  createdAtMs: number
+  lastUsedMs: number
+}
+
+/** What it takes to serve one world; made by the server, which knows how to build an app. */
+export interface OpenedWorld {
+  readonly deps: Deps
+  // biome-ignore lint/suspicious/noExplicitAny: the node adapter's env, handed on as it came
+  fetch(request: Request, env?: any): Response | Promise<Response>
+  /** Notes a use in the kept record (now and then, not on every call). */
+  keepLastUse(lastUsedMs: number): void
+  /** Stops serving it; its records stay (a restart opens it again). */
+  close(): Promise<void>
+  /** Stops serving it and forgets its records. */
+  drop(): Promise<void>
+}
+
+export interface LiveWorld extends OpenedWorld {
+  readonly id: string
+  /** As kept; other instances' uses reach it as they are kept. */
+  readonly record: WorldRecord
+  /** The last use this instance saw. */
+  lastUsedMs: number
+}
+
+export interface WorldRegistry {
+  readonly maxWorlds: number
+  readonly ttlMs: number
+  /** A new world, or a rate_limited problem when the server holds its limit of live worlds. */
+  create(spec: WorldSpec): LiveWorld
+  /** The live world, marked as used now; undefined once deleted, expired or never made. */
+  use(id: string): LiveWorld | undefined
+  /** The live world without marking it used (listing, the dashboard's picker). */
+  peek(id: string): LiveWorld | undefined
+  /** Serves a world opened from kept records (a restart, or one another instance made). */
+  restore(id: string, opened: OpenedWorld, record: WorldRecord): LiveWorld
+  /** Stops serving a world another instance deleted; its records are already gone. */
+  forget(id: string): void
+  remove(id: string): Promise<boolean>
+  /** Live worlds in the order they were made. */
+  list(): LiveWorld[]
+  closeAll(): Promise<void>
 }

@@ -34,7 +34,7 @@ export interface ServerOptions {
 export function startServer(deps: Deps, options: ServerOptions): Promise<RunningServer> {
   const app = createApp(deps)
   const defaultFetch = keptFetch(deps, app.fetch)
-  const { worlds } = deps
+  const { worlds } = deps.server
   // Only a database other instances share can hold a world this one has not opened.
   const shared = deps.store.engine.changesFromOthers !== undefined
   const fetch = worlds
@@ -42,7 +42,7 @@ export function startServer(deps: Deps, options: ServerOptions): Promise<Running
         worlds,
         defaultFetch,
         (id) => (shared ? reopenWorld(deps, worlds, id).catch(unlessUnavailable) : Promise.resolve()),
-        deps.adminKey,
+        deps.server.adminKey,
       )
     : defaultFetch
   // Balances and transaction pages that need nothing unusual are answered before the app.
@@ -59,7 +59,7 @@ export function startServer(deps: Deps, options: ServerOptions): Promise<Running
     // The last net: whatever escaped every layer still leaves as problem+json, not a bare 500.
     errorHandler: errorResponse,
   })
-  const servesHost = hostCheck({ bindHost: options.host, adminKey: deps.adminKey })
+  const servesHost = hostCheck({ bindHost: options.host, adminKey: deps.server.adminKey })
   const server = createServer(connectionOptions(requestTimeoutMs), (req, res) => {
     noteExchange(res)
     if (servesHost && !servesHost(req.headers.host)) answerMisdirected(req, res)

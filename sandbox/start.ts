@@ -97,7 +97,7 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
     ...(options.store === undefined ? {} : { store: options.store }),
     ...(options.scenarios === undefined ? {} : { scenarios: options.scenarios }),
   })
-  deps.worlds = createWorldRegistry({
+  deps.server.worlds = createWorldRegistry({
     maxWorlds: options.maxWorlds ?? DEFAULT_MAX_WORLDS,
     ttlMs: options.worldTtlMs ?? DEFAULT_WORLD_TTL_MS,
     wallNow: options.clock.wallNow,
@@ -106,7 +106,7 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
     mayDrop: () => deps.leads,
   })
   // A kept store opens the worlds it kept, as it left them.
-  for (const id of await deps.store.engine.worldIds()) await reopenWorld(deps, deps.worlds, id)
+  for (const id of await deps.store.engine.worldIds()) await reopenWorld(deps, deps.server.worlds, id)
   const server = await startServer(deps, {
     port: options.port,
     host: options.host,
@@ -122,13 +122,13 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
       async close() {
         await deps.runningIntegration?.close()
         deps.runningIntegration = null
-        await deps.worlds?.closeAll()
+        await deps.server.worlds?.closeAll()
         await server.close()
         await deps.store.close()
       },
     }
   } catch (error) {
-    await deps.worlds.closeAll()
+    await deps.server.worlds.closeAll()
     await server.close()
     throw error
   }

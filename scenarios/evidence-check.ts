@@ -1,9 +1,9 @@
 import { type CallWindow, checkEvidence } from '../sandbox/evidence/checks.ts'
 import type { Evidence } from '../sandbox/evidence/schema.ts'
 import { type CastMember, member, type RunContext } from './context.ts'
-import type { Verdict } from './expectations.ts'
 import { markOf, type Observations } from './observations.ts'
 import type { Expectation } from './schema.ts'
+import type { Verdict } from './verdict.ts'
 
 // The `evidence` expectation: the sandbox's privacy evidence for every consent the cast
 // holds (the links of the setup and any made during the run), judged on the calls of the

@@ -3,20 +3,12 @@ import { member, type RunContext } from './context.ts'
 import { evaluateEvidence, shownAfterEndedConsents } from './evidence-check.ts'
 import { attemptsIn, callsIn, messagesIn, type Observations } from './observations.ts'
 import type { Expectation } from './schema.ts'
+import type { Verdict } from './verdict.ts'
 
 // Expectations check facts, never wording, so any integration written from
 // the design can pass. Each verdict carries the evidence that decided it.
 
-export interface Verdict {
-  id: string
-  says: string
-  passed: boolean
-  /** False when the run never got far enough to judge this expectation. */
-  evaluated?: false
-  /** What was found, in a sentence a person can act on. */
-  message: string
-  evidence: string[]
-}
+export type { Verdict } from './verdict.ts'
 
 export const CARD_NUMBER_RUN = /\d{12,}/
 

@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { createApp } from '../sandbox/app.ts'
 import { createClock } from '../sandbox/clock.ts'
-import { createDeps } from '../sandbox/deps.ts'
+import { createDeps, outboundRules } from '../sandbox/deps.ts'
 import { ADMIN_KEY_HEADER } from '../sandbox/http/guards.ts'
 import type { Resolve, TargetRules } from '../sandbox/http/url-guard.ts'
 import { platformIdle } from '../sandbox/platform/records.ts'
-import { outboundRules } from '../sandbox/webhooks/deliver.ts'
 import { bearer, postJson, TEST_NOW } from './helpers.ts'
 import { startTestIntegration, type TestIntegration } from './support/test-integration.ts'
 
@@ -125,7 +124,7 @@ describe('PUT /sandbox/integration in shared mode', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     // Its webhooks go out without the shared rules; anything else keeps them.
     expect(outboundRules(deps, `${url}/webhooks/bank/harbor`)).toBeNull()
-    expect(outboundRules(deps, 'http://127.0.0.1:1/webhooks/bank/harbor')).toBe(deps.targets)
+    expect(outboundRules(deps, 'http://127.0.0.1:1/webhooks/bank/harbor')).toBe(deps.server.targets)
   })
 })
 

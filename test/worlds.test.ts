@@ -51,7 +51,7 @@ async function serve(
 }
 
 function view(serving: Serving, id: string | null): WorldView {
-  const deps = id === null ? serving.deps : serving.deps.worlds?.peek(id)?.deps
+  const deps = id === null ? serving.deps : serving.deps.server.worlds?.peek(id)?.deps
   if (!deps) throw new Error(`no world ${id}`)
   return {
     id,
@@ -170,7 +170,7 @@ describe('making, listing and deleting worlds', () => {
     expect((await fetch(`${serving.url}/banks/harbor/v1/accounts`, { headers: bearer(token) })).status).toBe(
       401,
     )
-    expect(serving.deps.worlds?.list()).toEqual([])
+    expect(serving.deps.server.worlds?.list()).toEqual([])
   })
 
   test('world ids are random, not a process tag and a counter that give the next one away', async () => {

@@ -3,6 +3,7 @@ import type { Deps } from '../deps.ts'
 import { problems } from '../http/problem.ts'
 import type { ConsentRecord, RevokedBy } from '../store/state.ts'
 import { DAY_MS } from '../world/types.ts'
+import { consentStatus } from './consent-status.ts'
 import { consentEvent } from './events.ts'
 import { notify } from './notify.ts'
 import { type Bank, FORBIDDEN_PURPOSE, grantedScopes, PURPOSES, type Purpose, type Scope } from './policy.ts'
@@ -66,11 +67,6 @@ export function issueCode(deps: Deps, consentId: string, redirectUri: string | n
   const code = deps.ids.secret('code')
   deps.state.codes.set(code, { consentId, redirectUri, expiresAtMs: deps.clock.now() + CODE_LIFETIME_MS })
   return code
-}
-
-export function consentStatus(record: ConsentRecord, nowMs: number): Consent['status'] {
-  if (record.revokedAtMs !== null) return 'revoked'
-  return nowMs >= record.expiresAtMs ? 'expired' : 'active'
 }
 
 /**

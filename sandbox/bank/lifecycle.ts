@@ -1,7 +1,8 @@
 import type { Deps } from '../deps.ts'
 import type { ConsentRecord } from '../store/state.ts'
 import { DAY_MS } from '../world/types.ts'
-import { consentStatus, presentConsent, revokeConsent } from './consents.ts'
+import { consentStatus } from './consent-status.ts'
+import { presentConsent, revokeConsent } from './consents.ts'
 import { consentEvent, partnershipEvent } from './events.ts'
 import { notify } from './notify.ts'
 

@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.ts'
 import type { ConsentRecord } from '../store/state.ts'
 import { callBeingAnswered } from './call-cause.ts'
-import { consentStatus } from './consents.ts'
+import { consentStatus } from './consent-status.ts'
 import type { BankEvent } from './events.ts'
 import type { Scope } from './policy.ts'
 

@@ -1,19 +1,11 @@
+import { SCOPES, type Scope } from '../store/records.ts'
 import type { Channel } from '../world/types.ts'
 
 // Each bank's data policy is data, not a code path: the scopes it will ever grant.
 // A consent gets the intersection of what was asked and what the bank allows.
 
-export const SCOPES = [
-  'accounts:read',
-  'balances:read',
-  'transactions:read',
-  'transactions.all:read',
-  'alerts',
-] as const
-export type Scope = (typeof SCOPES)[number]
+export { PURPOSES, type Purpose, SCOPES, type Scope } from '../store/records.ts'
 
-export const PURPOSES = ['account_servicing', 'fraud_prevention', 'customer_support'] as const
-export type Purpose = (typeof PURPOSES)[number]
 /** Asked for, always refused with purpose_not_permitted. */
 export const FORBIDDEN_PURPOSE = 'advertising'
 

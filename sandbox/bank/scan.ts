@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.ts'
 import type { Account, Customer, Transaction } from '../world/types.ts'
 import { DAY_MS } from '../world/types.ts'
-import { consentStatus } from './consents.ts'
+import { consentStatus } from './consent-status.ts'
 import { transactionsAvailableEvent } from './events.ts'
 import { consentsFor, notify } from './notify.ts'
 import { transactionsVisibleTo } from './policy.ts'

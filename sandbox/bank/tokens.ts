@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.ts'
 import { problems } from '../http/problem.ts'
 import type { ConsentRecord } from '../store/state.ts'
-import { consentStatus } from './consents.ts'
+import { consentStatus } from './consent-status.ts'
 import { claimed } from './pending-consents.ts'
 
 // OAuth 2.0 tokens bound to one consent: access tokens live 15 minutes on

@@ -34,7 +34,7 @@ describe('/sandbox/scenarios', () => {
 
   test('with a runner passed in, it lists what the runner offers', async () => {
     const sandbox = createTestSandbox()
-    sandbox.deps.scenarios = standIn()
+    sandbox.deps.server.scenarios = standIn()
     const res = await sandbox.request('/sandbox/scenarios')
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual({ data: [fraudBurst] })
@@ -43,7 +43,7 @@ describe('/sandbox/scenarios', () => {
   test('a run goes to the runner and its progress arrives as scenario.* events', async () => {
     const sandbox = createTestSandbox()
     const calls: { name: string; integrationUrl: string }[] = []
-    sandbox.deps.scenarios = standIn(calls)
+    sandbox.deps.server.scenarios = standIn(calls)
     sandbox.deps.integrationUrl = 'http://127.0.0.1:9/'
     const events: SandboxEvent[] = []
     sandbox.deps.bus.subscribe((event) => events.push(event))
@@ -77,7 +77,7 @@ describe('/sandbox/scenarios', () => {
 
   test('an unknown scenario is 404 and a run without an integration attached is 400', async () => {
     const sandbox = createTestSandbox()
-    sandbox.deps.scenarios = standIn()
+    sandbox.deps.server.scenarios = standIn()
     expect((await sandbox.request('/sandbox/scenarios/nope/runs', { method: 'POST' })).status).toBe(404)
     const res = await sandbox.request('/sandbox/scenarios/fraud-burst/runs', { method: 'POST' })
     expect(res.status).toBe(400)
@@ -86,7 +86,7 @@ describe('/sandbox/scenarios', () => {
   test('a runner that throws finishes the run as failed, and later runs still go', async () => {
     const sandbox = createTestSandbox()
     let first = true
-    sandbox.deps.scenarios = {
+    sandbox.deps.server.scenarios = {
       ...standIn(),
       async run(_name, _where, _hooks) {
         if (first) {
@@ -150,7 +150,7 @@ describe('one run at a time in a world', () => {
     expect(problem.detail).toContain('since 2026-06-01T09:00:00.000Z')
 
     // The dashboard's runs hold the same lock.
-    sandbox.deps.scenarios = standIn()
+    sandbox.deps.server.scenarios = standIn()
     sandbox.deps.integrationUrl = 'http://127.0.0.1:9/'
     const dashboard = await sandbox.request('/sandbox/scenarios/fraud-burst/runs', { method: 'POST' })
     expect(dashboard.status).toBe(409)
@@ -188,7 +188,7 @@ describe('one run at a time in a world', () => {
   test('a dashboard run holds the lock until it finishes; a lease out of bounds is 400', async () => {
     const sandbox = createTestSandbox()
     let finish: () => void = () => {}
-    sandbox.deps.scenarios = {
+    sandbox.deps.server.scenarios = {
       ...standIn(),
       run: () =>
         new Promise((resolve) => {

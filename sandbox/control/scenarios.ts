@@ -37,9 +37,9 @@ export function scenarioRoutes(deps: Deps) {
   const app = new OpenAPIHono({ defaultHook: validationHook })
   const publish = (kind: string, data: unknown) => deps.bus.publish(kind, toIso(deps.clock.now()), data)
   const runner = (): ScenarioRunner => {
-    if (!deps.scenarios)
+    if (!deps.server.scenarios)
       throw problems.notFound('No scenarios available: this sandbox was started without a scenario runner.')
-    return deps.scenarios
+    return deps.server.scenarios
   }
 
   app.openapi(list, (c) => c.json({ data: [...runner().list()] }, 200))
@@ -57,7 +57,7 @@ export function scenarioRoutes(deps: Deps) {
     const where = {
       sandboxUrl: new URL(c.req.url).origin,
       integrationUrl,
-      adminKey: deps.adminKey,
+      adminKey: deps.server.adminKey,
       world: deps.worldId,
     }
     void (async () => {

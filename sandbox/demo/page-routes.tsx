@@ -32,7 +32,8 @@ export function pageRoutes(deps: Deps, log: ScenarioLog) {
 
   app.get('/demo', (c) => {
     c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
-    if (deps.adminKey !== null && !presentsAdminKey(c, deps.adminKey)) return askForKey(c, false)
+    if (deps.server.adminKey !== null && !presentsAdminKey(c, deps.server.adminKey))
+      return askForKey(c, false)
     const bankId = c.req.query('bank')
     const customerId = c.req.query('person')
     // An unknown id in a shared link falls back to the default story instead of an error page.
@@ -48,7 +49,7 @@ export function pageRoutes(deps: Deps, log: ScenarioLog) {
         userId={selection.customer.person.platformUserId}
         seed={deps.seed}
         panels={panels}
-        worlds={{ current: deps.worldId, ids: deps.worlds?.list().map((world) => world.id) ?? [] }}
+        worlds={{ current: deps.worldId, ids: deps.server.worlds?.list().map((world) => world.id) ?? [] }}
       />
     )
     return c.html(html`<!doctype html>${page}`)
@@ -57,9 +58,9 @@ export function pageRoutes(deps: Deps, log: ScenarioLog) {
   app.post('/demo', async (c) => {
     c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
     const back = `/demo${new URL(c.req.url).search}`
-    if (deps.adminKey === null) return c.redirect(back, 303)
+    if (deps.server.adminKey === null) return c.redirect(back, 303)
     const { key } = await c.req.parseBody()
-    if (typeof key !== 'string' || !sameKey(key, deps.adminKey)) return askForKey(c, true)
+    if (typeof key !== 'string' || !sameKey(key, deps.server.adminKey)) return askForKey(c, true)
     setCookie(c, ADMIN_KEY_COOKIE, key, { path: '/', httpOnly: true, sameSite: 'Strict' })
     return c.redirect(back, 303)
   })
@@ -69,8 +70,9 @@ export function pageRoutes(deps: Deps, log: ScenarioLog) {
   // nobody which worlds exist.
   app.get('/demo/world', (c) => {
     const id = c.req.query('id') ?? 'default'
-    const mayPick = deps.adminKey === null || presentsAdminKey(c, deps.adminKey)
-    if (id === 'default' || !mayPick || !deps.worlds?.peek(id)) deleteCookie(c, WORLD_COOKIE, { path: '/' })
+    const mayPick = deps.server.adminKey === null || presentsAdminKey(c, deps.server.adminKey)
+    if (id === 'default' || !mayPick || !deps.server.worlds?.peek(id))
+      deleteCookie(c, WORLD_COOKIE, { path: '/' })
     else setCookie(c, WORLD_COOKIE, id, { path: '/', httpOnly: true, sameSite: 'Strict' })
     return c.redirect('/demo', 303)
   })

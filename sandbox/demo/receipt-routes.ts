@@ -23,7 +23,7 @@ export function receiptRoutes(deps: Deps) {
   const app = new Hono()
 
   app.get('/demo/consents/:consentId', (c) => {
-    if (deps.adminKey !== null && !presentsAdminKey(c, deps.adminKey))
+    if (deps.server.adminKey !== null && !presentsAdminKey(c, deps.server.adminKey))
       throw problems.forbidden(
         `Send the sandbox admin key in ${ADMIN_KEY_HEADER}, or enter it at /demo first.`,
       )

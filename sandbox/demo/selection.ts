@@ -1,4 +1,4 @@
-import { consentStatus } from '../bank/consents.ts'
+import { consentStatus } from '../bank/consent-status.ts'
 import type { Bank } from '../bank/policy.ts'
 import type { Deps } from '../deps.ts'
 import { problems } from '../http/problem.ts'

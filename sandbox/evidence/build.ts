@@ -1,4 +1,4 @@
-import { consentStatus } from '../bank/consents.ts'
+import { consentStatus } from '../bank/consent-status.ts'
 import { toIso } from '../clock.ts'
 import type { Deps } from '../deps.ts'
 import type { JournalEntry } from '../store/journal.ts'

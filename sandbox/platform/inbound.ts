@@ -1,6 +1,7 @@
 import { toIso } from '../clock.ts'
 import type { Deps } from '../deps.ts'
-import { senderFor, succeeded } from '../webhooks/deliver.ts'
+import { senderFor } from '../deps.ts'
+import { succeeded } from '../webhooks/deliver.ts'
 import { type InboundDelivery, inBackground, userQueues } from './records.ts'
 import { hubSignature, SIGNATURE_HEADER } from './sign.ts'
 import { recordChat } from './users.ts'

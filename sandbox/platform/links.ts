@@ -1,11 +1,12 @@
 import { decide, parseAuthorize } from '../bank/authorize.ts'
 import { toIso } from '../clock.ts'
 import type { Deps } from '../deps.ts'
+import { outboundRules } from '../deps.ts'
 import { callOut } from '../http/outbound.ts'
 import { Problem } from '../http/problem.ts'
 import type { TargetRules } from '../http/url-guard.ts'
 import type { ChatMessage } from '../store/state.ts'
-import { ATTEMPT_TIMEOUT_MS, outboundRules } from '../webhooks/deliver.ts'
+import { ATTEMPT_TIMEOUT_MS } from '../webhooks/deliver.ts'
 import { inBackground, type LinkTap } from './records.ts'
 import { personOfUser } from './users.ts'
 
@@ -135,7 +136,7 @@ async function consentAnswer(
 
 /** Locally any redirect_uri; in shared mode only one at the attached integration's origin. */
 function atIntegrationOrigin(deps: Deps, redirectUri: string): boolean {
-  if (!deps.targets.shared) return true
+  if (!deps.server.targets.shared) return true
   const base = deps.integrationUrl
   return base !== null && new URL(redirectUri).origin === new URL(base).origin
 }

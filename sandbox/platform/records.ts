@@ -1,44 +1,12 @@
 import type { Deps } from '../deps.ts'
 import type { SandboxState } from '../store/state.ts'
-import type { DeliveryAttempt } from '../webhooks/deliver.ts'
 
 // The platform simulation's records (user-message deliveries, link taps, how each user
 // answers links) are tables of the store (`state.inbound`, `state.taps`,
 // `state.linkBehaviour`). What lives here is work in progress, which belongs to the
 // process: each user's delivery queue, and background tasks `platformIdle` waits for.
 
-export type LinkBehaviour = 'approve' | 'deny' | 'ignore'
-
-/** One user message on its way to the integration's /webhooks/platform. */
-export interface InboundDelivery {
-  mid: string
-  userId: string
-  /** held: no integration was attached when the user typed it. */
-  status: 'pending' | 'delivered' | 'failed' | 'held'
-  attempts: DeliveryAttempt[]
-}
-
-/** What happened when the simulated user tapped an authorize link. */
-export interface LinkTap {
-  /** The message whose link was tapped. */
-  mid: string
-  userId: string
-  bankId: string
-  at: string
-  /**
-   * linked: approved, and the redirect_uri answered 2xx/3xx · denied: the redirect carried
-   * an `error` and was answered 2xx/3xx · refused: the bank showed an error page, nobody
-   * was redirected · callback_failed: the redirect_uri answered otherwise, or not at all.
-   */
-  outcome: 'pending' | 'linked' | 'denied' | 'refused' | 'callback_failed'
-  /** The OAuth `error` sent to the redirect_uri, or the problem code of a refusal. */
-  error: string | null
-  consentId: string | null
-  /** The redirect_uri's HTTP status; null when not called or unanswered. */
-  status: number | null
-  /** Why the redirect_uri gave no HTTP answer (timeout, refused). */
-  callbackError: string | null
-}
+export type { InboundDelivery, LinkBehaviour, LinkTap } from '../store/records.ts'
 
 const queues = new WeakMap<SandboxState, Map<string, Promise<void>>>()
 

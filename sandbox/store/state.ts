@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import type { Purpose, Scope } from '../bank/policy.ts'
-import type { InboundDelivery, LinkBehaviour, LinkTap } from '../platform/records.ts'
-import type { Delivery } from '../webhooks/outbox.ts'
 import type { Transaction } from '../world/types.ts'
 import { createJournal, type Journal, type JournalEntry } from './journal.ts'
+import type { Delivery, InboundDelivery, LinkBehaviour, LinkTap, Purpose, Scope } from './records.ts'
 import { type Change, type Sink, Table, type TableName } from './table.ts'
 
 // Everything in a world that changes, as the store's tables. The synthetic world itself

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi'
-import type { Deps } from '../deps.ts'
 import { callOut } from '../http/outbound.ts'
 import { LOCAL_TARGETS, type TargetRules } from '../http/url-guard.ts'
+import type { Attempt } from '../store/records.ts'
 
 // One HTTP attempt at a webhook. Only a 2xx counts; redirects are not followed (a 3xx is
 // a failure); the answer body is read and thrown away, never stored or echoed. In shared
@@ -27,7 +27,7 @@ export const DeliveryAttempt = z
       description: 'Why there was no HTTP answer (timeout, connection failed, target refused), in our words',
     }),
   })
-  .openapi('DeliveryAttempt')
+  .openapi('DeliveryAttempt') satisfies z.ZodType<Attempt>
 export type DeliveryAttempt = z.infer<typeof DeliveryAttempt>
 
 /** What sending tells, before the attempt is numbered and timed. */
@@ -54,21 +54,6 @@ export function createSender(wallNow: () => number, options: SenderOptions = {})
     })
     return { statusCode: answer.status, latencyMs: wallNow() - started, error: answer.error }
   }
-}
-
-/** A sender for one sandbox: its rules for targets, its built-in integration always allowed. */
-export function senderFor(deps: Deps): Send {
-  return createSender(deps.clock.wallNow, { targets: (url) => outboundRules(deps, url) })
-}
-
-/**
- * The rules an outbound URL is judged by: none for the built-in integration this process
- * started (it listens on loopback, in this very process), the sandbox's own otherwise.
- */
-export function outboundRules(deps: Deps, url: string): TargetRules | null {
-  const base = deps.integrationUrl
-  const builtIn = deps.runningIntegration !== null && base !== null
-  return builtIn && (url === base || url.startsWith(`${base.replace(/\/+$/, '')}/`)) ? null : deps.targets
 }
 
 export function succeeded(result: AttemptResult): boolean {

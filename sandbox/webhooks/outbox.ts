@@ -1,6 +1,7 @@
 import { toIso } from '../clock.ts'
+import type { Attempt, Delivery } from '../store/records.ts'
 import { StoreUnavailable } from '../store/unavailable.ts'
-import { type AttemptResult, type DeliveryAttempt, type Send, succeeded } from './deliver.ts'
+import { type AttemptResult, type Send, succeeded } from './deliver.ts'
 
 // At-least-once delivery: every event waits in the outbox until a 2xx, however long
 // the integration is down; nothing is ever dropped. Retries follow the Standard Webhooks
@@ -20,26 +21,8 @@ export function retryDelay(attemptsMade: number): number {
 export const FINISHED_DELIVERY_LIMIT = 10_000
 
 /** `at` is what the attempt's signature timestamp says. */
-export type Attempt = DeliveryAttempt
-
-export const DELIVERY_STATUSES = ['pending', 'retrying', 'delivered'] as const
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
-
-export interface Delivery {
-  id: string
-  bankId: string
-  type: string
-  orderKey: string
-  url: string | null
-  body: string
-  createdAt: string
-  /** pending: not tried yet; retrying: tried and refused, tried again on the schedule; delivered: a 2xx. */
-  status: DeliveryStatus
-  attempts: Attempt[]
-  nextAttemptAtMs: number | null
-  /** When the integration call that caused this event arrived (wall clock); absent when none did. */
-  causedByCallAtMs?: number
-}
+export type { Attempt, Delivery, DeliveryStatus } from '../store/records.ts'
+export { DELIVERY_STATUSES } from '../store/records.ts'
 
 export interface OutboxDeps {
   now(): number

@@ -27,8 +27,7 @@ export function openWorld(server: Deps, id: string, record: WorldRecord, kept?: 
     days: record.days,
     clock,
     banks: server.banks,
-    adminKey: server.adminKey,
-    targets: server.targets,
+    server: server.server,
     worldId: id,
     credentials: worldCredentials(
       id,
@@ -37,10 +36,8 @@ export function openWorld(server: Deps, id: string, record: WorldRecord, kept?: 
     // An integration may outlive its world and hold links for people it handed out.
     claimFrom: randomInt(record.customers),
     store,
-    ...(server.scenarios ? { scenarios: server.scenarios } : {}),
   })
-  const registry = server.worlds
-  if (registry) deps.worlds = registry
+  const registry = server.server.worlds
   store.state.settings.set(WORLD_RECORD, record)
   // Another instance on the database used it (the idle clock starts again), or deleted it.
   store.onExternalChange((change) => {

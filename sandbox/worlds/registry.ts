@@ -1,4 +1,4 @@
-import type { Deps } from '../deps.ts'
+import type { LiveWorld, OpenedWorld, WorldRecord, WorldRegistry, WorldSpec } from '../deps.ts'
 import { Problem } from '../http/problem.ts'
 
 // The worlds made on one server beside the default one: isolated tenants, say one per CI
@@ -6,59 +6,7 @@ import { Problem } from '../http/problem.ts'
 // nothing one does can show in another. Their number is bounded, and a world nobody has
 // used for the TTL is let go: after that its id answers 404 and its tokens 401.
 
-export interface WorldSpec {
-  seed: number
-  customers: number
-  days: number
-}
-
-/** What is kept of a world in its own store, so a restart (or another instance) can open it again. */
-export interface WorldRecord extends WorldSpec {
-  /** Order of making, for paging. */
-  number: number
-  createdAtMs: number
-  lastUsedMs: number
-}
-
-/** What it takes to serve one world; made by the server, which knows how to build an app. */
-export interface OpenedWorld {
-  readonly deps: Deps
-  // biome-ignore lint/suspicious/noExplicitAny: the node adapter's env, handed on as it came
-  fetch(request: Request, env?: any): Response | Promise<Response>
-  /** Notes a use in the kept record (now and then, not on every call). */
-  keepLastUse(lastUsedMs: number): void
-  /** Stops serving it; its records stay (a restart opens it again). */
-  close(): Promise<void>
-  /** Stops serving it and forgets its records. */
-  drop(): Promise<void>
-}
-
-export interface LiveWorld extends OpenedWorld {
-  readonly id: string
-  /** As kept; other instances' uses reach it as they are kept. */
-  readonly record: WorldRecord
-  /** The last use this instance saw. */
-  lastUsedMs: number
-}
-
-export interface WorldRegistry {
-  readonly maxWorlds: number
-  readonly ttlMs: number
-  /** A new world, or a rate_limited problem when the server holds its limit of live worlds. */
-  create(spec: WorldSpec): LiveWorld
-  /** The live world, marked as used now; undefined once deleted, expired or never made. */
-  use(id: string): LiveWorld | undefined
-  /** The live world without marking it used (listing, the dashboard's picker). */
-  peek(id: string): LiveWorld | undefined
-  /** Serves a world opened from kept records (a restart, or one another instance made). */
-  restore(id: string, opened: OpenedWorld, record: WorldRecord): LiveWorld
-  /** Stops serving a world another instance deleted; its records are already gone. */
-  forget(id: string): void
-  remove(id: string): Promise<boolean>
-  /** Live worlds in the order they were made. */
-  list(): LiveWorld[]
-  closeAll(): Promise<void>
-}
+export type { LiveWorld, OpenedWorld, WorldRecord, WorldRegistry, WorldSpec } from '../deps.ts'
 
 export interface RegistryOptions {
   maxWorlds: number

@@ -94,13 +94,13 @@ const remove = createRoute({
 export function worldsRoutes(server: Deps) {
   const app = new OpenAPIHono({ defaultHook: validationHook })
   const heldHere: MiddlewareHandler = async (_c, next) => {
-    if (!server.worlds)
+    if (!server.server.worlds)
       throw problems.notFound('This sandbox holds no worlds: start it with serve or startSandbox().')
     await next()
   }
   app.use('/sandbox/worlds', heldHere)
   app.use('/sandbox/worlds/*', heldHere)
-  const registry = () => server.worlds as WorldRegistry
+  const registry = () => server.server.worlds as WorldRegistry
   const summary = (world: LiveWorld) => ({
     id: world.id,
     seed: world.record.seed,

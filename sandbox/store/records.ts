@@ -1,0 +1,82 @@
+// The vocabulary of the records the store keeps, declared here because the store sits
+// below the domains that fill it: the bank's scopes and purposes, the platform's user
+// messages and link taps, and webhook deliveries. The domains import these; the store
+// imports no domain.
+
+export const SCOPES = [
+  'accounts:read',
+  'balances:read',
+  'transactions:read',
+  'transactions.all:read',
+  'alerts',
+] as const
+export type Scope = (typeof SCOPES)[number]
+
+export const PURPOSES = ['account_servicing', 'fraud_prevention', 'customer_support'] as const
+export type Purpose = (typeof PURPOSES)[number]
+
+/** One try at delivering something over HTTP; its wire schema is `DeliveryAttempt` (webhooks/deliver.ts). */
+export interface Attempt {
+  number: number
+  /** Wall-clock time of the attempt. */
+  at: string
+  /** Simulation time of the attempt. */
+  simulatedAt?: string | undefined
+  statusCode: number | null
+  latencyMs: number
+  /** Why there was no HTTP answer (timeout, connection failed, target refused). */
+  error: string | null
+}
+
+export const DELIVERY_STATUSES = ['pending', 'retrying', 'delivered'] as const
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
+
+/** A webhook event in the outbox. */
+export interface Delivery {
+  id: string
+  bankId: string
+  type: string
+  orderKey: string
+  url: string | null
+  body: string
+  createdAt: string
+  /** pending: not tried yet; retrying: tried and refused, tried again on the schedule; delivered: a 2xx. */
+  status: DeliveryStatus
+  attempts: Attempt[]
+  nextAttemptAtMs: number | null
+  /** When the integration call that caused this event arrived (wall clock); absent when none did. */
+  causedByCallAtMs?: number
+}
+
+export type LinkBehaviour = 'approve' | 'deny' | 'ignore'
+
+/** One user message on its way to the integration's /webhooks/platform. */
+export interface InboundDelivery {
+  mid: string
+  userId: string
+  /** held: no integration was attached when the user typed it. */
+  status: 'pending' | 'delivered' | 'failed' | 'held'
+  attempts: Attempt[]
+}
+
+/** What happened when the simulated user tapped an authorize link. */
+export interface LinkTap {
+  /** The message whose link was tapped. */
+  mid: string
+  userId: string
+  bankId: string
+  at: string
+  /**
+   * linked: approved, and the redirect_uri answered 2xx/3xx · denied: the redirect carried
+   * an `error` and was answered 2xx/3xx · refused: the bank showed an error page, nobody
+   * was redirected · callback_failed: the redirect_uri answered otherwise, or not at all.
+   */
+  outcome: 'pending' | 'linked' | 'denied' | 'refused' | 'callback_failed'
+  /** The OAuth `error` sent to the redirect_uri, or the problem code of a refusal. */
+  error: string | null
+  consentId: string | null
+  /** The redirect_uri's HTTP status; null when not called or unanswered. */
+  status: number | null
+  /** Why the redirect_uri gave no HTTP answer (timeout, refused). */
+  callbackError: string | null
+}
