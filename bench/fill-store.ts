@@ -1,11 +1,11 @@
-import { createApp } from '../sandbox/app.ts'
-import { createClock } from '../sandbox/clock.ts'
 import { createDeps } from '../sandbox/deps.ts'
+import { createApp } from '../sandbox/serving/app.ts'
 import type { Engine } from '../sandbox/store/engine.ts'
 import { postgresEngine } from '../sandbox/store/postgres.ts'
 import { sqliteEngine } from '../sandbox/store/sqlite.ts'
 import { createStore } from '../sandbox/store/store.ts'
 import type { Change } from '../sandbox/store/table.ts'
+import { createClock } from '../sandbox/time/clock.ts'
 
 // A kept store with `changes` changes in it, made the way a server makes them: a session
 // played through the app in this process (no socket) on the on-disk engine — customers

@@ -1,8 +1,8 @@
 import { grantConsent } from '../sandbox/bank/consents.ts'
-import { createClock } from '../sandbox/clock.ts'
 import { createDeps } from '../sandbox/deps.ts'
-import { tick } from '../sandbox/runtime.ts'
-import { DAY_MS, type FraudPattern } from '../sandbox/world/types.ts'
+import { DAY_MS, type FraudPattern } from '../sandbox/synthetic/types.ts'
+import { createClock } from '../sandbox/time/clock.ts'
+import { tick } from '../sandbox/time/tick.ts'
 
 // How well the bank's fraud engine does against the world's hidden ground truth: link
 // a few hundred customers with the alerts scope, let a month pass one day per tick,

@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto'
-import { createClock } from '../sandbox/clock.ts'
 import { createControlClient } from '../sandbox/control-client.ts'
 import { createDeps } from '../sandbox/deps.ts'
-import { startServer } from '../sandbox/server.ts'
+import { startServer } from '../sandbox/serving/server.ts'
+import { createClock } from '../sandbox/time/clock.ts'
 import { type HeldRun, holdRun, type RunLockOptions } from './run-lock.ts'
 import { DEFAULT_REACTION_MS, DEFAULT_SANDBOX_URL, externalTarget, type Target } from './target.ts'
 

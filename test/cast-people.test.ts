@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { alertsOf } from '../sandbox/bank/alerts.ts'
-import { tick } from '../sandbox/runtime.ts'
+import { tick } from '../sandbox/time/tick.ts'
 import { createTestSandbox, firstCustomer, link, postJson } from './helpers.ts'
 
 // People handed out to scenario runs hear only of the fraud their scenario injects. The

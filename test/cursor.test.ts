@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest'
-import { type RunningServer, startServer } from '../sandbox/server.ts'
+import { type RunningServer, startServer } from '../sandbox/serving/server.ts'
 import { bearer, createTestSandbox, firstCustomer, link, type TestSandbox } from './helpers.ts'
 
 // A transaction cursor is signed for its account and window: it pages through exactly

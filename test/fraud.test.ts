@@ -3,8 +3,8 @@ import { fraudQuality } from '../bench/fraud-quality.ts'
 import { detectFraud } from '../sandbox/bank/fraud-engine.ts'
 import { amountAnomaly, type Baseline, cardTesting, impossibleTravel } from '../sandbox/bank/fraud-rules.ts'
 import { observeTransactions } from '../sandbox/bank/scan.ts'
-import { cities, distanceKm } from '../sandbox/world/cities.ts'
-import { DAY_MS, type Transaction } from '../sandbox/world/types.ts'
+import { cities, distanceKm } from '../sandbox/synthetic/cities.ts'
+import { DAY_MS, type Transaction } from '../sandbox/synthetic/types.ts'
 import {
   basic,
   bearer,

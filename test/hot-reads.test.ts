@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { type AddressInfo, connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { authorizationOf, hotReads } from '../sandbox/bank/routes/hot-reads.ts'
-import { startServer } from '../sandbox/server.ts'
-import { DAY_MS } from '../sandbox/world/types.ts'
+import { startServer } from '../sandbox/serving/server.ts'
+import { DAY_MS } from '../sandbox/synthetic/types.ts'
 import { ALL_SCOPES, bearer, createTestSandbox, firstCustomer, link, postJson, TEST_NOW } from './helpers.ts'
 
 // Balances and transaction pages are answered before the app when nothing about the call

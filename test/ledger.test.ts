@@ -2,8 +2,8 @@ import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { createBook } from '../sandbox/bank/book.ts'
 import { createLedger, MAX_SETTLE_DAYS } from '../sandbox/bank/ledger.ts'
-import { DAY_MS } from '../sandbox/world/types.ts'
-import { createWorld } from '../sandbox/world/world.ts'
+import { DAY_MS } from '../sandbox/synthetic/types.ts'
+import { createWorld } from '../sandbox/synthetic/world.ts'
 import { bearer, createTestSandbox, firstCustomer, link } from './helpers.ts'
 
 const BANKS = ['harbor', 'meridian', 'pinecrest'] as const

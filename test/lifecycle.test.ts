@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { DAY_MS } from '../sandbox/world/types.ts'
+import { DAY_MS } from '../sandbox/synthetic/types.ts'
 import { basic, bearer, createTestSandbox, firstCustomer, link, postForm, postJson } from './helpers.ts'
 
 const queued = (sandbox: ReturnType<typeof createTestSandbox>) =>

@@ -2,7 +2,7 @@ import { connect, type Socket } from 'node:net'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import type { Deps } from '../sandbox/deps.ts'
 import { feedOf } from '../sandbox/events/sse-feed.ts'
-import { type RunningServer, startServer } from '../sandbox/server.ts'
+import { type RunningServer, startServer } from '../sandbox/serving/server.ts'
 import { createTestSandbox } from './helpers.ts'
 
 // GET /sandbox/events at the socket: one serialisation per event however many listen,

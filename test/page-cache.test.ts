@@ -4,7 +4,7 @@ import { PAGE_CACHE_BYTES, PAGE_CACHE_ENTRIES, pageCacheStats } from '../sandbox
 import type { Scope } from '../sandbox/bank/policy.ts'
 import { dayOf, decodeCursor, type PageQuery, pageAnswer } from '../sandbox/bank/transaction-page.ts'
 import type { Deps } from '../sandbox/deps.ts'
-import { type Account, DAY_MS } from '../sandbox/world/types.ts'
+import { type Account, DAY_MS } from '../sandbox/synthetic/types.ts'
 import { bearer, createTestSandbox, link, postJson, TEST_NOW, type TestSandbox } from './helpers.ts'
 
 // Transaction pages come from a cache of the bytes sent: settled pages for good, the

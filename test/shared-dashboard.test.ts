@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createClock } from '../sandbox/clock.ts'
 import { createDeps } from '../sandbox/deps.ts'
-import { type RunningServer, startServer } from '../sandbox/server.ts'
+import { type RunningServer, startServer } from '../sandbox/serving/server.ts'
+import { createClock } from '../sandbox/time/clock.ts'
 import { TEST_NOW } from './helpers.ts'
 
 // A shared sandbox is one with an admin key (`serve` sets one whenever it binds beyond

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, test } from 'vitest'
-import { createApp } from '../sandbox/app.ts'
-import { createClock } from '../sandbox/clock.ts'
 import { createDeps, outboundRules } from '../sandbox/deps.ts'
 import { ADMIN_KEY_HEADER } from '../sandbox/http/guards.ts'
 import type { Resolve, TargetRules } from '../sandbox/http/url-guard.ts'
 import { platformIdle } from '../sandbox/platform/records.ts'
+import { createApp } from '../sandbox/serving/app.ts'
+import { createClock } from '../sandbox/time/clock.ts'
 import { bearer, postJson, TEST_NOW } from './helpers.ts'
 import { startTestIntegration, type TestIntegration } from './support/test-integration.ts'
 

@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks'
 import { afterEach, describe, expect, test } from 'vitest'
-import { DAY_MS } from '../sandbox/world/types.ts'
+import { DAY_MS } from '../sandbox/synthetic/types.ts'
 import { createTestSandbox, firstCustomer, link, postJson } from './helpers.ts'
 import { startTestIntegration, type TestIntegration } from './support/test-integration.ts'
 

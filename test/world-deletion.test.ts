@@ -1,7 +1,7 @@
 import { getHeapSnapshot } from 'node:v8'
 import { afterEach, expect, test } from 'vitest'
-import { createClock } from '../sandbox/clock.ts'
-import { type Serving, startServing } from '../sandbox/start.ts'
+import { type Serving, startServing } from '../sandbox/serving/start.ts'
+import { createClock } from '../sandbox/time/clock.ts'
 import { postJson, TEST_NOW } from './helpers.ts'
 
 // A deleted world must free what it held. A server that makes and deletes worlds all day

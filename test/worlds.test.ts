@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import type { Scope } from '../sandbox/bank/policy.ts'
-import { createClock } from '../sandbox/clock.ts'
 import type { ScenarioRunner } from '../sandbox/control/scenario-runner.ts'
 import type { Deps } from '../sandbox/deps.ts'
-import { type Serving, startServing } from '../sandbox/start.ts'
+import { type Serving, startServing } from '../sandbox/serving/start.ts'
+import { createClock } from '../sandbox/time/clock.ts'
 import { createScenarioRunner } from '../scenarios/dashboard-runner.ts'
 import { bearer, link, postJson } from './helpers.ts'
 

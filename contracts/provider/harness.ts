@@ -1,7 +1,7 @@
-import { createClock } from '../../sandbox/clock.ts'
 import { type ControlClient, createControlClient } from '../../sandbox/control-client.ts'
 import { createDeps, type Deps } from '../../sandbox/deps.ts'
-import { startServer } from '../../sandbox/server.ts'
+import { startServer } from '../../sandbox/serving/server.ts'
+import { createClock } from '../../sandbox/time/clock.ts'
 
 // The sandbox as the provider under verification: in this process, on an ephemeral
 // loopback port, on a frozen clock so that a pact verifies the same way every time.

@@ -1,5 +1,5 @@
 import { SCOPES, type Scope } from '../../sandbox/bank/policy.ts'
-import { DAY_MS } from '../../sandbox/world/types.ts'
+import { DAY_MS } from '../../sandbox/synthetic/types.ts'
 import { STATES, type StateKey } from '../vocabulary.ts'
 import type { VerificationSandbox } from './harness.ts'
 

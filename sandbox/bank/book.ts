@@ -1,7 +1,7 @@
 import type { InjectedTransaction } from '../store/state.ts'
 import type { Table } from '../store/table.ts'
-import type { Account, Transaction, World } from '../world/types.ts'
-import { DAY_MS } from '../world/types.ts'
+import type { Account, Transaction, World } from '../synthetic/types.ts'
+import { DAY_MS } from '../synthetic/types.ts'
 
 // The bank's book of transactions: the world's computed ones plus those a scenario or
 // a person injected. Ledger, pages and the fraud engine all read through it, so an

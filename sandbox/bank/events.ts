@@ -1,5 +1,5 @@
-import { toIso } from '../clock.ts'
 import type { ConsentRecord } from '../store/state.ts'
+import { toIso } from '../time/clock.ts'
 import type { Alert, Card, Consent } from './schemas.ts'
 
 // Payload builders for every bank webhook: `{type, timestamp, data}`,

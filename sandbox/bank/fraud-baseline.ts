@@ -1,4 +1,4 @@
-import type { Transaction } from '../world/types.ts'
+import type { Transaction } from '../synthetic/types.ts'
 import { type Baseline, isCharge, medianOfAscending } from './fraud-rules.ts'
 
 // An account's spending baseline over a window of days that slides as the fraud engine

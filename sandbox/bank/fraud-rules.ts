@@ -1,5 +1,5 @@
-import { type City, cities, distanceKm } from '../world/cities.ts'
-import type { Transaction } from '../world/types.ts'
+import { type City, cities, distanceKm } from '../synthetic/cities.ts'
+import type { Transaction } from '../synthetic/types.ts'
 
 // The bank's fraud rules: pure functions of a new card charge, the card's recent
 // charges (oldest first, all booked before it) and the account's spending baseline.

@@ -1,5 +1,5 @@
-import type { Account } from '../world/types.ts'
-import { DAY_MS } from '../world/types.ts'
+import type { Account } from '../synthetic/types.ts'
+import { DAY_MS } from '../synthetic/types.ts'
 import type { Book } from './book.ts'
 
 /** Card purchases post at most this many days after booking; older days are fully settled. */

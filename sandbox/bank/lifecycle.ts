@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.ts'
 import type { ConsentRecord } from '../store/state.ts'
-import { DAY_MS } from '../world/types.ts'
+import { DAY_MS } from '../synthetic/types.ts'
 import { consentStatus } from './consent-status.ts'
 import { presentConsent, revokeConsent } from './consents.ts'
 import { consentEvent, partnershipEvent } from './events.ts'

@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.ts'
-import type { Account } from '../world/types.ts'
-import { DAY_MS } from '../world/types.ts'
+import type { Account } from '../synthetic/types.ts'
+import { DAY_MS } from '../synthetic/types.ts'
 import type { Book } from './book.ts'
 import { MAX_SETTLE_DAYS } from './ledger.ts'
 import { type Scope, spendingVisibleTo } from './policy.ts'

@@ -1,5 +1,5 @@
 import { SCOPES, type Scope } from '../store/records.ts'
-import type { Channel } from '../world/types.ts'
+import type { Channel } from '../synthetic/types.ts'
 
 // Each bank's data policy is data, not a code path: the scopes it will ever grant.
 // A consent gets the intersection of what was asked and what the bank allows.

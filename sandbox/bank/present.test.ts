@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { createWorld } from '../world/world.ts'
+import { createWorld } from '../synthetic/world.ts'
 import { presentTransaction, transactionPageJson } from './present.ts'
 
 describe('transactionPageJson', () => {

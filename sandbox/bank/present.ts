@@ -1,5 +1,5 @@
-import { toIso } from '../clock.ts'
-import type * as internal from '../world/types.ts'
+import type * as internal from '../synthetic/types.ts'
+import { toIso } from '../time/clock.ts'
 import type { Account, Card, Money, Transaction } from './schemas.ts'
 
 // Internal records → wire shapes. This is the one place that decides what leaves the

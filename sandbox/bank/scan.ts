@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.ts'
-import type { Account, Customer, Transaction } from '../world/types.ts'
-import { DAY_MS } from '../world/types.ts'
+import type { Account, Customer, Transaction } from '../synthetic/types.ts'
+import { DAY_MS } from '../synthetic/types.ts'
 import { consentStatus } from './consent-status.ts'
 import { transactionsAvailableEvent } from './events.ts'
 import { consentsFor, notify } from './notify.ts'

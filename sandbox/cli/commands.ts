@@ -2,9 +2,9 @@ import { randomBytes, randomInt } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { DEFAULT_BANKS } from '../bank/policy.ts'
-import { type Clock, createClock } from '../clock.ts'
 import { publicCredentials } from '../credentials.ts'
 import { generateWorld } from '../generate/generate.ts'
+import { type Clock, createClock } from '../time/clock.ts'
 import { UsageError } from './usage-error.ts'
 
 // Command parsing only: each command calls into the modules. `io` carries the outside
@@ -160,7 +160,7 @@ async function serveCommand(args: string[], io: CliIo): Promise<number | null> {
   // A kept store attaches what it had attached, unless the command line says otherwise.
   const kept = store.state.settings.get('attached') as string | null | undefined
   const integration = values.integration ?? (kept === undefined ? 'reference' : (kept ?? 'none'))
-  const { checkIntegration, startServing, targetRules } = await import('../start.ts')
+  const { checkIntegration, startServing, targetRules } = await import('../serving/start.ts')
   const allowLoopbackTargets = values['allow-loopback-targets'] ?? false
   await checkIntegration(
     integration === 'none' ? null : integration,
@@ -289,7 +289,7 @@ function progressLine(io: CliIo) {
 
 async function openapiDocument() {
   const { createDeps } = await import('../deps.ts')
-  const { createApp, openApiDocument } = await import('../app.ts')
+  const { createApp, openApiDocument } = await import('../serving/app.ts')
   const deps = createDeps({
     seed: 42,
     customers: 1,

@@ -3,12 +3,12 @@ import { presentConsent, revokeConsent } from '../bank/consents.ts'
 import { DEFAULT_NOTICE_MS, restorePartnership, withdraw } from '../bank/lifecycle.ts'
 import { FAULT_STATUS_CODES } from '../bank/routes/faults.ts'
 import { Consent } from '../bank/schemas.ts'
-import { toIso } from '../clock.ts'
 import type { Deps } from '../deps.ts'
 import { json, problemResponses } from '../http/openapi.ts'
 import { problems } from '../http/problem.ts'
 import { validationHook } from '../http/validate.ts'
 import type { Faults } from '../store/state.ts'
+import { toIso } from '../time/clock.ts'
 
 // The bank's side of the story: a customer revokes at the bank, the bank withdraws from
 // the partnership, the bank misbehaves (faults).

@@ -6,7 +6,7 @@ import type { Deps } from '../deps.ts'
 import { json, problemResponses } from '../http/openapi.ts'
 import { problems } from '../http/problem.ts'
 import { validationHook } from '../http/validate.ts'
-import type { Customer } from '../world/types.ts'
+import type { Customer } from '../synthetic/types.ts'
 
 export const CustomerView = z
   .object({

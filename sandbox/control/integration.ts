@@ -1,9 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { attachIntegration } from '../attach.ts'
 import { type Deps, keepCredentials } from '../deps.ts'
 import { json, problemResponses } from '../http/openapi.ts'
 import { problems } from '../http/problem.ts'
 import { validationHook } from '../http/validate.ts'
+import { attachIntegration } from '../serving/attach.ts'
 
 // Attaching the integration under test: webhooks and user messages go to its URL, and
 // OAuth redirect_uris must lie under it.

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi'
-import { toIso } from '../clock.ts'
 import { problems } from '../http/problem.ts'
+import { toIso } from '../time/clock.ts'
 
 // One scenario run at a time per world. A run moves the world's clock, resets its banks and
 // casts its people: a second run beside it would judge the first one's changes (a year-long

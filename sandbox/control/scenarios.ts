@@ -1,9 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { toIso } from '../clock.ts'
 import type { Deps } from '../deps.ts'
 import { json, problemResponses } from '../http/openapi.ts'
 import { problems } from '../http/problem.ts'
 import { validationHook } from '../http/validate.ts'
+import { toIso } from '../time/clock.ts'
 import { ScenarioInfo, type ScenarioRunner } from './scenario-runner.ts'
 
 // Scenarios over HTTP, for the dashboard: a run drives this very sandbox and the

@@ -3,10 +3,10 @@ import { accountBalance } from '../bank/ledger.ts'
 import { isOffPlatform } from '../bank/policy.ts'
 import { money, presentCard, presentTransaction } from '../bank/present.ts'
 import type { Alert, Card, Money, Transaction } from '../bank/schemas.ts'
-import { toIso } from '../clock.ts'
 import type { Deps } from '../deps.ts'
-import type * as internal from '../world/types.ts'
-import { DAY_MS } from '../world/types.ts'
+import type * as internal from '../synthetic/types.ts'
+import { DAY_MS } from '../synthetic/types.ts'
+import { toIso } from '../time/clock.ts'
 import { type CategorySpend, spendingByCategory } from './spending.ts'
 
 // The bank's own view of one customer, for the dashboard: everything, off-platform

@@ -1,6 +1,6 @@
-import { toIso } from '../clock.ts'
 import type { Deps } from '../deps.ts'
 import { personOfUser } from '../platform/users.ts'
+import { toIso } from '../time/clock.ts'
 import { customerActivity } from './activity.ts'
 import { chatOf, consentsOf, evidenceOf, partnershipOf, recentCalls, recentDeliveries } from './reads.ts'
 import type { ScenarioLog } from './scenario-log.ts'

@@ -1,12 +1,12 @@
 import { presentConsent } from '../bank/consents.ts'
 import type { Consent } from '../bank/schemas.ts'
-import { toIso } from '../clock.ts'
 import type { Deps } from '../deps.ts'
 import { buildEvidence } from '../evidence/build.ts'
 import type { Evidence } from '../evidence/schema.ts'
 import type { LinkTap } from '../platform/records.ts'
 import type { JournalEntry } from '../store/journal.ts'
 import type { ChatMessage, Faults } from '../store/state.ts'
+import { toIso } from '../time/clock.ts'
 import type { Delivery } from '../webhooks/outbox.ts'
 
 // Read-only views of sandbox state the control API does not slice the way the dashboard

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest'
 import { createTestSandbox, firstCustomer, link, postJson, TEST_NOW } from '../../test/helpers.ts'
-import { createApp } from '../app.ts'
-import { createClock } from '../clock.ts'
 import { createDeps } from '../deps.ts'
+import { createApp } from '../serving/app.ts'
+import { createClock } from '../time/clock.ts'
 
 // The dashboard's server side without a browser: what /demo preselects, the JSON and
 // HTML reads that keep it live, and what it refuses to show.

@@ -3,7 +3,7 @@ import type { Bank } from '../bank/policy.ts'
 import type { Deps } from '../deps.ts'
 import { problems } from '../http/problem.ts'
 import { personOfUser } from '../platform/users.ts'
-import type { Customer } from '../world/types.ts'
+import type { Customer } from '../synthetic/types.ts'
 
 // Who the dashboard shows. With nothing chosen it picks a story: harbor (or the first
 // bank) and the first customer there who linked the integration, else the first customer.

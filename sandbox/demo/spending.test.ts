@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import type { Transaction } from '../world/types.ts'
+import type { Transaction } from '../synthetic/types.ts'
 import { MAX_CATEGORIES, spendingByCategory, total } from './spending.ts'
 
 const charge = (

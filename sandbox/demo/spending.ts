@@ -1,5 +1,5 @@
 import { isOffPlatform } from '../bank/policy.ts'
-import type { Transaction } from '../world/types.ts'
+import type { Transaction } from '../synthetic/types.ts'
 
 // Card spending by merchant category, split by where it happened: bought inside the
 // messaging platform, or off it (in store, online) — the split a bank guards.

@@ -1,7 +1,7 @@
 // What every output format implements, and the JSON fragments NDJSON and JSON share.
 // Cards are exported without their number: the export is a dataset for building
 // integrations, and a PAN has no place in one. The fraud label is in.
-import type { Account, Card, Customer, Merchant, Person, Transaction } from '../world/types.ts'
+import type { Account, Card, Customer, Merchant, Person, Transaction } from '../synthetic/types.ts'
 import { decimal } from './decimal.ts'
 
 export interface ExportMeta {

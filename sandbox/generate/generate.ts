@@ -2,9 +2,9 @@
 // or CSV. Memory stays constant for any number of people: output goes out in ~64 KB
 // chunks with backpressure, and the world itself keeps only small bounded caches.
 
-import { type Account, type Customer, DAY_MS, type Transaction } from '../world/types.ts'
-import { WORLD_VERSION } from '../world/version.ts'
-import { createWorld } from '../world/world.ts'
+import { type Account, type Customer, DAY_MS, type Transaction } from '../synthetic/types.ts'
+import { WORLD_VERSION } from '../synthetic/version.ts'
+import { createWorld } from '../synthetic/world.ts'
 import { ChunkedWriter } from './chunked-writer.ts'
 import { csvEncoder } from './csv.ts'
 import type { Encoder, EncoderContext, ExportMeta, PersonEntry } from './encoder.ts'

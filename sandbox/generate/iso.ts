@@ -1,8 +1,8 @@
 // ISO 8601 UTC timestamps with milliseconds, faster than Date#toISOString for the
 // millions of times an export needs them: the date part is memoized per day and the
 // time fields come from digit tables, so formatting allocates almost nothing.
-import { calendarDay } from '../world/calendar.ts'
-import { DAY_MS } from '../world/types.ts'
+import { calendarDay } from '../synthetic/calendar.ts'
+import { DAY_MS } from '../synthetic/types.ts'
 
 const MAX_FAST_MS = 253_402_300_800_000 // 10000-01-01: beyond it ISO needs extended years
 

@@ -1,6 +1,6 @@
-import { toIso } from '../clock.ts'
 import type { Deps } from '../deps.ts'
 import { senderFor } from '../deps.ts'
+import { toIso } from '../time/clock.ts'
 import { succeeded } from '../webhooks/deliver.ts'
 import { type InboundDelivery, inBackground, userQueues } from './records.ts'
 import { hubSignature, SIGNATURE_HEADER } from './sign.ts'

@@ -1,8 +1,8 @@
-import { toIso } from '../clock.ts'
 import type { Deps } from '../deps.ts'
 import type { ChatMessage } from '../store/state.ts'
-import { parseP36 } from '../world/ids.ts'
-import type { Person } from '../world/types.ts'
+import { parseP36 } from '../synthetic/ids.ts'
+import type { Person } from '../synthetic/types.ts'
+import { toIso } from '../time/clock.ts'
 
 // Platform users are the world's people, addressed by platformUserId (`usr_<base36>`).
 

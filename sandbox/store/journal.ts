@@ -1,4 +1,4 @@
-import { toIso } from '../clock.ts'
+import { toIso } from '../time/clock.ts'
 
 // The journal of bank-API and Send-API calls: the newest `capacity` of them, in a ring of
 // columns. Keeping one object per call for minutes made every call pay to promote it

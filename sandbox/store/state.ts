@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Transaction } from '../world/types.ts'
+import type { Transaction } from '../synthetic/types.ts'
 import { createJournal, type Journal, type JournalEntry } from './journal.ts'
 import type { Delivery, InboundDelivery, LinkBehaviour, LinkTap, Purpose, Scope } from './records.ts'
 import { type Change, type Sink, Table, type TableName } from './table.ts'

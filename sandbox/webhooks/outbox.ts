@@ -1,6 +1,6 @@
-import { toIso } from '../clock.ts'
 import type { Attempt, Delivery } from '../store/records.ts'
 import { StoreUnavailable } from '../store/unavailable.ts'
+import { toIso } from '../time/clock.ts'
 import { type AttemptResult, type Send, succeeded } from './deliver.ts'
 
 // At-least-once delivery: every event waits in the outbox until a 2xx, however long

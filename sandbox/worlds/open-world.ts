@@ -1,12 +1,12 @@
 import { randomBytes, randomInt } from 'node:crypto'
-import { createApp } from '../app.ts'
-import { createClock } from '../clock.ts'
 import { type Credentials, createCredentials } from '../credentials.ts'
 import { createDeps, type Deps, WORLD_RECORD } from '../deps.ts'
 import { closeFeedOf } from '../events/sse-feed.ts'
-import { startTicking } from '../runtime.ts'
-import { keptFetch } from '../store/kept-fetch.ts'
+import { createApp } from '../serving/app.ts'
+import { keptFetch } from '../serving/kept-fetch.ts'
 import { createStore, type Store } from '../store/store.ts'
+import { createClock } from '../time/clock.ts'
+import { startTicking } from '../time/tick.ts'
 import type { OpenedWorld, WorldRecord, WorldRegistry } from './registry.ts'
 
 // One world made on a running server: a sandbox of its own beside the default world, with

@@ -1,10 +1,10 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
-import { toIso } from '../clock.ts'
 import type { Deps } from '../deps.ts'
 import { json, problemResponses } from '../http/openapi.ts'
 import { problems } from '../http/problem.ts'
 import { validationHook } from '../http/validate.ts'
+import { toIso } from '../time/clock.ts'
 import { type LiveWorld, lastUseOf, type WorldRegistry } from './registry.ts'
 
 // Making, listing and deleting worlds. Served by the default world's app: the server routes

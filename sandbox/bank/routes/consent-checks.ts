@@ -1,7 +1,7 @@
 import type { Deps } from '../../deps.ts'
 import { problems } from '../../http/problem.ts'
 import type { ConsentRecord } from '../../store/state.ts'
-import type { Customer } from '../../world/types.ts'
+import type { Customer } from '../../synthetic/types.ts'
 import type { Scope } from '../policy.ts'
 
 // What a data route asks of the consent its token resolved to (see BankGate.data).

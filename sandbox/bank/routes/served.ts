@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import type { ConsentRecord } from '../../store/state.ts'
-import type { Channel } from '../../world/types.ts'
+import type { Channel } from '../../synthetic/types.ts'
 import { SCOPES, type Scope } from '../policy.ts'
 import type { BankEnv, Served } from './env.ts'
 

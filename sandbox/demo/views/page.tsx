@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx'
 import type { Bank } from '../../bank/policy.ts'
-import { DAY_MS } from '../../world/types.ts'
+import { DAY_MS } from '../../synthetic/types.ts'
 import type { Panel } from '../panels.tsx'
 import { type WorldChoice, WorldPicker } from './world-picker.tsx'
 

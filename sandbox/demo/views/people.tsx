@@ -1,4 +1,4 @@
-import type { Customer } from '../../world/types.ts'
+import type { Customer } from '../../synthetic/types.ts'
 
 // The person picker's options: people who linked the integration first, then the bank's
 // first customers. The chosen person is always among them, even when neither list has them.

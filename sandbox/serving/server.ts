@@ -1,22 +1,22 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
-import { createApp } from './app.ts'
-import { hotReads } from './bank/routes/hot-reads.ts'
-import type { Deps } from './deps.ts'
+import { hotReads } from '../bank/routes/hot-reads.ts'
+import type { Deps } from '../deps.ts'
 import {
   answerClientErrors,
   connectionOptions,
   DEFAULT_REQUEST_TIMEOUT_SECONDS,
   noteExchange,
-} from './http/connection.ts'
-import { errorResponse } from './http/errors.ts'
-import { answerMisdirected, hostCheck } from './http/host-guard.ts'
-import { startTicking } from './runtime.ts'
-import { keptFetch } from './store/kept-fetch.ts'
-import { StoreUnavailable } from './store/unavailable.ts'
-import { reopenWorld } from './worlds/open-world.ts'
-import { bearerWorld, routeToWorlds } from './worlds/routing.ts'
+} from '../http/connection.ts'
+import { errorResponse } from '../http/errors.ts'
+import { answerMisdirected, hostCheck } from '../http/host-guard.ts'
+import { StoreUnavailable } from '../store/unavailable.ts'
+import { startTicking } from '../time/tick.ts'
+import { reopenWorld } from '../worlds/open-world.ts'
+import { bearerWorld, routeToWorlds } from '../worlds/routing.ts'
+import { createApp } from './app.ts'
+import { keptFetch } from './kept-fetch.ts'
 
 export interface RunningServer {
   url: string

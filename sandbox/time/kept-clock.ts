@@ -1,5 +1,5 @@
-import type { Clock, ClockReading } from '../clock.ts'
-import type { SandboxState } from './state.ts'
+import type { SandboxState } from '../store/state.ts'
+import type { Clock, ClockReading } from './clock.ts'
 
 // The simulation clock, kept by the store: every move and mode change is recorded, and a
 // store that kept a clock resumes it (a real clock moved on while the sandbox was down).

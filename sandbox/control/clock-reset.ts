@@ -1,12 +1,12 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { toIso } from '../clock.ts'
 import { publicCredentials } from '../credentials.ts'
 import type { Deps } from '../deps.ts'
 import { json, problemResponses } from '../http/openapi.ts'
 import { problems } from '../http/problem.ts'
 import { validationHook } from '../http/validate.ts'
-import { moveTime } from '../runtime.ts'
-import { DAY_MS } from '../world/types.ts'
+import { DAY_MS } from '../synthetic/types.ts'
+import { toIso } from '../time/clock.ts'
+import { moveTime } from '../time/tick.ts'
 
 export const MAX_CLOCK_MOVE_MS = 400 * DAY_MS
 
@@ -90,7 +90,7 @@ const credentials = createRoute({
   },
 })
 
-export function worldRoutes(deps: Deps) {
+export function clockResetRoutes(deps: Deps) {
   const app = new OpenAPIHono({ defaultHook: validationHook })
   const clockState = () => ({ now: toIso(deps.clock.now()), mode: deps.clock.mode() })
 

@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.ts'
 import { errorResponse } from '../http/errors.ts'
-import { StoreUnavailable } from './unavailable.ts'
+import { StoreUnavailable } from '../store/unavailable.ts'
 
 /**
  * In a kept store (on disk, PostgreSQL) an answer leaves only once what it changed is

@@ -1,11 +1,11 @@
-import type { Book } from './bank/book.ts'
-import { consentLifecycle, runPartnerships } from './bank/lifecycle.ts'
-import { dropStalePending } from './bank/pending-consents.ts'
-import { type CustomerKey, linkedCustomers, scanAccount, type TransactionObserver } from './bank/scan.ts'
+import type { Book } from '../bank/book.ts'
+import { consentLifecycle, runPartnerships } from '../bank/lifecycle.ts'
+import { dropStalePending } from '../bank/pending-consents.ts'
+import { type CustomerKey, linkedCustomers, scanAccount, type TransactionObserver } from '../bank/scan.ts'
+import type { Deps } from '../deps.ts'
+import { type SandboxState, scannedThrough } from '../store/state.ts'
+import type { Customer, World } from '../synthetic/types.ts'
 import { toIso } from './clock.ts'
-import type { Deps } from './deps.ts'
-import { type SandboxState, scannedThrough } from './store/state.ts'
-import type { Customer, World } from './world/types.ts'
 
 // Catching up with the clock: whatever fell due since the last catch-up happens now. A
 // long clock move makes a lot fall due at once (a year of 300 linked customers' spending

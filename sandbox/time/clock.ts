@@ -1,4 +1,4 @@
-import { createIsoFormatter } from './generate/iso.ts'
+import { createIsoFormatter } from '../generate/iso.ts'
 
 // The simulation clock. Real-time by default (sim time runs at wall speed from an
 // anchor), or frozen; advancing moves the anchor. The wall clock is injected, so

@@ -1,8 +1,8 @@
-import { detectFraud } from './bank/fraud-engine.ts'
-import { announceTransactions, type TransactionObserver } from './bank/scan.ts'
+import { detectFraud } from '../bank/fraud-engine.ts'
+import { announceTransactions, type TransactionObserver } from '../bank/scan.ts'
+import type { Deps } from '../deps.ts'
+import { StoreUnavailable } from '../store/unavailable.ts'
 import { catchUpInSlices, catchUpNow } from './catch-up.ts'
-import type { Deps } from './deps.ts'
-import { StoreUnavailable } from './store/unavailable.ts'
 
 // One step of simulated time: whatever became due since the last step happens now.
 // The server calls it on a short wall-clock interval and after every clock move, so

@@ -1,11 +1,11 @@
-import { builtInIntegration } from '../fixtures/integrations.ts'
-import { startIntegration } from '../fixtures/reference/server.ts'
-import { toIso } from './clock.ts'
-import { publicCredentials } from './credentials.ts'
-import type { Deps } from './deps.ts'
-import { problems } from './http/problem.ts'
-import { checkTargetUrl } from './http/url-guard.ts'
-import { tick } from './runtime.ts'
+import { builtInIntegration } from '../../fixtures/integrations.ts'
+import { startIntegration } from '../../fixtures/reference/server.ts'
+import { publicCredentials } from '../credentials.ts'
+import type { Deps } from '../deps.ts'
+import { problems } from '../http/problem.ts'
+import { checkTargetUrl } from '../http/url-guard.ts'
+import { toIso } from '../time/clock.ts'
+import { tick } from '../time/tick.ts'
 
 // Attaching the integration under test: a base URL, or the name of a
 // built-in one (`reference`, `faulty/<name>`), which is started in this process and is
