@@ -4,7 +4,9 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs, stripVTControlCharacters } from 'node:util'
 import type { LogLevel } from '@pact-foundation/pact'
-import type { CliIo } from '../sandbox/cli/commands.ts'
+import type { CliIo } from '../sandbox/cli/io.ts'
+import { parseSeed, wholeNumber } from '../sandbox/cli/options.ts'
+import { UsageError } from '../sandbox/cli/usage-error.ts'
 import type { VerificationSandbox } from './provider/harness.ts'
 import type { VerifyRequest } from './provider/verify-sandbox.ts'
 import { isProvider, PROVIDERS, PROVIDERS_IN_WORDS } from './vocabulary.ts'
@@ -44,8 +46,6 @@ broker); 1 when any failed, there was nothing to verify or a pact is for another
 2 on a usage error.
 `
 
-class VerifyUsageError extends Error {}
-
 export async function verifyCommand(args: string[], io: CliIo): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
     io.stdout.write(VERIFY_HELP)
@@ -56,7 +56,7 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<number> 
   try {
     ;({ request, world } = parseVerifyArgs(args, io.env))
   } catch (error) {
-    if (!(error instanceof VerifyUsageError)) throw error
+    if (!(error instanceof UsageError)) throw error
     io.stderr.write(`bank-sandbox: ${error.message}\nRun "bank-sandbox verify --help" for usage.\n`)
     return 2
   }
@@ -196,27 +196,25 @@ export function parseVerifyArgs(args: string[], env: Record<string, string | und
   try {
     values = parseArgs({ args, options: OPTIONS }).values
   } catch (error) {
-    throw new VerifyUsageError(messageOf(error))
+    throw new UsageError(messageOf(error))
   }
   const brokerUrl = values['broker-url'] ?? env.PACT_BROKER_BASE_URL
   const pactUrls = values.pact ?? []
   if (pactUrls.length === 0 && !brokerUrl)
-    throw new VerifyUsageError('verify needs --pact FILE|DIR|URL, or --broker-url (or PACT_BROKER_BASE_URL).')
+    throw new UsageError('verify needs --pact FILE|DIR|URL, or --broker-url (or PACT_BROKER_BASE_URL).')
   for (const source of pactUrls)
     if (!/^https?:\/\//i.test(source) && !existsSync(source))
-      throw new VerifyUsageError(`--pact ${source}: no such file or directory.`)
+      throw new UsageError(`--pact ${source}: no such file or directory.`)
   const publish = values.publish === true || env.PACT_BROKER_PUBLISH_VERIFICATION_RESULTS === 'true'
   const providerVersion = values['provider-version']
   if (publish && !providerVersion)
-    throw new VerifyUsageError('Publishing results needs --provider-version (e.g. the git commit).')
+    throw new UsageError('Publishing results needs --provider-version (e.g. the git commit).')
   for (const provider of values.provider ?? [])
     if (!isProvider(provider))
-      throw new VerifyUsageError(
-        `--provider ${provider}: not one this sandbox verifies: ${PROVIDERS_IN_WORDS}.`,
-      )
+      throw new UsageError(`--provider ${provider}: not one this sandbox verifies: ${PROVIDERS_IN_WORDS}.`)
   const logLevel = values['log-level'] ?? 'warn'
   if (!LOG_LEVELS.includes(logLevel as LogLevel))
-    throw new VerifyUsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}.`)
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}.`)
 
   const request: VerifyRequest = { pactUrls, logLevel: logLevel as LogLevel }
   if (brokerUrl) request.broker = broker(brokerUrl, values, env)
@@ -228,8 +226,8 @@ export function parseVerifyArgs(args: string[], env: Record<string, string | und
     if (values['build-url']) request.publish.buildUrl = values['build-url']
   }
   const world = {
-    seed: whole(values.seed, 'seed', 42, 0, 2 ** 31 - 1),
-    customers: whole(values.customers, 'customers', 1000, 10, 1_000_000),
+    seed: parseSeed(values.seed) ?? 42,
+    customers: wholeNumber(values.customers, 'customers', 10, 1_000_000) ?? 1000,
   }
   return { request, world }
 }
@@ -243,11 +241,11 @@ function broker(
   const username = values['broker-username'] ?? env.PACT_BROKER_USERNAME
   const password = values['broker-password'] ?? env.PACT_BROKER_PASSWORD
   if (token && (username || password))
-    throw new VerifyUsageError('Give the broker a token or a username and password, not both.')
+    throw new UsageError('Give the broker a token or a username and password, not both.')
   const branch = values['provider-branch']
   const consumerVersionSelectors = selectors(values['consumer-version-selectors'], branch)
   if (!branch && consumerVersionSelectors.some((s) => 'matchingBranch' in s))
-    throw new VerifyUsageError('The matchingBranch selector needs --provider-branch (the branch to match).')
+    throw new UsageError('The matchingBranch selector needs --provider-branch (the branch to match).')
   return {
     url,
     ...(values.provider ? { providers: values.provider } : {}),
@@ -269,20 +267,12 @@ function selectors(
   try {
     parsed = JSON.parse(json)
   } catch {
-    throw new VerifyUsageError('--consumer-version-selectors must be JSON, e.g. \'[{"mainBranch":true}]\'.')
+    throw new UsageError('--consumer-version-selectors must be JSON, e.g. \'[{"mainBranch":true}]\'.')
   }
   if (
     !Array.isArray(parsed) ||
     !parsed.every((s) => typeof s === 'object' && s !== null && !Array.isArray(s))
   )
-    throw new VerifyUsageError('--consumer-version-selectors must be a JSON array of selector objects.')
+    throw new UsageError('--consumer-version-selectors must be a JSON array of selector objects.')
   return parsed
-}
-
-function whole(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new VerifyUsageError(`--${name} must be a whole number from ${min} to ${max}.`)
-  return n
 }

@@ -1,24 +1,22 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { parseArgs } from 'node:util'
-import { BUILT_IN_INTEGRATIONS, builtInIntegration } from '../fixtures/integrations.ts'
+import { DEFAULT_SANDBOX_URL } from '../sandbox/cli/defaults.ts'
+import { builtInNames, integrationTarget, isIntegrationUrl } from '../sandbox/cli/integration-target.ts'
+import type { CliIo } from '../sandbox/cli/io.ts'
+import { parseReactionMs } from '../sandbox/cli/options.ts'
 import { UsageError } from '../sandbox/cli/usage-error.ts'
 import { refuseTargetUrl } from '../sandbox/http/url-guard.ts'
 import { SCENARIOS, scenarioNamed } from './catalogue.ts'
 import { reportFor, textReport } from './report.ts'
 import type { Scenario } from './schema.ts'
-import { DEFAULT_REACTION_MS, DEFAULT_SANDBOX_URL } from './target.ts'
+import { DEFAULT_REACTION_MS } from './target.ts'
 
-// `bank-sandbox scenario …` and `bank-sandbox integrations`. Exit codes: 0 all passed,
-// 1 an expectation failed, 2 a usage error. What only a run needs (the runner, a sandbox
-// server) is loaded when a run starts, so `list` and `integrations` start fast.
+// `bank-sandbox scenario …`. Exit codes: 0 all passed, 1 an expectation failed, 2 a
+// usage error. What only a run needs (the runner, a sandbox server) is loaded when a run
+// starts, so `list` starts fast.
 
-interface Io {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean }
-  stderr?: NodeJS.WritableStream
-}
-
-export async function scenarioCommand(args: string[], io: Io): Promise<number> {
+export async function scenarioCommand(args: string[], io: Pick<CliIo, 'stdout' | 'stderr'>): Promise<number> {
   const [sub, ...rest] = args
   if (sub === 'list') {
     for (const s of SCENARIOS) io.stdout.write(`${s.name.padEnd(18)} ${s.title}. Catches: ${s.catches}.\n`)
@@ -39,13 +37,13 @@ export async function scenarioCommand(args: string[], io: Io): Promise<number> {
       wait: { type: 'boolean' },
     },
   })
-  const reactionMs = parseReactionMs(values['reaction-ms'])
+  const reactionMs = parseReactionMs(values['reaction-ms']) ?? DEFAULT_REACTION_MS
   const scenarios = pickScenarios(positionals, values.all ?? false)
   if (values.report && !/\.(xml|json)$/.test(values.report)) {
     throw new UsageError('--report must name a .xml (JUnit) or .json file.')
   }
   const integration = values.integration ?? 'reference'
-  if (values.world !== undefined && !/^https?:\/\//.test(integration))
+  if (values.world !== undefined && !isIntegrationUrl(integration))
     throw new UsageError(
       '--world runs in a world of a running sandbox: give the integration configured for it as --integration URL (built-in integrations always run in a world of their own).',
     )
@@ -55,7 +53,7 @@ export async function scenarioCommand(args: string[], io: Io): Promise<number> {
     world: values.world,
     reactionMs,
     wait: values.wait ?? false,
-    onWait: (what) => io.stderr?.write(`${what}\n`),
+    onWait: (what) => io.stderr.write(`${what}\n`),
   })
   io.stdout.write(textReport(results, io.stdout.isTTY ?? false))
   if (values.report) {
@@ -63,15 +61,6 @@ export async function scenarioCommand(args: string[], io: Io): Promise<number> {
     await writeFile(values.report, reportFor(values.report, results))
   }
   return results.every((r) => r.passed) ? 0 : 1
-}
-
-/** The reaction budget, in wall milliseconds: how long an integration may take to react. */
-function parseReactionMs(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_REACTION_MS
-  const ms = Number(value)
-  if (!/^\d+$/.test(value) || ms < 100 || ms > 120_000)
-    throw new UsageError('--reaction-ms must be a whole number of milliseconds from 100 to 120000.')
-  return ms
 }
 
 function pickScenarios(names: string[], all: boolean): Scenario[] {
@@ -97,7 +86,10 @@ interface Where {
 }
 
 async function run(scenarios: Scenario[], integration: string, where: Where) {
-  if (/^https?:\/\//.test(integration)) {
+  const named = integrationTarget(integration)
+  if (!named)
+    throw new UsageError(`Unknown integration "${integration}". Give a URL, or one of: ${builtInNames()}.`)
+  if ('url' in named) {
     const refusal = refuseTargetUrl(integration)
     if (refusal) throw new UsageError(`--integration: ${refusal}`)
     const [{ startExternalTarget }, { runSerially }] = await Promise.all([
@@ -119,13 +111,6 @@ async function run(scenarios: Scenario[], integration: string, where: Where) {
       await target.close()
     }
   }
-  if (!builtInIntegration(integration)) {
-    throw new UsageError(
-      `Unknown integration "${integration}". Give a URL, or one of: ${BUILT_IN_INTEGRATIONS.map((i) => i.name).join(', ')}.`,
-    )
-  }
   const { runBuiltIn } = await import('./built-in.ts')
   return runBuiltIn(scenarios, integration)
 }
-
-/** Every built-in integration and, for each faulty one, the scenarios and expectations that catch it. */

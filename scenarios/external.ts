@@ -1,10 +1,11 @@
 import { randomInt } from 'node:crypto'
+import { DEFAULT_SANDBOX_URL } from '../sandbox/cli/defaults.ts'
 import { createControlClient } from '../sandbox/control-client.ts'
 import { createDeps } from '../sandbox/deps.ts'
 import { startServer } from '../sandbox/serving/server.ts'
 import { createClock } from '../sandbox/time/clock.ts'
 import { type HeldRun, holdRun, type RunLockOptions } from './run-lock.ts'
-import { DEFAULT_REACTION_MS, DEFAULT_SANDBOX_URL, externalTarget, type Target } from './target.ts'
+import { DEFAULT_REACTION_MS, externalTarget, type Target } from './target.ts'
 
 /**
  * An integration running elsewhere, configured for the sandbox at `sandboxUrl`. If no

@@ -1,13 +1,10 @@
 import { BUILT_IN_INTEGRATIONS } from '../fixtures/integrations.ts'
+import type { CliIo } from '../sandbox/cli/io.ts'
 
 // `bank-sandbox integrations`: the built-in integrations and what catches each faulty one.
 // Its own file, so the listing loads no scenario engine and starts fast.
 
-interface Io {
-  stdout: NodeJS.WritableStream
-}
-
-export function integrationsCommand(io: Io): number {
+export function integrationsCommand(io: Pick<CliIo, 'stdout'>): number {
   const width = Math.max(...BUILT_IN_INTEGRATIONS.map((integration) => integration.name.length)) + 2
   for (const integration of BUILT_IN_INTEGRATIONS) {
     io.stdout.write(`${integration.name.padEnd(width)}${integration.description}.\n`)

@@ -24,7 +24,6 @@ export interface Target {
 
 /** Simulation time at which built-in runs start: fixed, so runs repeat exactly. */
 export const SCENARIO_EPOCH = Date.parse('2026-06-01T12:00:00.000Z')
-export const DEFAULT_SANDBOX_URL = 'http://127.0.0.1:4545'
 /** How long an integration may take to react to a step, in wall milliseconds. */
 export const DEFAULT_REACTION_MS = 5_000
 /** The quiet that counts as "the integration is done for now" between two steps. */

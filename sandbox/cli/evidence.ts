@@ -2,6 +2,9 @@ import { parseArgs } from 'node:util'
 import { ControlError, createControlClient } from '../control-client.ts'
 import { renderReceipt } from '../evidence/receipt.tsx'
 import type { Evidence } from '../evidence/schema.ts'
+import { DEFAULT_SANDBOX_URL } from './defaults.ts'
+import type { CliIo } from './io.ts'
+import { parseReactionMs } from './options.ts'
 import { UsageError } from './usage-error.ts'
 
 // `bank-sandbox evidence --consent ID`: what the integration took under one consent, read
@@ -9,19 +12,14 @@ import { UsageError } from './usage-error.ts'
 // printed as JSON or as the printable HTML receipt. Exit 0 printed, 1 the sandbox could not
 // say (no such consent, nothing listening, refused), 2 a usage error.
 
-const DEFAULT_SANDBOX_URL = 'http://127.0.0.1:4545'
-
 export const EVIDENCE_USAGE = `  bank-sandbox evidence --consent ID [--format json|html] [--sandbox URL] [--world ID] [--admin-key KEY]
                         [--reaction-ms 5000]   (what the integration took under one consent; html: a printable receipt)
 `
 
-interface Io {
-  stdout: NodeJS.WritableStream
-  stderr: NodeJS.WritableStream
-  env: Record<string, string | undefined>
-}
-
-export async function evidenceCommand(args: string[], io: Io): Promise<number> {
+export async function evidenceCommand(
+  args: string[],
+  io: Pick<CliIo, 'stdout' | 'stderr' | 'env'>,
+): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -42,9 +40,7 @@ export async function evidenceCommand(args: string[], io: Io): Promise<number> {
   if (!consentId) throw new UsageError('Name the consent: bank-sandbox evidence --consent cns_….')
   const format = values.format ?? 'json'
   if (format !== 'json' && format !== 'html') throw new UsageError('--format must be json or html.')
-  const reactionMs = values['reaction-ms']
-  if (reactionMs !== undefined && !(/^\d+$/.test(reactionMs) && +reactionMs >= 100 && +reactionMs <= 120_000))
-    throw new UsageError('--reaction-ms must be a whole number of milliseconds from 100 to 120000.')
+  const reactionMs = parseReactionMs(values['reaction-ms'])
 
   const sandboxUrl = (values.sandbox ?? DEFAULT_SANDBOX_URL).replace(/\/+$/, '')
   const control = createControlClient(

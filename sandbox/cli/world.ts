@@ -1,20 +1,18 @@
 import { parseArgs } from 'node:util'
 import { ControlError, createControlClient } from '../control-client.ts'
+import { DEFAULT_SANDBOX_URL } from './defaults.ts'
+import type { CliIo } from './io.ts'
+import { parseDays, parseSeed, wholeNumber } from './options.ts'
 import { UsageError } from './usage-error.ts'
 
 // `bank-sandbox world create|list|delete`: worlds on a running sandbox, for a CI job that
 // wants one of its own. `create` prints the world as JSON, credentials included, ready to
 // configure an integration with. Exit 1 when the sandbox refuses, 2 on a usage error.
 
-const DEFAULT_SANDBOX_URL = 'http://127.0.0.1:4545'
-
-interface Io {
-  stdout: NodeJS.WritableStream
-  stderr: NodeJS.WritableStream
-  env: Record<string, string | undefined>
-}
-
-export async function worldCommand(args: string[], io: Io): Promise<number> {
+export async function worldCommand(
+  args: string[],
+  io: Pick<CliIo, 'stdout' | 'stderr' | 'env'>,
+): Promise<number> {
   const [sub, ...rest] = args
   const { values, positionals } = parseArgs({
     args: rest,
@@ -35,10 +33,11 @@ export async function worldCommand(args: string[], io: Io): Promise<number> {
   try {
     switch (sub) {
       case 'create': {
+        // What is not given is left to the sandbox.
         const body = {
-          ...whole(values.seed, 'seed', 0, 2 ** 31 - 1),
-          ...whole(values.customers, 'customers', 1, 1_000_000),
-          ...whole(values.days, 'days', 1, 3650),
+          seed: parseSeed(values.seed),
+          customers: wholeNumber(values.customers, 'customers', 1, 1_000_000),
+          days: parseDays(values.days),
         }
         print(await control.call('POST', '/sandbox/worlds', body))
         return 0
@@ -74,12 +73,4 @@ export async function worldCommand(args: string[], io: Io): Promise<number> {
     else throw error
     return 1
   }
-}
-
-function whole(value: string | undefined, name: string, min: number, max: number): Record<string, number> {
-  if (value === undefined) return {}
-  const n = Number(value)
-  if (!/^\d+$/.test(value) || n < min || n > max)
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}.`)
-  return { [name]: n }
 }

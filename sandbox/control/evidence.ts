@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Deps } from '../deps.ts'
 import { buildEvidence } from '../evidence/build.ts'
 import { Evidence } from '../evidence/schema.ts'
-import { DEFAULT_REACTION_MS } from '../evidence/triggers.ts'
+import { DEFAULT_REACTION_MS, REACTION_MS_BOUNDS } from '../evidence/triggers.ts'
 import { json, problemResponses } from '../http/openapi.ts'
 import { problems } from '../http/problem.ts'
 import { validationHook } from '../http/validate.ts'
@@ -14,10 +14,16 @@ import { validationHook } from '../http/validate.ts'
 
 const ConsentId = z.string().max(100).openapi({ example: 'cns_abcdefghij000001' })
 const EvidenceQuery = z.object({
-  reactionMs: z.coerce.number().int().min(100).max(120_000).default(DEFAULT_REACTION_MS).openapi({
-    description:
-      'The reaction budget in milliseconds: a call answers a user message or webhook delivered at most this long before it (default 5000, as the scenario runner)',
-  }),
+  reactionMs: z.coerce
+    .number()
+    .int()
+    .min(REACTION_MS_BOUNDS.min)
+    .max(REACTION_MS_BOUNDS.max)
+    .default(DEFAULT_REACTION_MS)
+    .openapi({
+      description:
+        'The reaction budget in milliseconds: a call answers a user message or webhook delivered at most this long before it (default 5000, as the scenario runner)',
+    }),
 })
 
 const tags = ['Control: privacy evidence']

@@ -17,6 +17,8 @@ import type { Answered } from './schema.ts'
 
 /** The reaction budget the evidence assumes unless told otherwise: the scenario runner's default. */
 export const DEFAULT_REACTION_MS = 5_000
+/** The least and the most reaction budget a caller may ask for (`--reaction-ms`, `?reactionMs=`). */
+export const REACTION_MS_BOUNDS = { min: 100, max: 120_000 } as const
 
 export interface Trigger {
   wallMs: number
