@@ -111,16 +111,7 @@ export const Consent = z
   .openapi('Consent')
 export type Consent = z.infer<typeof Consent>
 
-export const Problem = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    code: z.string(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .openapi('Problem')
+export { ProblemBody as Problem } from '../http/openapi.ts'
 
 export function page<T extends z.ZodType>(item: T, name: string) {
   return z.object({ data: z.array(item), nextCursor: z.string().nullable() }).openapi(name)

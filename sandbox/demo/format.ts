@@ -37,13 +37,4 @@ export function shortDate(iso: string): string {
   return `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}, ${date.getUTCFullYear()}`
 }
 
-/** Ids whose plain-word form would misspell them. */
-const SPELLED: Record<string, string> = { atm: 'ATM', amex: 'Amex', mastercard: 'Mastercard' }
-
-/** snake_case and dotted ids as words: "fast_food" → "Fast food". */
-export function words(id: string): string {
-  const spelled = SPELLED[id]
-  if (spelled) return spelled
-  const text = id.replace(/[_.]+/g, ' ').trim()
-  return text.charAt(0).toUpperCase() + text.slice(1)
-}
+export { words } from '../evidence/words.ts'

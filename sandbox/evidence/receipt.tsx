@@ -1,10 +1,9 @@
 import { raw } from 'hono/html'
 import { SCOPES } from '../bank/policy.ts'
-import { words } from '../demo/format.ts'
 import { CallsSection, EndSection, WebhooksSection } from './receipt-sections.tsx'
 import { RECEIPT_CSS } from './receipt-style.ts'
 import type { Evidence } from './schema.ts'
-import { durationWords, fullTime } from './words.ts'
+import { durationWords, fullTime, words } from './words.ts'
 
 // The printable receipt of one consent's evidence, for a bank stakeholder rather than an
 // engineer: what was agreed, whether the integration kept to it, then every call. The same

@@ -62,3 +62,14 @@ export function endWords(end: NonNullable<Evidence['end']>): string {
   if (end.reason === 'expired') return 'Expired'
   return end.by ? `Revoked by the ${end.by}` : 'Revoked'
 }
+
+/** Ids whose plain-word form would misspell them. */
+const SPELLED: Record<string, string> = { atm: 'ATM', amex: 'Amex', mastercard: 'Mastercard' }
+
+/** snake_case and dotted ids as words: "fast_food" → "Fast food". */
+export function words(id: string): string {
+  const spelled = SPELLED[id]
+  if (spelled) return spelled
+  const text = id.replace(/[_.]+/g, ' ').trim()
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}

@@ -1,6 +1,17 @@
-import type { OpenAPIHono, RouteConfig, z } from '@hono/zod-openapi'
+import { type OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi'
 import type { Env, Handler } from 'hono'
-import { Problem } from '../bank/schemas.ts'
+
+/** The body of every error answer (RFC 9457), with the stable `code`. */
+export const ProblemBody = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .openapi('Problem')
 
 // Small helpers so route definitions stay short and every documented error is problem+json.
 
@@ -11,11 +22,11 @@ export function json<T extends z.ZodType>(schema: T, description: string) {
 export function problemResponses(...statuses: number[]) {
   const responses: Record<
     number,
-    { content: { 'application/problem+json': { schema: typeof Problem } }; description: string }
+    { content: { 'application/problem+json': { schema: typeof ProblemBody } }; description: string }
   > = {}
   for (const status of statuses) {
     responses[status] = {
-      content: { 'application/problem+json': { schema: Problem } },
+      content: { 'application/problem+json': { schema: ProblemBody } },
       description: 'Problem (RFC 9457)',
     }
   }
