@@ -1,4 +1,4 @@
-import { BUILT_IN_INTEGRATIONS, builtInIntegration } from '../../fixtures/integrations.ts'
+import { builtInNames, integrationTarget } from '../cli/integration-target.ts'
 import { UsageError } from '../cli/usage-error.ts'
 import type { ScenarioRunner } from '../control/scenario-runner.ts'
 import { createDeps, type Deps } from '../deps.ts'
@@ -59,13 +59,11 @@ export async function checkIntegration(
   targets: TargetRules = LOCAL_TARGETS,
 ): Promise<void> {
   if (integration === null) return
-  if (/^https?:\/\//i.test(integration)) {
-    const refusal = await checkTargetUrl(integration, targets)
+  const target = integrationTarget(integration)
+  if (!target) throw new UsageError(`--integration must be a URL, "none", or one of: ${builtInNames()}.`)
+  if ('url' in target) {
+    const refusal = await checkTargetUrl(target.url, targets)
     if (refusal) throw new UsageError(`--integration: ${refusal}`)
-  } else if (!builtInIntegration(integration)) {
-    throw new UsageError(
-      `--integration must be a URL, "none", or one of: ${BUILT_IN_INTEGRATIONS.map((i) => i.name).join(', ')}.`,
-    )
   }
 }
 
