@@ -1,7 +1,7 @@
-import { UsageError } from './cli/usage-error.ts'
 import { type Credentials, createSandboxClient, type SandboxClient } from './client.ts'
 import { startServing } from './serving/start.ts'
 import { createClock } from './time/clock.ts'
+import { UsageError } from './usage-error.ts'
 
 // The package's entry, `import { startSandbox } from 'bank-sandbox'`: a whole sandbox in
 // the caller's process, for an integration's own tests (like MSW's setupServer or a

@@ -1,8 +1,8 @@
+import { UsageError } from '../usage-error.ts'
 import { generateCommand } from './generate.ts'
 import type { CliIo } from './io.ts'
 import { openapiDocument } from './openapi.ts'
 import { SERVE_USAGE, serveCommand } from './serve.ts'
-import { UsageError } from './usage-error.ts'
 
 // Which command runs which module: command parsing only, each command calls into the
 // modules. `io` carries the outside world (io.ts), so the CLI runs the same in tests as

@@ -2,10 +2,10 @@ import { parseArgs } from 'node:util'
 import { ControlError, createControlClient } from '../control-client.ts'
 import { renderReceipt } from '../evidence/receipt.tsx'
 import type { Evidence } from '../evidence/schema.ts'
+import { UsageError } from '../usage-error.ts'
 import { DEFAULT_SANDBOX_URL } from './defaults.ts'
 import type { CliIo } from './io.ts'
 import { parseReactionMs } from './options.ts'
-import { UsageError } from './usage-error.ts'
 
 // `bank-sandbox evidence --consent ID`: what the integration took under one consent, read
 // from a running sandbox (GET /sandbox/consents/{id}/evidence, which needs no bank id) and

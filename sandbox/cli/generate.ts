@@ -2,9 +2,9 @@ import { createWriteStream } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { DEFAULT_BANKS } from '../bank/policy.ts'
 import { generateWorld } from '../generate/generate.ts'
+import { UsageError } from '../usage-error.ts'
 import type { CliIo } from './io.ts'
 import { parseDays, parseSeed, wholeNumber } from './options.ts'
-import { UsageError } from './usage-error.ts'
 
 // `bank-sandbox generate`: a synthetic world streamed as NDJSON, JSON or CSV. A large one
 // streams for minutes, so it loads neither the server nor the web stack.

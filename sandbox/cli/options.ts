@@ -1,5 +1,5 @@
 import { REACTION_MS_BOUNDS } from '../evidence/triggers.ts'
-import { UsageError } from './usage-error.ts'
+import { UsageError } from '../usage-error.ts'
 
 // Reading an option's value. What is not given is undefined (the command picks its
 // default); what is given wrong is a UsageError that names the option and says what it

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util'
 import { ControlError, createControlClient } from '../control-client.ts'
+import { UsageError } from '../usage-error.ts'
 import { DEFAULT_SANDBOX_URL } from './defaults.ts'
 import type { CliIo } from './io.ts'
 import { parseDays, parseSeed, wholeNumber } from './options.ts'
-import { UsageError } from './usage-error.ts'
 
 // `bank-sandbox world create|list|delete`: worlds on a running sandbox, for a CI job that
 // wants one of its own. `create` prints the world as JSON, credentials included, ready to

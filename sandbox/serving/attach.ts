@@ -1,4 +1,3 @@
-import { builtInIntegration } from '../../fixtures/integrations.ts'
 import { startIntegration } from '../../fixtures/reference/server.ts'
 import { publicCredentials } from '../credentials.ts'
 import type { Deps } from '../deps.ts'
@@ -6,6 +5,7 @@ import { problems } from '../http/problem.ts'
 import { checkTargetUrl } from '../http/url-guard.ts'
 import { toIso } from '../time/clock.ts'
 import { tick } from '../time/tick.ts'
+import { integrationTarget } from './integration-target.ts'
 
 // Attaching the integration under test: a base URL, or the name of a
 // built-in one (`reference`, `faulty/<name>`), which is started in this process and is
@@ -16,18 +16,8 @@ export async function attachIntegration(
   nameOrUrl: string | null,
   sandboxUrl: string,
 ): Promise<string | null> {
-  let url: string | null = null
-  if (nameOrUrl !== null && /^https?:\/\//i.test(nameOrUrl)) {
-    // In shared mode the host name is resolved: every address it gives must be allowed.
-    const refusal = await checkTargetUrl(nameOrUrl, deps.server.targets)
-    if (refusal)
-      throw problems.invalidRequest(`The integration URL is not allowed. ${refusal}`, [
-        { path: 'url', message: refusal },
-      ])
-    url = nameOrUrl.replace(/\/+$/, '')
-  }
-  const builtIn = nameOrUrl === null || url !== null ? undefined : builtInIntegration(nameOrUrl)
-  if (nameOrUrl !== null && url === null && !builtIn) {
+  const target = nameOrUrl === null ? null : integrationTarget(nameOrUrl)
+  if (target === undefined) {
     throw problems.invalidRequest('Unknown integration.', [
       {
         path: 'url',
@@ -35,6 +25,17 @@ export async function attachIntegration(
       },
     ])
   }
+  let url: string | null = null
+  if (target && 'url' in target) {
+    // In shared mode the host name is resolved: every address it gives must be allowed.
+    const refusal = await checkTargetUrl(target.url, deps.server.targets)
+    if (refusal)
+      throw problems.invalidRequest(`The integration URL is not allowed. ${refusal}`, [
+        { path: 'url', message: refusal },
+      ])
+    url = target.url.replace(/\/+$/, '')
+  }
+  const builtIn = target && 'builtIn' in target ? target.builtIn : undefined
   await deps.runningIntegration?.close()
   deps.runningIntegration = null
   if (builtIn) {

@@ -1,15 +1,15 @@
-import { builtInNames, integrationTarget } from '../cli/integration-target.ts'
-import { UsageError } from '../cli/usage-error.ts'
 import type { ScenarioRunner } from '../control/scenario-runner.ts'
 import { createDeps, type Deps } from '../deps.ts'
 import { isLoopbackName } from '../http/host-guard.ts'
 import { checkTargetUrl, LOCAL_TARGETS, type TargetRules } from '../http/url-guard.ts'
 import type { Store } from '../store/store.ts'
 import type { Clock } from '../time/clock.ts'
+import { UsageError } from '../usage-error.ts'
 import { openWorld, reopenWorld } from '../worlds/open-world.ts'
 import { createWorldRegistry, DEFAULT_MAX_WORLDS, DEFAULT_WORLD_TTL_MS } from '../worlds/registry.ts'
 import { newWorldId } from '../worlds/world-id.ts'
 import { attachIntegration } from './attach.ts'
+import { builtInNames, integrationTarget } from './integration-target.ts'
 import { startServer } from './server.ts'
 
 // One way to bring a sandbox up on a socket, for `bank-sandbox serve` and for

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { UsageError } from '../cli/usage-error.ts'
+import { UsageError } from '../usage-error.ts'
 
 // One process per data directory: two servers on one SQLite file would each serve from
 // their own view of it and disagree. The lock is the operating system's (SQLite's file

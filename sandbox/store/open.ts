@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/usage-error.ts'
+import { UsageError } from '../usage-error.ts'
 import { type Engine, memoryEngine } from './engine.ts'
 import { createStore, type Store } from './store.ts'
 

@@ -4,8 +4,10 @@ import {
   builtInIntegration,
 } from '../../fixtures/integrations.ts'
 
-// What `--integration` names: an integration running at an http(s) URL, or one built in
-// (`reference`, `reference/<name>`, `faulty/<name>`) by its name.
+// What an integration option names (`--integration` of serve and scenario run, the url of
+// PUT /sandbox/integration): an integration running at an http(s) URL, or one built in
+// (`reference`, `reference/<name>`, `faulty/<name>`) by its name. Here, below the command
+// line, so that attaching and starting read it as the commands do.
 
 export type IntegrationTarget = { url: string } | { builtIn: BuiltInIntegration }
 
