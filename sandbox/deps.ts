@@ -57,6 +57,15 @@ export interface SandboxOptions {
   credentials?: Credentials
 }
 
+/**
+ * What a world holds beside the store, none of it kept: caches and work in flight. Each
+ * field is declared by the module that owns it, beside its code (`declare module
+ * '../deps.ts'`), and made there on first use. A cache here may be dropped at any time
+ * without changing an answer; work in flight belongs to this process.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: its fields are declared by their owners
+export interface WorldMemory {}
+
 /** What one server shares among all its worlds. */
 export interface ServerParts {
   /** Required as X-Sandbox-Admin-Key on /sandbox/* when set (the server is not on loopback). */
@@ -85,6 +94,8 @@ export interface Deps {
   readonly days: number
   /** The server's parts, the same object in every world it serves. */
   readonly server: ServerParts
+  /** Caches and work in flight, beside the store (see WorldMemory). */
+  readonly memory: WorldMemory
   /** The world these deps serve: null for the default one `serve` starts. */
   readonly worldId: string | null
   /** Signs transaction cursors: random, kept by a kept store, so cursors outlive restarts and cross instances. */
@@ -210,6 +221,7 @@ export function createDeps(options: SandboxOptions): Deps {
     },
     worldId: options.worldId ?? null,
     cursorKey,
+    memory: {},
     runs: createRunLock(clock.wallNow, () => deps.ids.next('run')),
     claimFrom: options.claimFrom ?? 0,
     seed: world.config.seed,

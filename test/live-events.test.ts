@@ -93,7 +93,7 @@ describe('GET /sandbox/events', () => {
     const slow = subscribe(port)
     await until(() => slow.state.text.includes('event: hello'))
     slow.socket.pause()
-    const feed = feedOf(deps.bus)
+    const feed = feedOf(deps)
 
     const payload = 'x'.repeat(10_000)
     let published = 0
@@ -126,7 +126,7 @@ describe('GET /sandbox/events', () => {
     for (let i = 1; i <= 5; i++) publish(deps, `test.${i}`)
     await until(() => sandboxEvents(first.state.text).length === 5)
     first.socket.destroy()
-    await until(() => feedOf(deps.bus).subscribers() === 0)
+    await until(() => feedOf(deps).subscribers() === 0)
 
     for (let i = 6; i <= 9; i++) publish(deps, `test.${i}`)
     const again = subscribe(port, 5)
@@ -142,7 +142,7 @@ describe('GET /sandbox/events', () => {
 
   test('a Last-Event-ID older than the ring hears that events were lost, then gets what is kept', async () => {
     const { deps, port } = await start()
-    const feed = feedOf(deps.bus, { ringEvents: 3 })
+    const feed = feedOf(deps, { ringEvents: 3 })
     const first = subscribe(port)
     await until(() => first.state.text.includes('event: hello'))
     for (let i = 1; i <= 6; i++) publish(deps, `test.${i}`)

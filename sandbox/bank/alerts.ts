@@ -45,7 +45,7 @@ export function alertsOf(deps: Deps, bankId: string, customerId: string): AlertR
     .sort((a, b) => b.createdAtMs - a.createdAtMs || (a.id < b.id ? 1 : -1))
 }
 
-/** Each alert record's transaction ids as a set, built once per record value. */
+/** A cache: each alert record's transaction ids as a set, built once per record value. */
 const flaggedIds = new WeakMap<AlertRecord, Set<string>>()
 
 function idsOf(alert: AlertRecord): Set<string> {

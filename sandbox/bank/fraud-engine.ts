@@ -21,18 +21,25 @@ const MAX_CARDS = 50_000
 const MAX_BASELINES = 20_000
 
 interface EngineMemory {
+  /** The store state it was filled from: a reset starts afresh. */
+  state: SandboxState
   /** cardId → recent charges, oldest first, spanning at most HISTORY_WINDOW_MS. */
   cards: Map<string, Transaction[]>
   baselines: Map<string, BaselineWindow>
 }
 
-const memories = new WeakMap<SandboxState, EngineMemory>()
+declare module '../deps.ts' {
+  interface WorldMemory {
+    /** What the fraud engine remembers of the current store state's charges. */
+    fraud?: EngineMemory
+  }
+}
 
 function memoryOf(deps: Deps): EngineMemory {
-  const known = memories.get(deps.state)
-  if (known) return known
-  const memory: EngineMemory = { cards: new Map(), baselines: new Map() }
-  memories.set(deps.state, memory)
+  const known = deps.memory.fraud
+  if (known && known.state === deps.state) return known
+  const memory: EngineMemory = { state: deps.state, cards: new Map(), baselines: new Map() }
+  deps.memory.fraud = memory
   return memory
 }
 

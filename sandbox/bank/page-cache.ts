@@ -43,14 +43,18 @@ interface PageCache {
   hits: number
 }
 
-// Per sandbox (each world has its own Deps): weakly held, gone with it.
-const caches = new WeakMap<Deps, PageCache>()
+declare module '../deps.ts' {
+  interface WorldMemory {
+    /** A cache: the transaction pages answered from the world's current book. */
+    pageCache?: PageCache
+  }
+}
 
 function cacheOf(deps: Deps): PageCache {
-  let cache = caches.get(deps)
+  let cache = deps.memory.pageCache
   if (!cache || cache.book !== deps.book) {
     cache = { book: deps.book, entries: new Map(), bytes: 0, hits: 0 }
-    caches.set(deps, cache)
+    deps.memory.pageCache = cache
   }
   return cache
 }
@@ -115,7 +119,7 @@ function hit(cache: PageCache, key: string, nowMs: number): PageAnswer | undefin
   return kept.answer
 }
 
-/** Which spending the scopes show, as two digits; a consent's scopes never change, so once per consent. */
+/** A cache: which spending the scopes show, as two digits; a consent's scopes never change, so once per consent. */
 const visibilities = new WeakMap<readonly Scope[], string>()
 function visibility(scopes: readonly Scope[]): string {
   let known = visibilities.get(scopes)

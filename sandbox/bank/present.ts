@@ -50,7 +50,7 @@ export function presentTransaction(txn: internal.Transaction, nowMs: number): Tr
   }
 }
 
-// Serialised transactions, per transaction object and status: a transaction never changes
+// A cache of serialised transactions, per transaction object and status: a transaction never changes
 // once booked except from pending to posted, and serialising a 50-item page is most of
 // that route's cost. Kept as UTF-8 bytes with a leading comma, so a page is one copy of
 // half as many parts rather than a string the server must encode again. Keyed weakly, so

@@ -146,7 +146,7 @@ export function transactionPage(
   return { items, hasMore: false, changesAtMs }
 }
 
-// The world caches each account-day as one frozen list (oldest first), so the reversed
+// A cache. The world caches each account-day as one frozen list (oldest first), so the reversed
 // order is worth keeping beside it rather than re-sorting the day on every page read.
 const newestFirstOrder = new WeakMap<readonly Transaction[], readonly Transaction[]>()
 

@@ -215,7 +215,7 @@ export function observeRoutes(deps: Deps) {
   })
 
   documented(app, eventsRoute, (c) => {
-    const feed = feedOf(deps.bus)
+    const feed = feedOf(deps)
     const { body, onOverflow } = feed.connect({ seed: deps.seed }, c.req.header('last-event-id'))
     // A subscriber cut off for not reading gets its last event, then its socket is closed.
     const socket = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing

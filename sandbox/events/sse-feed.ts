@@ -1,3 +1,4 @@
+import type { Deps } from '../deps.ts'
 import type { Bus, SandboxEvent } from './bus.ts'
 import { createEventRing, type RingRead } from './ring.ts'
 
@@ -40,7 +41,12 @@ const FLUSH_MS = 50
  * bank calls a second, 50 ms of events is about 200 KB, one write rather than four.
  */
 const WRITE_BYTES = 256 * 1024
-const feeds = new WeakMap<Bus, SseFeed>()
+declare module '../deps.ts' {
+  interface WorldMemory {
+    /** The world's live event feed: its ring of recent events and its subscribers. */
+    feed?: SseFeed
+  }
+}
 
 /** The feed of a sandbox that is gone: a subscriber that comes late gets a stream that has ended. */
 const ENDED: SseFeed = {
@@ -57,18 +63,15 @@ const ENDED: SseFeed = {
  * Ends the feed of a bus (a deleted world's): its streams close and its timers stop, so
  * nothing holds the world once its last request is answered.
  */
-export function closeFeedOf(bus: Bus): void {
-  feeds.get(bus)?.close()
-  feeds.set(bus, ENDED)
+export function closeFeedOf(deps: Deps): void {
+  deps.memory.feed?.close()
+  deps.memory.feed = ENDED
 }
 
-/** The one feed of a bus (one sandbox), created on first use. */
-export function feedOf(bus: Bus, options?: FeedOptions): SseFeed {
-  const known = feeds.get(bus)
-  if (known) return known
-  const feed = createSseFeed(bus, options)
-  feeds.set(bus, feed)
-  return feed
+/** The one feed of a sandbox, created on first use. */
+export function feedOf(deps: Deps, options?: FeedOptions): SseFeed {
+  deps.memory.feed ??= createSseFeed(deps.bus, options)
+  return deps.memory.feed
 }
 
 export function frame(event: string, data: string, id?: number): Uint8Array {

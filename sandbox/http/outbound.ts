@@ -79,7 +79,7 @@ export function callOut(url: string, call: OutboundCall): Promise<OutboundAnswer
 class TargetRefused extends Error {}
 
 /**
- * Locally (and for a built-in integration) Node's shared agents, as fetch would pool them.
+ * A cache of agents. Locally (and for a built-in integration) Node's shared agents, as fetch would pool them.
  * In shared mode an agent whose every connection resolves through the guard; one pair per
  * set of rules, kept as long as the rules are.
  */

@@ -8,28 +8,28 @@ import type { SandboxState } from '../store/state.ts'
 
 export type { InboundDelivery, LinkBehaviour, LinkTap } from '../store/records.ts'
 
-const queues = new WeakMap<SandboxState, Map<string, Promise<void>>>()
+declare module '../deps.ts' {
+  interface WorldMemory {
+    /** userId → the end of that user's delivery queue, for the current store state. */
+    userQueues?: { state: SandboxState; ends: Map<string, Promise<void>> }
+    /** The platform's background work in flight: deliveries, retries, link taps. */
+    platformWork?: Set<Promise<void>>
+  }
+}
 
 /** userId → the end of that user's delivery queue: one user's messages arrive in order. */
 export function userQueues(deps: Deps): Map<string, Promise<void>> {
-  let found = queues.get(deps.state)
-  if (!found) {
-    found = new Map()
-    queues.set(deps.state, found)
-  }
-  return found
+  const known = deps.memory.userQueues
+  if (known && known.state === deps.state) return known.ends
+  const ends = new Map<string, Promise<void>>()
+  deps.memory.userQueues = { state: deps.state, ends }
+  return ends
 }
-
-const running = new WeakMap<Deps, Set<Promise<void>>>()
 
 /** Runs `work` in the background; `platformIdle` waits for it. Never rejects. */
 export function inBackground(deps: Deps, work: () => Promise<void>): void {
-  let set = running.get(deps)
-  if (!set) {
-    set = new Set()
-    running.set(deps, set)
-  }
-  const tracked = set
+  deps.memory.platformWork ??= new Set()
+  const tracked = deps.memory.platformWork
   const task: Promise<void> = work()
     .catch((error: unknown) => console.error('platform background work failed:', error))
     .finally(() => tracked.delete(task))
@@ -38,6 +38,6 @@ export function inBackground(deps: Deps, work: () => Promise<void>): void {
 
 /** Resolves once no delivery, retry or link tap is under way (including ones they started). */
 export async function platformIdle(deps: Deps): Promise<void> {
-  const set = running.get(deps)
+  const set = deps.memory.platformWork
   while (set && set.size > 0) await Promise.all([...set])
 }

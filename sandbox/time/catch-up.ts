@@ -53,17 +53,21 @@ interface Runner {
   customers: { world: World; byId: Map<string, Customer> }
 }
 
-// Per sandbox (each world has its own Deps): weakly held, gone with it.
-const runners = new WeakMap<Deps, Runner>()
+declare module '../deps.ts' {
+  interface WorldMemory {
+    /** The world's catch-ups: the one in flight and the next one asked for. */
+    catchUp?: Runner
+  }
+}
 
 function runnerOf(deps: Deps): Runner {
-  let runner = runners.get(deps)
-  if (!runner) {
-    const customers = { world: deps.world, byId: new Map<string, Customer>() }
-    runner = { queue: Promise.resolve(), job: null, sliceMs: SLICE_MS, customers }
-    runners.set(deps, runner)
+  deps.memory.catchUp ??= {
+    queue: Promise.resolve(),
+    job: null,
+    sliceMs: SLICE_MS,
+    customers: { world: deps.world, byId: new Map<string, Customer>() },
   }
-  return runner
+  return deps.memory.catchUp
 }
 
 /** How long each slice may work; 0 yields after every piece (tests use it to see the slices). */

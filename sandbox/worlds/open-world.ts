@@ -50,7 +50,7 @@ export function openWorld(server: Deps, id: string, record: WorldRecord, kept?: 
   const stop = async () => {
     stopTicking()
     // Its live event streams end: a subscriber must not hold a world nobody can reach.
-    closeFeedOf(deps.bus)
+    closeFeedOf(deps)
     await deps.runningIntegration?.close()
     deps.runningIntegration = null
   }

@@ -1,4 +1,4 @@
-import type { LiveWorld, OpenedWorld, WorldRecord, WorldRegistry, WorldSpec } from '../deps.ts'
+import type { LiveWorld, OpenedWorld, WorldRecord, WorldRegistry } from '../deps.ts'
 import { Problem } from '../http/problem.ts'
 
 // The worlds made on one server beside the default one: isolated tenants, say one per CI

@@ -45,6 +45,7 @@ interface WrittenBalance {
   revision: number
   text: string
 }
+/** A cache, per ledger (a world's balances, replaced with the world): dropping it changes no answer. */
 const writtenBalances = new WeakMap<Ledger, Map<string, WrittenBalance>>()
 const MAX_WRITTEN_BALANCES = 100_000
 

@@ -44,7 +44,12 @@ type HotReader = (
   path: string,
 ) => string | Uint8Array | null
 
-const readers = new WeakMap<Deps, HotReader>()
+declare module '../../deps.ts' {
+  interface WorldMemory {
+    /** The world's hot reader with its journal recorder, made on the first hot read. */
+    hotReader?: HotReader
+  }
+}
 
 /**
  * A request listener's first look: true when it answered the request, false to hand it to
@@ -88,12 +93,8 @@ export function authorizationOf(rawHeaders: readonly string[]): string | undefin
 }
 
 function readerOf(deps: Deps): HotReader {
-  let reader = readers.get(deps)
-  if (!reader) {
-    reader = hotReader(deps, journalRecorder(deps))
-    readers.set(deps, reader)
-  }
-  return reader
+  deps.memory.hotReader ??= hotReader(deps, journalRecorder(deps))
+  return deps.memory.hotReader
 }
 
 function hotReader(deps: Deps, record: Recorder): HotReader {
