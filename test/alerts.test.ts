@@ -1,7 +1,14 @@
 import { describe, expect, test } from 'vitest'
 import type { Scope } from '../sandbox/bank/policy.ts'
 import { Alert } from '../sandbox/bank/schemas.ts'
-import { bearer, createTestSandbox, firstCustomer, link, postJson, type TestSandbox } from './helpers.ts'
+import {
+  bearer,
+  createTestSandbox,
+  firstCustomer,
+  link,
+  postJson,
+  type TestSandbox,
+} from './support/helpers.ts'
 
 type WireAlert = {
   id: string

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { createTestSandbox, firstCustomer, postForm, postJson, type TestSandbox } from './helpers.ts'
+import { createTestSandbox, firstCustomer, postForm, postJson, type TestSandbox } from './support/helpers.ts'
 
 // U+0000 and a surrogate without its pair are text no database keeps (PostgreSQL's JSONB
 // refuses both): the sandbox refuses them where they come in, as 400 invalid_request,

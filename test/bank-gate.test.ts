@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { bearer, createTestSandbox, firstCustomer, link, postJson } from './helpers.ts'
+import { bearer, createTestSandbox, firstCustomer, link, postJson } from './support/helpers.ts'
 
 // The bank gate wraps each bank route by hand (for speed, not as middleware), so this
 // checks the wrapping is complete: every registered bank route and any unknown path

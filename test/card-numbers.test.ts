@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { ALL_SCOPES, bearer, createTestSandbox, firstCustomer, link } from './helpers.ts'
-import { findCardNumbers } from './luhn-scan.ts'
+import { ALL_SCOPES, bearer, createTestSandbox, firstCustomer, link } from './support/helpers.ts'
+import { findCardNumbers } from './support/luhn-scan.ts'
 
 describe('no full card number leaves the bank', () => {
   test('the scanner itself finds a Luhn-valid number inside text', () => {

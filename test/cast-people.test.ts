@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { alertsOf } from '../sandbox/bank/alerts.ts'
 import { tick } from '../sandbox/time/tick.ts'
-import { createTestSandbox, firstCustomer, link, postJson } from './helpers.ts'
+import { createTestSandbox, firstCustomer, link, postJson } from './support/helpers.ts'
 
 // People handed out to scenario runs hear only of the fraud their scenario injects. The
 // world's own history holds fraud too; on a cast person it would reach the chat in the

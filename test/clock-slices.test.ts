@@ -12,7 +12,7 @@ import { DAY_MS } from '../sandbox/synthetic/types.ts'
 import { setSliceTime } from '../sandbox/time/catch-up.ts'
 import { createClock } from '../sandbox/time/clock.ts'
 import { tick } from '../sandbox/time/tick.ts'
-import { ALL_SCOPES, createTestSandbox, postJson, TEST_NOW, type TestSandbox } from './helpers.ts'
+import { ALL_SCOPES, createTestSandbox, postJson, TEST_NOW, type TestSandbox } from './support/helpers.ts'
 
 // A long clock move is worked through in slices that yield to the event loop. These tests
 // make every linked account its own slice (a slice time of 0), so the slices show without

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { PENDING_CONSENT_LIFETIME_MS } from '../sandbox/bank/pending-consents.ts'
 import { APPROVALS_PER_CUSTOMER, POSTS_PER_CLIENT } from '../sandbox/bank/routes/consent-form-limit.ts'
 import { tick } from '../sandbox/time/tick.ts'
-import { basic, createTestSandbox, firstCustomer, postForm, TEST_NOW } from './helpers.ts'
+import { basic, createTestSandbox, firstCustomer, postForm, TEST_NOW } from './support/helpers.ts'
 
 // The consent page is open to anyone (it is what a customer's browser opens), so its form
 // is what a script would hammer: posts are limited per client and per customer, and a

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { ALL_SCOPES, bearer, createTestSandbox, firstCustomer, link, postJson } from './helpers.ts'
+import { ALL_SCOPES, bearer, createTestSandbox, firstCustomer, link, postJson } from './support/helpers.ts'
 
 type Page<T> = { data: T[]; nextCursor: string | null }
 type Txn = { id: string; channel: string; accountId: string }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { type RunningServer, startServer } from '../sandbox/serving/server.ts'
-import { bearer, createTestSandbox, firstCustomer, link, type TestSandbox } from './helpers.ts'
+import { bearer, createTestSandbox, firstCustomer, link, type TestSandbox } from './support/helpers.ts'
 
 // A transaction cursor is signed for its account and window: it pages through exactly
 // what the first page asked for, and nothing else.

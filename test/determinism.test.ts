@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { promisify } from 'node:util'
 import { describe, expect, test } from 'vitest'
-import { ALL_SCOPES, bearer, createTestSandbox, firstCustomer, link } from './helpers.ts'
+import { ALL_SCOPES, bearer, createTestSandbox, firstCustomer, link } from './support/helpers.ts'
 
 const run = promisify(execFile)
 

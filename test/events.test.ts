@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { createTestSandbox, postJson } from './helpers.ts'
+import { createTestSandbox, postJson } from './support/helpers.ts'
 
 describe('GET /sandbox/events', () => {
   test('streams what happens as server-sent events', async () => {

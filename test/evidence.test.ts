@@ -10,7 +10,7 @@ import { type RunningServer, startServer } from '../sandbox/serving/server.ts'
 import { sqliteEngine } from '../sandbox/store/sqlite.ts'
 import { createStore } from '../sandbox/store/store.ts'
 import { createClock } from '../sandbox/time/clock.ts'
-import { basic, postForm, postJson } from './helpers.ts'
+import { basic, postForm, postJson } from './support/helpers.ts'
 import { startTestIntegration, type TestIntegration } from './support/test-integration.ts'
 
 // A whole session under one consent, with the test playing the integration so that it

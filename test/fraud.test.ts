@@ -15,7 +15,7 @@ import {
   postJson,
   TEST_NOW,
   type TestSandbox,
-} from './helpers.ts'
+} from './support/helpers.ts'
 
 const MINUTE = 60_000
 const charge = (amount: number) => ({ amount, currency: 'USD' })

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { z } from '@hono/zod-openapi'
 import { describe, expect, test } from 'vitest'
-import { createTestSandbox } from './helpers.ts'
+import { createTestSandbox } from './support/helpers.ts'
 
 // Every JSON example in docs/integration-guide.md parses with the schema it illustrates: the
 // schema the OpenAPI document gives that route's answer or that webhook's body, which is the

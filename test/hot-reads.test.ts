@@ -4,7 +4,15 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { authorizationOf, hotReads } from '../sandbox/bank/routes/hot-reads.ts'
 import { startServer } from '../sandbox/serving/server.ts'
 import { DAY_MS } from '../sandbox/synthetic/types.ts'
-import { ALL_SCOPES, bearer, createTestSandbox, firstCustomer, link, postJson, TEST_NOW } from './helpers.ts'
+import {
+  ALL_SCOPES,
+  bearer,
+  createTestSandbox,
+  firstCustomer,
+  link,
+  postJson,
+  TEST_NOW,
+} from './support/helpers.ts'
 
 // Balances and transaction pages are answered before the app when nothing about the call
 // is unusual. Whatever the hot path answers must be exactly what the app answers, status,

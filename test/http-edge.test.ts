@@ -2,7 +2,7 @@ import { Agent, request } from 'node:http'
 import { connect, type Socket } from 'node:net'
 import { afterEach, describe, expect, test } from 'vitest'
 import { type RunningServer, startServer } from '../sandbox/serving/server.ts'
-import { createTestSandbox } from './helpers.ts'
+import { createTestSandbox } from './support/helpers.ts'
 
 // What a client sees at the socket: slow requests are cut off with a 408 that says why,
 // and a refused body never leaves a kept-alive connection reset.

@@ -8,7 +8,7 @@ import {
   postJson,
   TEST_NOW,
   type TestSandbox,
-} from './helpers.ts'
+} from './support/helpers.ts'
 
 type Txn = {
   id: string

@@ -1,6 +1,14 @@
 import { describe, expect, test } from 'vitest'
 import { DAY_MS } from '../sandbox/synthetic/types.ts'
-import { basic, bearer, createTestSandbox, firstCustomer, link, postForm, postJson } from './helpers.ts'
+import {
+  basic,
+  bearer,
+  createTestSandbox,
+  firstCustomer,
+  link,
+  postForm,
+  postJson,
+} from './support/helpers.ts'
 
 const queued = (sandbox: ReturnType<typeof createTestSandbox>) =>
   sandbox.deps.outbox.list().map((d) => ({ type: d.type, bankId: d.bankId, payload: JSON.parse(d.body) }))

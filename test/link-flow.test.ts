@@ -10,7 +10,7 @@ import {
   postForm,
   postJson,
   type TestSandbox,
-} from './helpers.ts'
+} from './support/helpers.ts'
 import { startTestIntegration, type TestIntegration } from './support/test-integration.ts'
 
 // The whole chat link over real sockets: a user types `link <bankId>`, the

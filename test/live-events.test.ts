@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest'
 import type { Deps } from '../sandbox/deps.ts'
 import { feedOf } from '../sandbox/events/sse-feed.ts'
 import { type RunningServer, startServer } from '../sandbox/serving/server.ts'
-import { createTestSandbox } from './helpers.ts'
+import { createTestSandbox } from './support/helpers.ts'
 
 // GET /sandbox/events at the socket: one serialisation per event however many listen,
 // a subscriber that stops reading is cut off with a last event, and Last-Event-ID resumes.

@@ -1,5 +1,13 @@
 import { describe, expect, test } from 'vitest'
-import { basic, bearer, createTestSandbox, firstCustomer, link, postForm, postJson } from './helpers.ts'
+import {
+  basic,
+  bearer,
+  createTestSandbox,
+  firstCustomer,
+  link,
+  postForm,
+  postJson,
+} from './support/helpers.ts'
 
 describe('token endpoint', () => {
   test('a shortcut code exchanges once for tokens in RFC 6749 shape', async () => {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
 import { SANDBOX_EVENT_KINDS } from '../sandbox/control/observe.ts'
-import { createTestSandbox } from './helpers.ts'
+import { createTestSandbox } from './support/helpers.ts'
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
 

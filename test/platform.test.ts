@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { platformIdle } from '../sandbox/platform/records.ts'
-import { bearer, createTestSandbox, firstCustomer, postJson, type TestSandbox } from './helpers.ts'
+import { bearer, createTestSandbox, firstCustomer, postJson, type TestSandbox } from './support/helpers.ts'
 import { startTestIntegration, type TestIntegration } from './support/test-integration.ts'
 
 async function expectProblem(res: Response, status: number, code: string) {

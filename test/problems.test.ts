@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { bearer, createTestSandbox, firstCustomer, link } from './helpers.ts'
+import { bearer, createTestSandbox, firstCustomer, link } from './support/helpers.ts'
 
 async function expectProblem(res: Response, status: number, code: string) {
   expect(res.status).toBe(status)

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { createTestSandbox, postJson } from './helpers.ts'
+import { createTestSandbox, postJson } from './support/helpers.ts'
 
 // Hono serves every route through its fast RegExpRouter only while no two routes confuse
 // it; one that does makes the whole app fall back to the slow TrieRouter, silently, at a

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { createTestSandbox, firstCustomer, postJson, TEST_NOW } from './helpers.ts'
+import { createTestSandbox, firstCustomer, postJson, TEST_NOW } from './support/helpers.ts'
 
 // A local sandbox has no admin key: any web page the developer opens can send it a form
 // post or a no-cors fetch. Changes under /sandbox and /demo are taken only from the

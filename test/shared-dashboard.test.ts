@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createDeps } from '../sandbox/deps.ts'
 import { type RunningServer, startServer } from '../sandbox/serving/server.ts'
 import { createClock } from '../sandbox/time/clock.ts'
-import { TEST_NOW } from './helpers.ts'
+import { TEST_NOW } from './support/helpers.ts'
 
 // A shared sandbox is one with an admin key (`serve` sets one whenever it binds beyond
 // loopback). Binding 0.0.0.0 in CI is not safe, so this server listens on 127.0.0.1 with

@@ -5,7 +5,7 @@ import type { Resolve, TargetRules } from '../sandbox/http/url-guard.ts'
 import { platformIdle } from '../sandbox/platform/records.ts'
 import { createApp } from '../sandbox/serving/app.ts'
 import { createClock } from '../sandbox/time/clock.ts'
-import { bearer, postJson, TEST_NOW } from './helpers.ts'
+import { bearer, postJson, TEST_NOW } from './support/helpers.ts'
 import { startTestIntegration, type TestIntegration } from './support/test-integration.ts'
 
 // A shared sandbox (bound beyond loopback) resolves every URL it is to call and refuses

@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks'
 import { afterEach, describe, expect, test } from 'vitest'
 import { DAY_MS } from '../sandbox/synthetic/types.ts'
-import { createTestSandbox, firstCustomer, link, postJson } from './helpers.ts'
+import { createTestSandbox, firstCustomer, link, postJson } from './support/helpers.ts'
 import { startTestIntegration, type TestIntegration } from './support/test-integration.ts'
 
 // Real signed webhooks over loopback to a small test integration.

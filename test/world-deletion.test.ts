@@ -2,7 +2,7 @@ import { getHeapSnapshot } from 'node:v8'
 import { afterEach, expect, test } from 'vitest'
 import { type Serving, startServing } from '../sandbox/serving/start.ts'
 import { createClock } from '../sandbox/time/clock.ts'
-import { postJson, TEST_NOW } from './helpers.ts'
+import { postJson, TEST_NOW } from './support/helpers.ts'
 
 // A deleted world must free what it held. A server that makes and deletes worlds all day
 // (one per CI job) would otherwise grow until it falls over: once, each world left two

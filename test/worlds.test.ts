@@ -5,7 +5,7 @@ import type { Deps } from '../sandbox/deps.ts'
 import { type Serving, startServing } from '../sandbox/serving/start.ts'
 import { createClock } from '../sandbox/time/clock.ts'
 import { createScenarioRunner } from '../scenarios/dashboard-runner.ts'
-import { bearer, link, postJson } from './helpers.ts'
+import { bearer, link, postJson } from './support/helpers.ts'
 
 // Worlds: isolated tenants on one server. Each isolation point is checked pairwise: what
 // one world changes shows neither in another world nor in the default one.

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { createTestSandbox } from '../../test/helpers.ts'
+import { createTestSandbox } from '../../test/support/helpers.ts'
 import type { SandboxEvent } from '../events/bus.ts'
 import type { ScenarioRunner } from './scenario-runner.ts'
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { createTestSandbox, firstCustomer, link, postJson, TEST_NOW } from '../../test/helpers.ts'
+import { createTestSandbox, firstCustomer, link, postJson, TEST_NOW } from '../../test/support/helpers.ts'
 import { createDeps } from '../deps.ts'
 import { createApp } from '../serving/app.ts'
 import { createClock } from '../time/clock.ts'

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { createTestSandbox } from '../../test/helpers.ts'
+import { createTestSandbox } from '../../test/support/helpers.ts'
 import { createBus, type SandboxEvent } from './bus.ts'
 
 describe('the event bus', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { ALL_SCOPES, bearer, createTestSandbox, firstCustomer, link } from '../../test/helpers.ts'
+import { ALL_SCOPES, bearer, createTestSandbox, firstCustomer, link } from '../../test/support/helpers.ts'
 import { createIdSource } from './ids.ts'
 
 describe('ids and secrets', () => {

@@ -8,7 +8,7 @@ import {
   link,
   postJson,
   type TestSandbox,
-} from '../../test/helpers.ts'
+} from '../../test/support/helpers.ts'
 import { startTestIntegration, type TestIntegration } from '../../test/support/test-integration.ts'
 import { presentAlert } from '../bank/alerts.ts'
 import { presentConsent } from '../bank/consents.ts'

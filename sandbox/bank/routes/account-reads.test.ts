@@ -1,6 +1,12 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { ALL_SCOPES, createTestSandbox, firstCustomer, link, postJson } from '../../../test/helpers.ts'
+import {
+  ALL_SCOPES,
+  createTestSandbox,
+  firstCustomer,
+  link,
+  postJson,
+} from '../../../test/support/helpers.ts'
 import { money, moneyJson } from '../present.ts'
 import { Balance } from '../schemas.ts'
 import { balanceJson } from './account-reads.ts'

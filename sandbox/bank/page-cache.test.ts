@@ -1,11 +1,18 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { PAGE_CACHE_BYTES, PAGE_CACHE_ENTRIES, pageCacheStats } from '../sandbox/bank/page-cache.ts'
-import type { Scope } from '../sandbox/bank/policy.ts'
-import { dayOf, decodeCursor, type PageQuery, pageAnswer } from '../sandbox/bank/transaction-page.ts'
-import type { Deps } from '../sandbox/deps.ts'
-import { type Account, DAY_MS } from '../sandbox/synthetic/types.ts'
-import { bearer, createTestSandbox, link, postJson, TEST_NOW, type TestSandbox } from './helpers.ts'
+import {
+  bearer,
+  createTestSandbox,
+  link,
+  postJson,
+  TEST_NOW,
+  type TestSandbox,
+} from '../../test/support/helpers.ts'
+import type { Deps } from '../deps.ts'
+import { type Account, DAY_MS } from '../synthetic/types.ts'
+import { PAGE_CACHE_BYTES, PAGE_CACHE_ENTRIES, pageCacheStats } from './page-cache.ts'
+import type { Scope } from './policy.ts'
+import { dayOf, decodeCursor, type PageQuery, pageAnswer } from './transaction-page.ts'
 
 // Transaction pages come from a cache of the bytes sent: settled pages for good, the
 // others until they could change. Whatever happens in between (clock moves short and

@@ -1,10 +1,10 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { createBook } from '../sandbox/bank/book.ts'
-import { createLedger, MAX_SETTLE_DAYS } from '../sandbox/bank/ledger.ts'
-import { DAY_MS } from '../sandbox/synthetic/types.ts'
-import { createWorld } from '../sandbox/synthetic/world.ts'
-import { bearer, createTestSandbox, firstCustomer, link } from './helpers.ts'
+import { bearer, createTestSandbox, firstCustomer, link } from '../../test/support/helpers.ts'
+import { DAY_MS } from '../synthetic/types.ts'
+import { createWorld } from '../synthetic/world.ts'
+import { createBook } from './book.ts'
+import { createLedger, MAX_SETTLE_DAYS } from './ledger.ts'
 
 const BANKS = ['harbor', 'meridian', 'pinecrest'] as const
 

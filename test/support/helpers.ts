@@ -1,8 +1,8 @@
-import type { Scope } from '../sandbox/bank/policy.ts'
-import { createDeps, type Deps } from '../sandbox/deps.ts'
-import { createApp } from '../sandbox/serving/app.ts'
-import { startServer } from '../sandbox/serving/server.ts'
-import { createClock } from '../sandbox/time/clock.ts'
+import type { Scope } from '../../sandbox/bank/policy.ts'
+import { createDeps, type Deps } from '../../sandbox/deps.ts'
+import { createApp } from '../../sandbox/serving/app.ts'
+import { startServer } from '../../sandbox/serving/server.ts'
+import { createClock } from '../../sandbox/time/clock.ts'
 
 export const TEST_NOW = Date.parse('2026-06-15T12:00:00.000Z')
 

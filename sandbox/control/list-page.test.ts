@@ -1,6 +1,12 @@
 import { describe, expect, test } from 'vitest'
-import { cursorAfter } from '../sandbox/control/list-page.ts'
-import { bearer, createTestSandbox, firstCustomer, link, type TestSandbox } from './helpers.ts'
+import {
+  bearer,
+  createTestSandbox,
+  firstCustomer,
+  link,
+  type TestSandbox,
+} from '../../test/support/helpers.ts'
+import { cursorAfter } from './list-page.ts'
 
 // The control lists come a page at a time: a sandbox that ran for days holds tens of
 // thousands of calls and deliveries, and one answer with all of them once took 137 MB.
