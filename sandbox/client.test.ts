@@ -5,6 +5,7 @@ import type * as client from './client.ts'
 import type { CustomerView } from './control/customers.ts'
 import type { Credentials } from './credentials.ts'
 import type { JournalEntry } from './store/journal.ts'
+import type { LinkTap } from './store/records.ts'
 import type { ChatMessage } from './store/state.ts'
 
 // The package's wire types are written out in client.ts so that its .d.ts stands alone.
@@ -27,6 +28,7 @@ describe('the public client types', () => {
     expectTypeOf<client.Credentials>().toEqualTypeOf<Credentials>()
     expectTypeOf<client.ChatLine>().toEqualTypeOf<ChatMessage>()
     expectTypeOf<client.JournalEntry>().toEqualTypeOf<JournalEntry>()
+    expectTypeOf<client.LinkTap>().toEqualTypeOf<LinkTap>()
     expect(true).toBe(true)
   })
 })

@@ -1,8 +1,8 @@
-import { createControlClient } from './control-client.ts'
-
 // The control API (`/sandbox/*`) as typed calls, for an integration's own tests: link a
 // customer, make them spend, revoke, withdraw a bank, move the clock, read the chat. It
 // works against any sandbox: one in this process (`startSandbox`) or `bank-sandbox serve`.
+// The scenario runner drives the sandbox with it too, only through this HTTP surface, so
+// the same code runs against an in-process sandbox and one an external integration uses.
 // The wire types are spelled out here so that the package's .d.ts stands alone;
 // client.test.ts holds them equal to the zod schemas the routes answer with.
 
@@ -141,6 +141,43 @@ export interface Delivery {
   payload: { data?: Record<string, unknown> }
 }
 
+/** A person handed out to one scenario run: their chat user and, per bank, a customer and card. */
+export interface ClaimedPerson {
+  platformUserId: string
+  name: string
+  banks: Record<string, { customerId: string; cardId: string; last4: string }>
+}
+/** What happened when the simulated user tapped an authorize link. */
+export interface LinkTap {
+  mid: string
+  userId: string
+  bankId: string
+  at: string
+  outcome: 'pending' | 'linked' | 'denied' | 'refused' | 'callback_failed'
+  /** The OAuth `error` sent to the redirect_uri, or the problem code of a refusal. */
+  error: string | null
+  consentId: string | null
+  /** The redirect_uri's HTTP status; null when not called or unanswered. */
+  status: number | null
+  /** Why the redirect_uri gave no HTTP answer (timeout, refused). */
+  callbackError: string | null
+}
+
+/** A control call that answered an error: its status and the problem's code and detail. */
+export class ControlError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string | undefined,
+    readonly detail: string | undefined,
+  ) {
+    super(message)
+  }
+}
+
+/** The header that picks a world on a sandbox serving several; absent, the default world. */
+export const WORLD_HEADER = 'X-Sandbox-World'
+
 export interface Spend {
   /** Minor units (cents); negative is a charge, as on a statement. */
   amount: number
@@ -202,6 +239,10 @@ export interface SandboxClient {
   chat(platformUserId: string): Promise<ChatLine[]>
   /** The user types to the integration's bot. */
   say(platformUserId: string, text: string): Promise<{ mid: string }>
+  /** The authorize links the user tapped, and how each ended. */
+  taps(platformUserId: string): Promise<LinkTap[]>
+  /** Hands out a person with a customer at each of `banks`, avoiding anyone linked at `notAt`. */
+  claim(banks: string[], notAt: string[]): Promise<ClaimedPerson>
   journal(): Promise<JournalEntry[]>
   deliveries(): Promise<Delivery[]>
   /** Waits until no webhook or platform delivery is in flight. */
@@ -220,8 +261,42 @@ export function createSandboxClient(
   options: { adminKey?: string; world?: string } = {},
 ): SandboxClient {
   const base = url.replace(/\/+$/, '')
-  const control = createControlClient(base, options.adminKey, options.world)
-  const { call } = control
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {}
+    if (body !== undefined) headers['Content-Type'] = 'application/json'
+    if (options.adminKey) headers['X-Sandbox-Admin-Key'] = options.adminKey
+    if (options.world) headers[WORLD_HEADER] = options.world
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    })
+    if (!res.ok) {
+      const problem = (await res.json().catch(() => ({}))) as { detail?: string; code?: string }
+      throw new ControlError(
+        `${method} ${path.split('?')[0]} answered ${res.status} ${problem.code ?? ''}: ${problem.detail ?? ''}`,
+        res.status,
+        problem.code,
+        problem.detail,
+      )
+    }
+    return (res.status === 204 ? undefined : await res.json()) as T
+  }
+  /** Every page of a paged control list, oldest first. */
+  async function everyPage<T>(path: string): Promise<T[]> {
+    const all: T[] = []
+    for (let cursor: string | null = null; ; ) {
+      const page: { data: T[]; nextCursor: string | null } = await call(
+        'GET',
+        cursor === null ? path : `${path}?cursor=${encodeURIComponent(cursor)}`,
+      )
+      all.push(...page.data)
+      if (page.nextCursor === null) return all
+      cursor = page.nextCursor
+    }
+  }
+  const chatOf = (userId: string) =>
+    call<{ data: ChatLine[]; links: LinkTap[] }>('GET', `/sandbox/platform/users/${userId}/messages`)
   const bank = (bankId: string) => `/sandbox/banks/${encodeURIComponent(bankId)}`
   const readClock = () => call<ClockState>('GET', '/sandbox/clock')
 
@@ -272,11 +347,14 @@ export function createSandboxClient(
       },
       set: (move) => call('POST', '/sandbox/clock', move),
     },
-    chat: (platformUserId) => control.chat(platformUserId),
-    say: (platformUserId, text) => control.say(platformUserId, text),
-    journal: () => control.journal(),
-    deliveries: () => control.deliveries(),
-    settle: () => control.settle(),
+    chat: async (platformUserId) => (await chatOf(platformUserId)).data,
+    say: (platformUserId, text) =>
+      call('POST', `/sandbox/platform/users/${platformUserId}/messages`, { text }),
+    taps: async (platformUserId) => (await chatOf(platformUserId)).links,
+    claim: (banks, notAt) => call('POST', '/sandbox/people/claim', { banks, notAt }),
+    journal: () => everyPage('/sandbox/journal'),
+    deliveries: () => everyPage('/sandbox/webhooks'),
+    settle: () => call('POST', '/sandbox/settle'),
     reset: (seed) => call('POST', '/sandbox/reset', seed === undefined ? {} : { seed }),
   }
 }

@@ -11,12 +11,14 @@ export type {
   Account,
   Card,
   ChatLine,
+  ClaimedPerson,
   ClockState,
   Consent,
   Credentials,
   Customer,
   Delivery,
   JournalEntry,
+  LinkTap,
   Merchant,
   Money,
   Partnership,
@@ -26,7 +28,7 @@ export type {
   Spend,
   Transaction,
 } from './client.ts'
-export { createSandboxClient } from './client.ts'
+export { ControlError, createSandboxClient, WORLD_HEADER } from './client.ts'
 
 export interface StartSandboxOptions {
   /** 0 (the default) picks a free port. */

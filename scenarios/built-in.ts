@@ -1,6 +1,6 @@
 import { builtInIntegration } from '../fixtures/integrations.ts'
 import { startIntegration } from '../fixtures/reference/server.ts'
-import { createControlClient } from '../sandbox/control-client.ts'
+import { createSandboxClient } from '../sandbox/client.ts'
 import { publicCredentials } from '../sandbox/credentials.ts'
 import { createDeps, type Deps } from '../sandbox/deps.ts'
 import { platformIdle } from '../sandbox/platform/records.ts'
@@ -32,7 +32,7 @@ export async function startBuiltInTarget(name: string, seed = 42): Promise<Targe
     label: name,
     sandboxUrl: sandbox.url,
     integrationUrl: running.url,
-    control: createControlClient(sandbox.url),
+    control: createSandboxClient(sandbox.url),
     exact: true,
     reactionMs: DEFAULT_REACTION_MS,
     settle: () => settleInProcess(deps, running.idle),

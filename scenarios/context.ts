@@ -1,4 +1,4 @@
-import type { ClaimedPerson } from '../sandbox/control-client.ts'
+import type { ClaimedPerson } from '../sandbox/client.ts'
 import type { Scenario } from './schema.ts'
 import type { Target } from './target.ts'
 

@@ -1,5 +1,5 @@
+import { createSandboxClient } from '../sandbox/client.ts'
 import type { ScenarioRunner } from '../sandbox/control/scenario-runner.ts'
-import { createControlClient } from '../sandbox/control-client.ts'
 import { SCENARIOS, scenarioNamed } from './catalogue.ts'
 import { runScenario } from './runner.ts'
 import { externalTarget } from './target.ts'
@@ -14,7 +14,10 @@ export function createScenarioRunner(): ScenarioRunner {
     run(name, { sandboxUrl, integrationUrl, adminKey, world }, hooks) {
       const scenario = scenarioNamed(name)
       if (!scenario) return Promise.reject(new Error(`No scenario named "${name}".`))
-      const control = createControlClient(sandboxUrl, adminKey ?? undefined, world ?? undefined)
+      const control = createSandboxClient(sandboxUrl, {
+        ...(adminKey ? { adminKey } : {}),
+        ...(world ? { world } : {}),
+      })
       return runScenario(scenario, externalTarget(control, { sandboxUrl, integrationUrl }), hooks)
     },
   }

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto'
 import { DEFAULT_SANDBOX_URL } from '../sandbox/cli/defaults.ts'
-import { createControlClient } from '../sandbox/control-client.ts'
+import { createSandboxClient } from '../sandbox/client.ts'
 import { createDeps } from '../sandbox/deps.ts'
 import { startServer } from '../sandbox/serving/server.ts'
 import { createClock } from '../sandbox/time/clock.ts'
@@ -38,7 +38,10 @@ export async function startExternalTarget(
     const started = await startServer(deps, { port: Number(url.port || 80), host: url.hostname })
     closeSandbox = started.close
   }
-  const control = createControlClient(sandboxUrl, adminKey, world)
+  const control = createSandboxClient(sandboxUrl, {
+    ...(adminKey ? { adminKey } : {}),
+    ...(world ? { world } : {}),
+  })
   let held: HeldRun | undefined
   try {
     held = await holdRun(control, {

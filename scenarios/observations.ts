@@ -1,4 +1,4 @@
-import type { ChatLine, Delivery, JournalEntry } from '../sandbox/control-client.ts'
+import type { ChatLine, Delivery, JournalEntry } from '../sandbox/client.ts'
 import { type Mark, member, type RunContext } from './context.ts'
 
 // Everything the wires showed by the end of a run, and the slicing by marks that

@@ -1,5 +1,5 @@
+import { ControlError, type SandboxClient } from '../sandbox/client.ts'
 import { DEFAULT_LEASE_MS, type RunLease } from '../sandbox/control/run-lock.ts'
-import { type ControlClient, ControlError } from '../sandbox/control-client.ts'
 
 // A run against a sandbox over HTTP holds the world's run lock (sandbox/control/run-lock.ts)
 // from before it attaches its integration until it is done, so no other run moves the
@@ -29,7 +29,7 @@ export interface HeldRun {
 }
 
 /** Takes the world's run lock (waiting for it, if asked), and keeps it until released. */
-export async function holdRun(control: ControlClient, options: RunLockOptions): Promise<HeldRun> {
+export async function holdRun(control: SandboxClient, options: RunLockOptions): Promise<HeldRun> {
   const lease = await claim(control, options)
   // A sandbox from before run locks (404) is run on without one.
   if (!lease) return { release: async () => {} }
@@ -50,7 +50,7 @@ export async function holdRun(control: ControlClient, options: RunLockOptions): 
   }
 }
 
-async function claim(control: ControlClient, options: RunLockOptions): Promise<RunLease | null> {
+async function claim(control: SandboxClient, options: RunLockOptions): Promise<RunLease | null> {
   let told = false
   for (;;) {
     try {
@@ -73,7 +73,7 @@ async function claim(control: ControlClient, options: RunLockOptions): Promise<R
 }
 
 /** The run in progress, as the sandbox lists it; its refusal when it has just ended. */
-async function waitingFor(control: ControlClient, detail: string): Promise<string> {
+async function waitingFor(control: SandboxClient, detail: string): Promise<string> {
   const { data } = await control
     .call<{ data: RunLease[] }>('GET', '/sandbox/runs')
     .catch(() => ({ data: [] }))

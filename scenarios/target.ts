@@ -1,4 +1,4 @@
-import type { ControlClient } from '../sandbox/control-client.ts'
+import type { SandboxClient } from '../sandbox/client.ts'
 
 // Where a scenario runs. A built-in integration gets its own sandbox and world on
 // ephemeral ports (built-in.ts), so runs go in parallel; an external one is driven
@@ -9,7 +9,7 @@ export interface Target {
   label: string
   sandboxUrl: string
   integrationUrl: string
-  control: ControlClient
+  control: SandboxClient
   /**
    * True when `settle` sees every queue, the integration's included (built-ins run in this
    * process): once settled, nothing more can happen, so no reaction budget is waited out.
@@ -31,7 +31,7 @@ const QUIET_MS = 400
 
 /** An integration the runner sees only on the wires: the sandbox's own queues plus a quiet spell. */
 export function externalTarget(
-  control: ControlClient,
+  control: SandboxClient,
   urls: { sandboxUrl: string; integrationUrl: string },
   reactionMs = DEFAULT_REACTION_MS,
   close: () => Promise<void> = async () => {},
@@ -52,7 +52,7 @@ export function externalTarget(
  * new for a moment, at most the reaction budget. Marks wait out the rest of the budget
  * where a verdict needs it (reaction.ts); this only keeps steps from overlapping.
  */
-export async function settleOverHttp(control: ControlClient, budgetMs = DEFAULT_REACTION_MS): Promise<void> {
+export async function settleOverHttp(control: SandboxClient, budgetMs = DEFAULT_REACTION_MS): Promise<void> {
   let last = ''
   let stableSince = Date.now()
   const deadline = Date.now() + budgetMs

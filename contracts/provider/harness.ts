@@ -1,4 +1,4 @@
-import { type ControlClient, createControlClient } from '../../sandbox/control-client.ts'
+import { createSandboxClient, type SandboxClient } from '../../sandbox/client.ts'
 import { createDeps, type Deps } from '../../sandbox/deps.ts'
 import { startServer } from '../../sandbox/serving/server.ts'
 import { createClock } from '../../sandbox/time/clock.ts'
@@ -13,7 +13,7 @@ export const VERIFY_START = Date.parse('2026-06-15T12:00:00.000Z')
 export interface VerificationSandbox {
   readonly url: string
   readonly deps: Deps
-  readonly control: ControlClient
+  readonly control: SandboxClient
   /**
    * What the current interaction's provider states set up (ids, tokens, a cursor): the
    * values `fromProviderState` expressions read, and what message providers build from.
@@ -37,7 +37,7 @@ export async function startVerificationSandbox(
   const clock = createClock({ startMs: VERIFY_START, mode: 'frozen', wallNow: Date.now })
   const deps = createDeps({ seed: options.seed ?? 42, customers: options.customers ?? 1000, days: 90, clock })
   const server = await startServer(deps, { port: 0, host: '127.0.0.1' })
-  const control = createControlClient(server.url)
+  const control = createSandboxClient(server.url)
 
   async function request<T>(path: string, init: RequestInit, what: string): Promise<T> {
     const res = await fetch(`${server.url}${path}`, init)

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { ControlError, createControlClient } from '../control-client.ts'
+import { ControlError, createSandboxClient } from '../client.ts'
 import { renderReceipt } from '../evidence/receipt.tsx'
 import type { Evidence } from '../evidence/schema.ts'
 import { UsageError } from '../usage-error.ts'
@@ -43,11 +43,11 @@ export async function evidenceCommand(
   const reactionMs = parseReactionMs(values['reaction-ms'])
 
   const sandboxUrl = (values.sandbox ?? DEFAULT_SANDBOX_URL).replace(/\/+$/, '')
-  const control = createControlClient(
-    sandboxUrl,
-    values['admin-key'] ?? io.env.SANDBOX_ADMIN_KEY,
-    values.world,
-  )
+  const adminKey = values['admin-key'] ?? io.env.SANDBOX_ADMIN_KEY
+  const control = createSandboxClient(sandboxUrl, {
+    ...(adminKey ? { adminKey } : {}),
+    ...(values.world ? { world: values.world } : {}),
+  })
   const query = reactionMs === undefined ? '' : `?reactionMs=${reactionMs}`
   let evidence: Evidence
   try {

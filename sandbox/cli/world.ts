@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { ControlError, createControlClient } from '../control-client.ts'
+import { ControlError, createSandboxClient } from '../client.ts'
 import { UsageError } from '../usage-error.ts'
 import { DEFAULT_SANDBOX_URL } from './defaults.ts'
 import type { CliIo } from './io.ts'
@@ -25,10 +25,8 @@ export async function worldCommand(
       days: { type: 'string' },
     },
   })
-  const control = createControlClient(
-    (values.sandbox ?? DEFAULT_SANDBOX_URL).replace(/\/+$/, ''),
-    values['admin-key'] ?? io.env.SANDBOX_ADMIN_KEY,
-  )
+  const adminKey = values['admin-key'] ?? io.env.SANDBOX_ADMIN_KEY
+  const control = createSandboxClient(values.sandbox ?? DEFAULT_SANDBOX_URL, adminKey ? { adminKey } : {})
   const print = (value: unknown) => io.stdout.write(`${JSON.stringify(value, null, 2)}\n`)
   try {
     switch (sub) {

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http'
-import { WORLD_HEADER } from '../control-client.ts'
+import { WORLD_HEADER } from '../client.ts'
 import { basicCredentials } from '../http/basic-auth.ts'
 import { problemResponse } from '../http/errors.ts'
 import { type KeyedRequest, requestPresentsKey } from '../http/guards.ts'
