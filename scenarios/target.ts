@@ -1,4 +1,5 @@
 import type { SandboxClient } from '../sandbox/client.ts'
+import { DEFAULT_REACTION_MS } from '../sandbox/evidence/triggers.ts'
 
 // Where a scenario runs. A built-in integration gets its own sandbox and world on
 // ephemeral ports (built-in.ts), so runs go in parallel; an external one is driven
@@ -24,8 +25,9 @@ export interface Target {
 
 /** Simulation time at which built-in runs start: fixed, so runs repeat exactly. */
 export const SCENARIO_EPOCH = Date.parse('2026-06-01T12:00:00.000Z')
-/** How long an integration may take to react to a step, in wall milliseconds. */
-export const DEFAULT_REACTION_MS = 5_000
+/** How long an integration may take to react to a step, in wall milliseconds: the evidence's default too. */
+export { DEFAULT_REACTION_MS }
+
 /** The quiet that counts as "the integration is done for now" between two steps. */
 const QUIET_MS = 400
 

@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util'
-import { ControlError, createSandboxClient } from '../client.ts'
 import { renderReceipt } from '../evidence/receipt.tsx'
 import type { Evidence } from '../evidence/schema.ts'
 import { UsageError } from '../usage-error.ts'
-import { DEFAULT_SANDBOX_URL } from './defaults.ts'
+import { controlFailed, controlOf } from './control.ts'
 import type { CliIo } from './io.ts'
 import { parseReactionMs } from './options.ts'
 
@@ -42,12 +41,7 @@ export async function evidenceCommand(
   if (format !== 'json' && format !== 'html') throw new UsageError('--format must be json or html.')
   const reactionMs = parseReactionMs(values['reaction-ms'])
 
-  const sandboxUrl = (values.sandbox ?? DEFAULT_SANDBOX_URL).replace(/\/+$/, '')
-  const adminKey = values['admin-key'] ?? io.env.SANDBOX_ADMIN_KEY
-  const control = createSandboxClient(sandboxUrl, {
-    ...(adminKey ? { adminKey } : {}),
-    ...(values.world ? { world: values.world } : {}),
-  })
+  const { url: sandboxUrl, control } = controlOf(values, io)
   const query = reactionMs === undefined ? '' : `?reactionMs=${reactionMs}`
   let evidence: Evidence
   try {
@@ -56,14 +50,12 @@ export async function evidenceCommand(
       `/sandbox/consents/${encodeURIComponent(consentId)}/evidence${query}`,
     )
   } catch (error) {
-    if (error instanceof ControlError) io.stderr.write(`bank-sandbox: ${error.message}\n`)
-    // fetch's own failure: nothing listens at --sandbox.
-    else if (error instanceof TypeError && error.message === 'fetch failed')
-      io.stderr.write(
-        `bank-sandbox: no sandbox answers at ${sandboxUrl}. Start one with "bank-sandbox serve", or pass --sandbox URL.\n`,
-      )
-    else throw error
-    return 1
+    return controlFailed(
+      error,
+      io,
+      sandboxUrl,
+      ' Start one with "bank-sandbox serve", or pass --sandbox URL.',
+    )
   }
   io.stdout.write(
     format === 'json' ? `${JSON.stringify(evidence, null, 2)}\n` : `${renderReceipt(evidence)}\n`,

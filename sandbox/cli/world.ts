@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util'
-import { ControlError, createSandboxClient } from '../client.ts'
 import { UsageError } from '../usage-error.ts'
-import { DEFAULT_SANDBOX_URL } from './defaults.ts'
+import { controlFailed, controlOf } from './control.ts'
 import type { CliIo } from './io.ts'
 import { parseDays, parseSeed, wholeNumber } from './options.ts'
 
@@ -25,8 +24,7 @@ export async function worldCommand(
       days: { type: 'string' },
     },
   })
-  const adminKey = values['admin-key'] ?? io.env.SANDBOX_ADMIN_KEY
-  const control = createSandboxClient(values.sandbox ?? DEFAULT_SANDBOX_URL, adminKey ? { adminKey } : {})
+  const { url, control } = controlOf(values, io)
   const print = (value: unknown) => io.stdout.write(`${JSON.stringify(value, null, 2)}\n`)
   try {
     switch (sub) {
@@ -64,11 +62,6 @@ export async function worldCommand(
         throw new UsageError('Use "world create", "world list" or "world delete ID".')
     }
   } catch (error) {
-    if (error instanceof ControlError) io.stderr.write(`bank-sandbox: ${error.message}\n`)
-    // fetch's own failure: nothing listens at --sandbox.
-    else if (error instanceof TypeError && error.message === 'fetch failed')
-      io.stderr.write(`bank-sandbox: no sandbox answers at ${values.sandbox ?? DEFAULT_SANDBOX_URL}.\n`)
-    else throw error
-    return 1
+    return controlFailed(error, io, url)
   }
 }
