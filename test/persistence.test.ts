@@ -189,6 +189,30 @@ describe('serve --data-dir', () => {
     }
   }, 60_000)
 
+  test('a card-testing pattern split by a kill -9 is still one: two tiny charges before, one after, an alert', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bank-sandbox-data-'))
+    try {
+      const first = await sandbox(['--data-dir', dir, '--integration', 'none'])
+      const customers = await json(await fetch(`${first.url}/sandbox/banks/harbor/customers?limit=1`))
+      const customer = customers.data[0]
+      await linkCustomer(first.url, customer.id, ['accounts:read', 'alerts'])
+      const tiny = { amount: { amount: -50, currency: 'USD' }, channel: 'online' }
+      const charges = `/sandbox/banks/harbor/cards/${customer.cards[0].id}/transactions`
+      await json(await post(`${first.url}${charges}`, { ...tiny, count: 2, spreadMs: 60_000 }))
+      const alertsCreated = async (url: string) => {
+        const deliveries = await json(await fetch(`${url}/sandbox/webhooks?limit=100`))
+        return deliveries.data.filter((d: { type: string }) => d.type === 'fraud.alert.created').length
+      }
+      expect(await alertsCreated(first.url)).toBe(0)
+      await first.kill()
+      const again = await sandbox(['--data-dir', dir, '--integration', 'none'], first.port)
+      await json(await post(`${again.url}${charges}`, tiny))
+      expect(await alertsCreated(again.url)).toBe(1)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
+
   test('a different --seed on the same data is refused with a clear error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bank-sandbox-data-'))
     try {

@@ -1,8 +1,8 @@
 import type { Deps } from '../deps.ts'
-import type { SandboxState } from '../store/state.ts'
 import type { Account, Transaction } from '../synthetic/types.ts'
 import { DAY_MS } from '../synthetic/types.ts'
 import { raiseAlert } from './alerts.ts'
+import type { Book } from './book.ts'
 import { type BaselineWindow, emptyWindow, slideWindow, summarizeDay } from './fraud-baseline.ts'
 import { type Baseline, evaluate, HISTORY_WINDOW_MS, isCharge } from './fraud-rules.ts'
 import type { TransactionObserver } from './scan.ts'
@@ -11,34 +11,35 @@ import type { TransactionObserver } from './scan.ts'
 // card charge of a linked customer (as the clock moves or a scenario injects) and
 // turns what they flag into one growing alert per card.
 //
-// Its memory (each card's last few hours of charges, each account's 90-day spending
-// baseline) is bounded and belongs to one SandboxState, so a reset forgets it and two
-// sandboxes in one process never share it.
+// It judges each charge against the card's other charges of the last hours, read from the
+// book (generated and injected alike), and against the account's 90-day baseline, also
+// computed from the book. So what it decides depends on the book alone: a restart, or
+// another instance on the same database, decides the same. What it keeps in memory is a
+// cache of baselines, which dropping changes nothing.
 
 export const BASELINE_DAYS = 90
+/** The most charges of one card the rules look back on. */
 const MAX_CHARGES_PER_CARD = 200
-const MAX_CARDS = 50_000
 const MAX_BASELINES = 20_000
 
 interface EngineMemory {
-  /** The store state it was filled from: a reset starts afresh. */
-  state: SandboxState
-  /** cardId → recent charges, oldest first, spanning at most HISTORY_WINDOW_MS. */
-  cards: Map<string, Transaction[]>
+  /** The book the baselines were computed from: a new world starts afresh. */
+  book: Book
+  /** A cache: accountId → the sliding baseline window. */
   baselines: Map<string, BaselineWindow>
 }
 
 declare module '../deps.ts' {
   interface WorldMemory {
-    /** What the fraud engine remembers of the current store state's charges. */
+    /** A cache of the fraud engine's baselines for the current book. */
     fraud?: EngineMemory
   }
 }
 
 function memoryOf(deps: Deps): EngineMemory {
   const known = deps.memory.fraud
-  if (known && known.state === deps.state) return known
-  const memory: EngineMemory = { state: deps.state, cards: new Map(), baselines: new Map() }
+  if (known && known.book === deps.book) return known
+  const memory: EngineMemory = { book: deps.book, baselines: new Map() }
   deps.memory.fraud = memory
   return memory
 }
@@ -48,17 +49,16 @@ export const detectFraud: TransactionObserver = (deps, customer, account, fresh)
   const memory = memoryOf(deps)
   const flagged = new Map<string, { reason: string; transactions: Map<string, Transaction> }>()
   const charges = fresh.filter(isCharge).sort((a, b) => a.bookedAtMs - b.bookedAtMs)
+  // The batch's charges are judged one after another: each sees those judged before it.
+  const unjudged = new Set(charges.map((txn) => txn.id))
   for (const txn of charges) {
     const cardId = txn.cardId ?? ''
-    const history = memory.cards.get(cardId) ?? []
-    if (history.some((seen) => seen.id === txn.id)) continue
-    const recent = history.filter((t) => t.bookedAtMs <= txn.bookedAtMs)
+    unjudged.delete(txn.id)
     const findings = evaluate(
       txn,
-      recent,
+      chargesBefore(deps.book, account, txn, unjudged),
       baselineFor(deps, memory, account, Math.floor(txn.bookedAtMs / DAY_MS)),
     )
-    remember(memory, cardId, history, txn)
     const first = findings[0]
     if (!first) continue
     const hit = flagged.get(cardId) ?? { reason: first.reason, transactions: new Map() }
@@ -71,19 +71,27 @@ export const detectFraud: TransactionObserver = (deps, customer, account, fresh)
   }
 }
 
-function remember(memory: EngineMemory, cardId: string, history: Transaction[], txn: Transaction): void {
-  history.push(txn)
-  if (history.length > 1 && (history.at(-2)?.bookedAtMs ?? 0) > txn.bookedAtMs) {
-    history.sort((a, b) => a.bookedAtMs - b.bookedAtMs)
+/**
+ * The card's other charges in the book within the history window before `txn`, oldest
+ * first, leaving out those of its batch not judged yet; at most the last MAX_CHARGES_PER_CARD.
+ */
+function chargesBefore(
+  book: Book,
+  account: Account,
+  txn: Transaction,
+  unjudged: ReadonlySet<string>,
+): Transaction[] {
+  const fromMs = txn.bookedAtMs - HISTORY_WINDOW_MS
+  const found: Transaction[] = []
+  for (let day = Math.floor(fromMs / DAY_MS); day <= Math.floor(txn.bookedAtMs / DAY_MS); day++) {
+    if (day < book.startDay) continue
+    for (const other of book.transactionsOnDay(account, day)) {
+      if (other.cardId !== txn.cardId || other.id === txn.id || unjudged.has(other.id) || !isCharge(other))
+        continue
+      if (other.bookedAtMs >= fromMs && other.bookedAtMs <= txn.bookedAtMs) found.push(other)
+    }
   }
-  const oldest = (history.at(-1)?.bookedAtMs ?? txn.bookedAtMs) - HISTORY_WINDOW_MS
-  const stale = history.findIndex((t) => t.bookedAtMs >= oldest)
-  const drop = Math.max(stale, history.length - MAX_CHARGES_PER_CARD)
-  if (drop > 0) history.splice(0, drop)
-  if (!memory.cards.has(cardId)) {
-    if (memory.cards.size >= MAX_CARDS) memory.cards.delete(memory.cards.keys().next().value ?? '')
-    memory.cards.set(cardId, history)
-  }
+  return found.length > MAX_CHARGES_PER_CARD ? found.slice(-MAX_CHARGES_PER_CARD) : found
 }
 
 /** What the account's card charges of the BASELINE_DAYS before `day` say, kept per account as the window slides. */
