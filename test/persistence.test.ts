@@ -292,6 +292,40 @@ describe('serve --database (two instances on one PostgreSQL database)', () => {
     expect((await page.json()).data).toHaveLength(5)
   }, 60_000)
 
+  test('an injected rate limit holds for both instances together, not for each', async () => {
+    const database = await postgres().database()
+    const a = await sandbox(['--database', database, '--integration', 'none'])
+    const b = await sandbox(['--database', database, '--integration', 'none'])
+    const customers = await json(await fetch(`${a.url}/sandbox/banks/harbor/customers?limit=1`))
+    const { access } = await linkCustomer(a.url, customers.data[0].id, ['accounts:read'])
+    const limit = 2
+    await json(
+      await fetch(`${a.url}/sandbox/banks/harbor/faults`, {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ rateLimit: limit }),
+      }),
+    )
+    // The fault reaches b as other instances' writes do.
+    for (let tries = 0; (await accountsOf(b.url, access)).headers.get('ratelimit-limit') === null; tries++) {
+      expect(tries).toBeLessThan(100)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    // A burst through both within one wall-clock second lets `limit` calls through, not 2 × limit.
+    for (let burst = 0; ; burst++) {
+      expect(burst).toBeLessThan(5)
+      await new Promise((resolve) => setTimeout(resolve, 1_000 - (Date.now() % 1_000) + 20))
+      const before = Date.now()
+      const answers = await Promise.all(
+        [a, b, a, b, a, b].map((instance) => accountsOf(instance.url, access).then((res) => res.status)),
+      )
+      if (Math.floor(Date.now() / 1_000) !== Math.floor(before / 1_000)) continue
+      expect(answers.filter((status) => status === 200)).toHaveLength(limit)
+      expect(answers.filter((status) => status === 429)).toHaveLength(6 - limit)
+      break
+    }
+  }, 60_000)
+
   test('killing one instance in the middle of slow deliveries loses no webhook id', async () => {
     const database = await postgres().database()
     const receiver = await integration()

@@ -31,6 +31,12 @@ export interface Engine {
    * before the lock is let go, or null when there was nothing to do. Shared databases only.
    */
   withDeliveryLock?(id: string, work: (kept: unknown) => Promise<unknown>): Promise<boolean>
+  /**
+   * Counts one more call under `key` in the wall-clock second `second` and answers the
+   * count so far in that second, across every instance. Shared databases only: a rate
+   * limit holds for all of them together.
+   */
+  countInSecond?(key: string, second: number): Promise<number>
   /** Whether this instance leads time-driven changes (held until it dies). Shared databases only. */
   tryLead?(): Promise<boolean>
   /**

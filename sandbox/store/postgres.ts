@@ -35,6 +35,7 @@ const MIGRATIONS = `
   );
   CREATE INDEX IF NOT EXISTS bank_sandbox_records_by_version ON bank_sandbox_records (version);
   CREATE TABLE IF NOT EXISTS bank_sandbox_settings (id INT PRIMARY KEY CHECK (id = 1), value JSONB NOT NULL);
+  CREATE TABLE IF NOT EXISTS bank_sandbox_call_counts (key TEXT PRIMARY KEY, second BIGINT NOT NULL, count INT NOT NULL);
 `
 
 /** For a world's view ($4 its prefix, $5 WORLD_RECORD): the record's deletion, when no row of it is left. */
@@ -153,6 +154,21 @@ export async function postgresEngine(url: string): Promise<Engine> {
         // Deletes, not tombstones: a deleted world leaves no row. The other instances learn
         // of it from its record being gone (changesFromOthers).
         await query(`DELETE FROM bank_sandbox_records WHERE ${mine(1)}`, mineParams)
+        if (world !== null)
+          await query('DELETE FROM bank_sandbox_call_counts WHERE starts_with(key, $1)', [prefix])
+      },
+      async countInSecond(key, second) {
+        // One row per key, started afresh by the first call of each second: an atomic upsert,
+        // so two instances counting at once both count.
+        const { rows } = await query(
+          `INSERT INTO bank_sandbox_call_counts AS counts (key, second, count) VALUES ($1, $2, 1)
+           ON CONFLICT (key) DO UPDATE SET
+             count = CASE WHEN counts.second = EXCLUDED.second THEN counts.count + 1 ELSE 1 END,
+             second = EXCLUDED.second
+           RETURNING count`,
+          [`${prefix}${key}`, second],
+        )
+        return Number((rows[0] as { count: number } | undefined)?.count ?? 1)
       },
       async trim(table, keep) {
         // Trimmed rows go for good: nobody else needs to forget an old journal line.

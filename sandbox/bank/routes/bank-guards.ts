@@ -136,11 +136,14 @@ export function bankGate(deps: Deps, record: Recorder): BankGate {
       }
       return finish(onError(error as Error, c))
     }
-    try {
-      refuseWithdrawn(deps, c, bankId)
-      faults.refuse(c, bankId)
+    const answer = () => {
       const res = whileAnswering(c.req.method, startedWallMs, work)
       return res instanceof Promise ? res.then(finish, fail) : finish(res)
+    }
+    try {
+      refuseWithdrawn(deps, c, bankId)
+      const refusing = faults.refuse(c, bankId)
+      return refusing ? refusing.then(answer).then(undefined, fail) : answer()
     } catch (error) {
       return fail(error)
     }

@@ -19,8 +19,12 @@ export const FAULT_STATUS_CODES: Record<number, ProblemCode> = {
 }
 
 export interface FaultInjector {
-  /** Throws the injected refusal (rate limit, outage, forced status, error rate), if any. */
-  refuse(c: Context, bankId: string): void
+  /**
+   * Throws the injected refusal (rate limit, outage, forced status, error rate), if any. On
+   * a shared database a rate limit is counted there, across instances: then it answers a
+   * promise, which rejects with the refusal.
+   */
+  refuse(c: Context, bankId: string): void | Promise<void>
   /** A data call under `consent` has passed its consent check: a staged revocation happens now. */
   passedConsentCheck(bankId: string, consent: ConsentRecord): void
   /**
@@ -41,25 +45,42 @@ export function faultInjector(deps: Deps): FaultInjector {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 
-  const check = (c: Context, bankId: string, faults: Faults): void => {
-    if (faults.rateLimit !== undefined) {
-      const second = Math.floor(deps.clock.wallNow() / 1000)
-      const window = windows.get(bankId)
-      const current = window && window.second === second ? window : { second, count: 0 }
-      current.count++
-      windows.set(bankId, current)
-      const remaining = Math.max(0, faults.rateLimit - current.count)
-      c.header('RateLimit-Limit', String(faults.rateLimit))
-      c.header('RateLimit-Remaining', String(remaining))
-      c.header('RateLimit-Reset', '1')
-      if (current.count > faults.rateLimit) {
-        const problem = problems.rateLimited(1)
-        problem.headers['RateLimit-Limit'] = String(faults.rateLimit)
-        problem.headers['RateLimit-Remaining'] = '0'
-        problem.headers['RateLimit-Reset'] = '1'
-        throw problem
-      }
+  /** This call's number in its wall-clock second at the bank: here, or in the shared database. */
+  const countCall = (bankId: string): number | Promise<number> => {
+    const second = Math.floor(deps.clock.wallNow() / 1000)
+    if (deps.store.engine.countInSecond) return deps.store.engine.countInSecond(`rate/${bankId}`, second)
+    const window = windows.get(bankId)
+    const current = window && window.second === second ? window : { second, count: 0 }
+    current.count++
+    windows.set(bankId, current)
+    return current.count
+  }
+
+  const limitRate = (c: Context, limit: number, count: number): void => {
+    c.header('RateLimit-Limit', String(limit))
+    c.header('RateLimit-Remaining', String(Math.max(0, limit - count)))
+    c.header('RateLimit-Reset', '1')
+    if (count > limit) {
+      const problem = problems.rateLimited(1)
+      problem.headers['RateLimit-Limit'] = String(limit)
+      problem.headers['RateLimit-Remaining'] = '0'
+      problem.headers['RateLimit-Reset'] = '1'
+      throw problem
     }
+  }
+
+  const check = (c: Context, bankId: string, faults: Faults): void | Promise<void> => {
+    if (faults.rateLimit !== undefined) {
+      const limit = faults.rateLimit
+      const count = countCall(bankId)
+      if (typeof count !== 'number')
+        return count.then((counted) => limitRate(c, limit, counted)).then(() => checkRest(faults))
+      limitRate(c, limit, count)
+    }
+    checkRest(faults)
+  }
+
+  const checkRest = (faults: Faults): void => {
     const now = deps.clock.now()
     if (faults.outageUntilMs !== undefined && now < faults.outageUntilMs) {
       // The window runs on the simulation clock, but Retry-After is wall-clock seconds (RFC 9110):
@@ -81,7 +102,7 @@ export function faultInjector(deps: Deps): FaultInjector {
   return {
     refuse(c, bankId) {
       const faults = deps.state.faults.get(bankId)
-      if (faults) check(c, bankId, faults)
+      return faults ? check(c, bankId, faults) : undefined
     },
     passedConsentCheck(bankId, consent) {
       const { revokeInFlight, ...rest } = deps.state.faults.get(bankId) ?? {}
