@@ -326,6 +326,20 @@ describe('serve --database (two instances on one PostgreSQL database)', () => {
     }
   }, 60_000)
 
+  test('a consent’s evidence counts every call made under it, whichever instance answered it', async () => {
+    const database = await postgres().database()
+    const a = await sandbox(['--database', database, '--integration', 'none'])
+    const b = await sandbox(['--database', database, '--integration', 'none'])
+    const customers = await json(await fetch(`${a.url}/sandbox/banks/harbor/customers?limit=1`))
+    const { consent, access } = await linkCustomer(a.url, customers.data[0].id, ['accounts:read'])
+    for (const instance of [a, b, a, b, b, a, b])
+      expect((await accountsOf(instance.url, access)).status).toBe(200)
+    for (const instance of [a, b]) {
+      const evidence = await json(await fetch(`${instance.url}/sandbox/consents/${consent.id}/evidence`))
+      expect(evidence.calls).toHaveLength(7)
+    }
+  }, 60_000)
+
   test('killing one instance in the middle of slow deliveries loses no webhook id', async () => {
     const database = await postgres().database()
     const receiver = await integration()

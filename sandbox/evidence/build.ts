@@ -29,8 +29,11 @@ export function buildEvidence(
   for (const other of deps.state.consents.values())
     if (other.bankId === consent.bankId && other.customerId === consent.customerId) orderKeys.add(other.id)
   const triggers = triggersFor(deps.state, { userId, orderKeys })
+  // In the order they arrived: on a shared database the journal holds other instances'
+  // calls in the order it took them in.
   const calls = deps.state.journal
     .ofConsent(consent.id)
+    .sort((a, b) => Date.parse(a.wallAt) - Date.parse(b.wallAt))
     .map((entry) => evidenceCall(entry, triggers, reactionMs, end))
   const shown = end && userId !== null ? shownAfterEnd(deps, consent, end, userId) : []
   const bankView = {

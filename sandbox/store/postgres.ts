@@ -20,6 +20,8 @@ import type { Change, TableName } from './table.ts'
 const MIGRATION_LOCK = 4_545_000_001
 /** How far back each look re-reads others' writes: longer than any write takes to commit. */
 const LOOKBACK_SECONDS = 2
+/** Others' journal lines remembered as taken in: far more than any look-back re-reads. */
+const JOURNAL_LINES_REMEMBERED = 200_000
 
 const MIGRATIONS = `
   CREATE SEQUENCE IF NOT EXISTS bank_sandbox_versions;
@@ -38,10 +40,10 @@ const MIGRATIONS = `
   CREATE TABLE IF NOT EXISTS bank_sandbox_call_counts (key TEXT PRIMARY KEY, second BIGINT NOT NULL, count INT NOT NULL);
 `
 
-/** For a world's view ($4 its prefix, $5 WORLD_RECORD): the record's deletion, when no row of it is left. */
+/** For a world's view ($3 its prefix, $4 WORLD_RECORD): the record's deletion, when no row of it is left. */
 const GONE_WORLD_RECORD = `
-  UNION ALL SELECT $4 || 'settings', $5, NULL, NULL WHERE NOT EXISTS (
-    SELECT 1 FROM bank_sandbox_records WHERE tbl = $4 || 'settings' AND key = $5)`
+  UNION ALL SELECT $3 || 'settings', $4, NULL, NULL WHERE NOT EXISTS (
+    SELECT 1 FROM bank_sandbox_records WHERE tbl = $3 || 'settings' AND key = $4)`
 
 interface Row {
   tbl: TableName
@@ -93,6 +95,16 @@ export async function postgresEngine(url: string): Promise<Engine> {
         value: row.value,
       }))
     let seen = 0n
+    const journalTable = `${prefix}journal`
+    /** Journal lines of others already taken in, oldest first: enough to cover the look-back. */
+    const journalTaken = new Set<string>()
+    const takeInJournalLine = (key: string) => {
+      if (journalTaken.has(key)) return false
+      journalTaken.add(key)
+      if (journalTaken.size > JOURNAL_LINES_REMEMBERED)
+        journalTaken.delete(journalTaken.values().next().value ?? '')
+      return true
+    }
     const note = (rows: readonly Row[]) => {
       for (const row of rows)
         if (row.version !== null && BigInt(row.version) > seen) seen = BigInt(row.version)
@@ -181,25 +193,21 @@ export async function postgresEngine(url: string): Promise<Engine> {
       async changesFromOthers() {
         // Versions are drawn before commit, so a lower one may become visible after a higher
         // one: whatever others wrote in the last seconds is read again (applying it twice is
-        // harmless, each row holds its latest value). Each instance keeps its own call journal.
+        // harmless, each row holds its latest value), except the call journal's, which only
+        // grow: a journal line already taken in is not taken in twice.
         // A world another instance deleted left no row: its record's absence (one key looked
         // up) is told as that record's deletion.
         const { rows } = await query<Row>(
           `SELECT tbl, key, value, version FROM bank_sandbox_records
-           WHERE writer <> $2 AND tbl <> $3 AND ${mine(4)}
+           WHERE writer <> $2 AND ${mine(3)}
              AND (version > $1 OR written_at > clock_timestamp() - interval '${LOOKBACK_SECONDS} seconds')
            ${world === null ? '' : GONE_WORLD_RECORD}
            ORDER BY version`,
-          [
-            seen.toString(),
-            writer,
-            `${prefix}journal`,
-            ...mineParams,
-            ...(world === null ? [] : [WORLD_RECORD]),
-          ],
+          [seen.toString(), writer, ...mineParams, ...(world === null ? [] : [WORLD_RECORD])],
         )
         note(rows)
-        return unprefixed(rows)
+        const fresh = rows.filter((row) => row.tbl !== journalTable || takeInJournalLine(row.key))
+        return unprefixed(fresh)
       },
       async withDeliveryLock(id, work) {
         // One instance attempts a delivery at a time: the row stays locked while the attempt
