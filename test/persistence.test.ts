@@ -213,6 +213,35 @@ describe('serve --data-dir', () => {
     }
   }, 60_000)
 
+  test('a user message whose delivery a kill -9 cut short is delivered after the restart, same mid', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bank-sandbox-data-'))
+    try {
+      const receiver = await integration()
+      receiver.setResponse('/webhooks/platform', { status: 500 })
+      const first = await sandbox(['--data-dir', dir, '--integration', receiver.url])
+      const customers = await json(await fetch(`${first.url}/sandbox/banks/harbor/customers?limit=1`))
+      const userId = customers.data[0].platformUserId
+      const said = await json(
+        await post(`${first.url}/sandbox/platform/users/${userId}/messages`, { text: 'balance' }),
+      )
+      await receiver.waitFor('/webhooks/platform', 1)
+      await first.kill()
+      receiver.setResponse('/webhooks/platform', { status: 200 })
+      const again = await sandbox(['--data-dir', dir, '--integration', receiver.url], first.port)
+      const deliveries = await receiver.waitFor('/webhooks/platform', 2)
+      const mids = deliveries.map((request) => JSON.parse(request.body).entry[0].messaging[0].message.mid)
+      expect(mids).toEqual([said.mid, said.mid])
+      await expect
+        .poll(async () => {
+          const chat = await json(await fetch(`${again.url}/sandbox/platform/users/${userId}/messages`))
+          return chat.deliveries?.find((d: { mid: string }) => d.mid === said.mid)?.status ?? null
+        })
+        .toBe('delivered')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
+
   test('a different --seed on the same data is refused with a clear error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bank-sandbox-data-'))
     try {

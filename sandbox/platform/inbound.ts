@@ -26,9 +26,15 @@ export function userSays(deps: Deps, userId: string, text: string): InboundDeliv
   deps.state.inbound.set(delivery.mid, delivery)
   if (delivery.status === 'held') return delivery
 
-  const nowMs = Date.parse(message.at)
+  enqueue(deps, delivery, envelope(deps, userId, delivery.mid, text, message.at))
+  return delivery
+}
+
+/** The signed Messenger-style body of one user message. */
+function envelope(deps: Deps, userId: string, mid: string, text: string, at: string): string {
+  const nowMs = Date.parse(at)
   const { pageId } = deps.credentials.platform
-  const body = JSON.stringify({
+  return JSON.stringify({
     object: 'page',
     entry: [
       {
@@ -39,21 +45,69 @@ export function userSays(deps: Deps, userId: string, text: string): InboundDeliv
             sender: { id: userId },
             recipient: { id: pageId },
             timestamp: nowMs,
-            message: { mid: delivery.mid, text },
+            message: { mid, text },
           },
         ],
       },
     ],
   })
+}
+
+declare module '../deps.ts' {
+  interface WorldMemory {
+    /** The mids of user messages this process is delivering now. */
+    inboundInFlight?: Set<string>
+    /** When this process last looked for deliveries a crash left pending (wall ms). */
+    inboundLookedAtMs?: number
+  }
+}
+
+/** Delivers after the user's earlier messages, one user's messages one at a time. */
+function enqueue(deps: Deps, delivery: InboundDelivery, body: string): void {
+  deps.memory.inboundInFlight ??= new Set()
+  const inFlight = deps.memory.inboundInFlight
+  inFlight.add(delivery.mid)
+  const { userId } = delivery
   const queues = userQueues(deps)
   const previous = queues.get(userId) ?? Promise.resolve()
   const turn = previous.catch(() => undefined).then(() => deliver(deps, delivery, body))
   queues.set(userId, turn)
   inBackground(deps, async () => {
-    await turn
+    await turn.finally(() => inFlight.delete(delivery.mid))
     if (queues.get(userId) === turn) queues.delete(userId)
   })
-  return delivery
+}
+
+/** How long a delivery may go without an attempt before another instance takes it for orphaned: past every retry. */
+export const ORPHANED_AFTER_MS = 2 * 60_000
+/** How often a kept store is looked through for deliveries a crash left pending. */
+const LOOK_EVERY_MS = 5_000
+
+/**
+ * User messages whose delivery a crash cut short (kept as pending, delivered by nobody)
+ * are sent on where they were: the same body and mid, the next attempt's number, each
+ * user's in the order typed. Alone on its store, whatever this process is not delivering
+ * was left by a process that died; on a shared database, only a delivery nobody has
+ * tried for longer than any instance would wait between tries.
+ */
+export function resumeInbound(deps: Deps): void {
+  if (deps.store.engine.kind === 'memory' || deps.integrationUrl === null) return
+  const wallNow = deps.clock.wallNow()
+  const lookedAt = deps.memory.inboundLookedAtMs
+  if (lookedAt !== undefined && wallNow - lookedAt < LOOK_EVERY_MS) return
+  deps.memory.inboundLookedAtMs = wallNow
+  const shared = deps.store.engine.changesFromOthers !== undefined
+  const inFlight = deps.memory.inboundInFlight ?? new Set<string>()
+  const pending = [...deps.state.inbound.values()].filter(
+    (d) => d.status === 'pending' && !inFlight.has(d.mid),
+  )
+  for (const delivery of pending) {
+    const line = deps.state.chats.get(delivery.userId)?.find((chat) => chat.mid === delivery.mid)
+    if (!line) continue
+    const lastMs = Date.parse(delivery.attempts.at(-1)?.at ?? line.wallAt ?? line.at)
+    if (shared && wallNow - lastMs < ORPHANED_AFTER_MS) continue
+    enqueue(deps, delivery, envelope(deps, delivery.userId, delivery.mid, line.text, line.at))
+  }
 }
 
 async function deliver(deps: Deps, first: InboundDelivery, body: string): Promise<void> {
@@ -67,7 +121,8 @@ async function deliver(deps: Deps, first: InboundDelivery, body: string): Promis
     [SIGNATURE_HEADER]: hubSignature(deps.credentials.platform.appSecret, body),
     'User-Agent': 'bank-sandbox-platform',
   }
-  for (let attempt = 0; ; attempt++) {
+  // A resumed delivery goes on with the retries it had left.
+  for (let attempt = first.attempts.length; ; attempt++) {
     const base = deps.integrationUrl
     if (base === null) return update({ status: 'held' })
     const at = toIso(deps.clock.wallNow())

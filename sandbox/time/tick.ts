@@ -1,6 +1,7 @@
 import { detectFraud } from '../bank/fraud-engine.ts'
 import { announceTransactions, type TransactionObserver } from '../bank/scan.ts'
 import type { Deps } from '../deps.ts'
+import { resumeInbound } from '../platform/inbound.ts'
 import { StoreUnavailable } from '../store/unavailable.ts'
 import { catchUpInSlices, catchUpNow } from './catch-up.ts'
 
@@ -50,6 +51,8 @@ export function startTicking(deps: Deps, intervalMs = 250): () => void {
       }
       const since = store.mark()
       await moveTime(deps)
+      // User messages a crash left undelivered go on from where they were.
+      if (deps.leads) resumeInbound(deps)
       await store.flushed(since)
     } catch (error) {
       // The database's absence is told once, where it is noticed; not four times a second.
