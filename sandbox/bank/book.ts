@@ -26,14 +26,23 @@ export function createBook(world: World, kept: Table<InjectedTransaction> | null
   const byTime = (a: Transaction, b: Transaction) => a.bookedAtMs - b.bookedAtMs
   /** Adds transactions to their days; each touched day is sorted once, not once per transaction. */
   let revision = 0
+  /** Each injected transaction's day list, by id: one learnt again replaces itself. */
+  const listOf = new Map<string, Transaction[]>()
   const index = (accountId: string, txns: readonly Transaction[]) => {
     revision++
     const days = injected.get(accountId) ?? new Map<number, Transaction[]>()
     injected.set(accountId, days)
     const touched = new Set<Transaction[]>()
     for (const txn of txns) {
+      const known = listOf.get(txn.id)
+      if (known)
+        known.splice(
+          known.findIndex((t) => t.id === txn.id),
+          1,
+        )
       const day = Math.floor(txn.bookedAtMs / DAY_MS)
       const list = days.get(day) ?? []
+      listOf.set(txn.id, list)
       if (list.length > 0 && (list.at(-1)?.bookedAtMs ?? 0) > txn.bookedAtMs) touched.add(list)
       list.push(txn)
       days.set(day, list)
@@ -56,6 +65,7 @@ export function createBook(world: World, kept: Table<InjectedTransaction> | null
       for (const txn of transactions) kept?.set(txn.id, { accountId: account.id, transaction: txn })
       index(account.id, transactions)
     },
+    // Instances sharing a database may hear of one twice (a look-back re-reads the last seconds).
     learn: ({ accountId, transaction }) => index(accountId, [transaction]),
   }
 }

@@ -132,6 +132,8 @@ export async function postgresEngine(url: string): Promise<Engine> {
           'SELECT MAX(version)::text AS version FROM bank_sandbox_records',
         )
         seen = BigInt(top[0]?.version ?? '0')
+        // The look-back reads the last seconds' lines again: those loaded here are taken in.
+        for (const row of rows) if (row.tbl === journalTable) takeInJournalLine(row.key)
         return unprefixed(rows)
       },
       async write(changes) {

@@ -101,8 +101,12 @@ export function catchUpInSlices(
   const runner = runnerOf(deps)
   const run = runner.queue.then(async () => {
     change()
-    // Instances sharing a database: one that does not lead makes no time-driven changes, but delivers.
-    if (!deps.leads) return deps.outbox.dispatchDue()
+    // Instances sharing a database: one that does not lead makes no time-driven changes, but
+    // delivers, and answers once the leader has made them, as the leader would.
+    if (!deps.leads) {
+      deps.outbox.dispatchDue()
+      return leaderCaughtUp(deps, deps.clock.now())
+    }
     const job = plan(deps, runner, observers)
     runner.job = job
     try {
@@ -113,6 +117,19 @@ export function catchUpInSlices(
   })
   runner.queue = run.catch(() => undefined)
   return run
+}
+
+/** How long an instance that does not lead waits at most for the leader to catch up with a clock move. */
+const LEADER_WAIT_MS = 30_000
+const LEADER_LOOK_MS = 20
+
+/** Resolves once the leading instance has scanned through `toMs` (taking in what it changed), or after LEADER_WAIT_MS. */
+async function leaderCaughtUp(deps: Deps, toMs: number): Promise<void> {
+  const deadline = deps.clock.wallNow() + LEADER_WAIT_MS
+  while (scannedThrough(deps.state, toMs) < toMs && deps.clock.wallNow() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, LEADER_LOOK_MS))
+    await deps.store.catchUp()
+  }
 }
 
 function plan(deps: Deps, runner: Runner, observers: readonly TransactionObserver[]): Job {
