@@ -213,8 +213,23 @@ async function perform(target: Target, links: Links, s: Routed): Promise<unknown
   }
 }
 
-/** What differs between sandboxes by design: wall-clock times, and journal line numbers (each instance numbers its own). */
-const WALL_OR_LOCAL = new Set(['wallAt', 'receivedAt', 'latencyMs', 'wallDelayMs', 'callId'])
+/**
+ * What differs between sandboxes by design: wall-clock times, journal line numbers (each
+ * instance numbers its own), and what the wall clock decides on a frozen one: whether a
+ * call at the very instant of a revocation came after it.
+ */
+const WALL_OR_LOCAL = new Set([
+  'wallAt',
+  'receivedAt',
+  'latencyMs',
+  'wallDelayMs',
+  'callId',
+  'afterEnd',
+  'callsAfter',
+  'refusedAfter',
+  'servedAfter',
+  'firstRefused',
+])
 
 /**
  * Ids compared by order of first appearance in the run (`ids`); wall times and journal
