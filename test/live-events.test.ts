@@ -94,6 +94,7 @@ describe('GET /sandbox/events', () => {
     await until(() => slow.state.text.includes('event: hello'))
     slow.socket.pause()
     const feed = feedOf(deps)
+    const base = feed.lastId()
 
     const payload = 'x'.repeat(10_000)
     let published = 0
@@ -116,33 +117,34 @@ describe('GET /sandbox/events', () => {
     // What the slow subscriber got before its last event is the start of the feed, with no hole.
     const got = sandboxEvents(received).map((e) => e.id)
     expect(got.length).toBeLessThan(published)
-    expect(got).toEqual(Array.from({ length: got.length }, (_, i) => i + 1))
+    expect(got).toEqual(Array.from({ length: got.length }, (_, i) => base + i + 1))
   })
 
   test('a reconnect with Last-Event-ID replays exactly the events it missed, then the live ones', async () => {
     const { deps, port } = await start()
     const first = subscribe(port)
     await until(() => first.state.text.includes('event: hello'))
+    const base = feedOf(deps).lastId()
     for (let i = 1; i <= 5; i++) publish(deps, `test.${i}`)
     await until(() => sandboxEvents(first.state.text).length === 5)
     first.socket.destroy()
     await until(() => feedOf(deps).subscribers() === 0)
 
     for (let i = 6; i <= 9; i++) publish(deps, `test.${i}`)
-    const again = subscribe(port, 5)
+    const again = subscribe(port, base + 5)
     await until(() => sandboxEvents(again.state.text).length === 4)
     publish(deps, 'test.10')
     await until(() => sandboxEvents(again.state.text).length === 5)
 
     expect(again.state.text).not.toContain('event: lost')
     expect(sandboxEvents(again.state.text)).toEqual(
-      [6, 7, 8, 9, 10].map((id) => ({ id, kind: `test.${id}` })),
+      [6, 7, 8, 9, 10].map((n) => ({ id: base + n, kind: `test.${n}` })),
     )
   })
 
   test('a Last-Event-ID older than the ring hears that events were lost, then gets what is kept', async () => {
     const { deps, port } = await start()
-    const feed = feedOf(deps, { ringEvents: 3 })
+    const feed = feedOf(deps, { ringEvents: 3, startAfterId: 0 })
     const first = subscribe(port)
     await until(() => first.state.text.includes('event: hello'))
     for (let i = 1; i <= 6; i++) publish(deps, `test.${i}`)
@@ -152,5 +154,26 @@ describe('GET /sandbox/events', () => {
     expect(again.state.text).toContain('event: lost\ndata: {"lastEventId":1,"oldestKept":4}\n\n')
     expect(sandboxEvents(again.state.text).map((e) => e.id)).toEqual([4, 5, 6])
     expect(feed.lastId()).toBe(6)
+  })
+
+  test('a feed started later (a restart) goes on with higher ids: an old Last-Event-ID hears it lost events', async () => {
+    const before = await start()
+    const old = subscribe(before.port)
+    await until(() => old.state.text.includes('event: hello'))
+    for (let i = 1; i <= 3; i++) publish(before.deps, `test.${i}`)
+    await until(() => sandboxEvents(old.state.text).length === 3)
+    const lastSeen = sandboxEvents(old.state.text).at(-1)?.id ?? 0
+    old.socket.destroy()
+    await server?.close()
+
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    const after = await start()
+    const probe = subscribe(after.port)
+    await until(() => probe.state.text.includes('event: hello'))
+    for (let i = 1; i <= 5; i++) publish(after.deps, `again.${i}`)
+    const again = subscribe(after.port, lastSeen)
+    await until(() => sandboxEvents(again.state.text).length === 5)
+    expect(again.state.text).toContain(`event: lost\ndata: {"lastEventId":${lastSeen},`)
+    expect(sandboxEvents(again.state.text).every((event) => event.id > lastSeen)).toBe(true)
   })
 })

@@ -28,7 +28,8 @@ export interface EventRing {
   clearWithGap(): void
 }
 
-export function createEventRing(maxEvents: number, maxBytes: number): EventRing {
+/** `lastId`: the id before the first frame's. */
+export function createEventRing(maxEvents: number, maxBytes: number, lastId = 0): EventRing {
   let data: Uint8Array | null = null // allocated on the first push: a feed nobody uses costs nothing
   const starts = new Int32Array(maxEvents)
   const lengths = new Int32Array(maxEvents)
@@ -38,7 +39,7 @@ export function createEventRing(maxEvents: number, maxBytes: number): EventRing 
   const encoder = new TextEncoder()
   let head = 0 // slot of the oldest frame
   let count = 0
-  let last = 0
+  let last = lastId
   let total = 0
   let writeAt = 0
 

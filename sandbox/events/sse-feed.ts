@@ -16,7 +16,17 @@ export interface FeedOptions {
   /** How long the ring keeps recording after the last subscriber left, so a reconnect can resume. */
   retainMs?: number
   keepAliveMs?: number
+  /** The id before the first event's; default: the wall clock in microseconds (see idBase). */
+  startAfterId?: number
 }
+
+/**
+ * Where a feed's ids start: the wall clock in microseconds when it starts. Ids only grow,
+ * across restarts too (a feed sends far fewer than a million events a second), so a
+ * Last-Event-ID from an earlier process is older than anything this one holds: that
+ * client hears `event: lost`, never another run's events under ids it thinks it knows.
+ */
+const idBase = () => Date.now() * 1_000
 
 export interface FeedConnection {
   body: ReadableStream<Uint8Array>
@@ -101,7 +111,11 @@ export function createSseFeed(bus: Bus, options: FeedOptions = {}): SseFeed {
   const maxBehind = options.maxBehindBytes ?? 1024 * 1024
   const retainMs = options.retainMs ?? 5 * 60_000
   const keepAliveMs = options.keepAliveMs ?? 15_000
-  const ring = createEventRing(options.ringEvents ?? 10_000, options.ringBytes ?? 4 * 1024 * 1024)
+  const ring = createEventRing(
+    options.ringEvents ?? 10_000,
+    options.ringBytes ?? 4 * 1024 * 1024,
+    options.startAfterId ?? idBase(),
+  )
   const subscribers = new Set<Subscriber>()
   let unsubscribe: (() => void) | null = null
   let idle: ReturnType<typeof setTimeout> | null = null
