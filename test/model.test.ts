@@ -242,7 +242,7 @@ function normalised(seen: unknown, ids: Map<string, string>, unordered = false):
     if (key === 'breaches' && Array.isArray(value)) return value.length
     if (typeof value !== 'string') return value
     return value.replace(
-      /\b(?:[a-z]{2,6}(?:_[a-z]{2,6})*_[A-Za-z0-9]{8,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f-]{27})\b/g,
+      /\b(?:[a-z]{2,6}(?:_[a-z]{2,6})*_(?=[A-Za-z]*\d)[A-Za-z0-9]{8,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f-]{27})\b/g,
       (id) => {
         const known = ids.get(id)
         if (known) return known

@@ -54,17 +54,20 @@ const byId = createRoute({
 export function evidenceRoutes(deps: Deps) {
   const app = new OpenAPIHono({ defaultHook: validationHook })
 
-  app.openapi(underBank, (c) => {
+  // Evidence counts every call under the consent, whichever instance on a shared database answered it.
+  app.openapi(underBank, async (c) => {
     const { bankId, consentId } = c.req.valid('param')
     const consent = deps.state.consents.get(consentId)
     if (!consent || consent.bankId !== deps.requireBank(bankId).id)
       throw problems.notFound('No such consent at this bank.')
+    await deps.store.catchUpJournal()
     return c.json(buildEvidence(deps, consent, c.req.valid('query').reactionMs), 200)
   })
 
-  app.openapi(byId, (c) => {
+  app.openapi(byId, async (c) => {
     const consent = deps.state.consents.get(c.req.valid('param').consentId)
     if (!consent) throw problems.notFound('No such consent.')
+    await deps.store.catchUpJournal()
     return c.json(buildEvidence(deps, consent, c.req.valid('query').reactionMs), 200)
   })
 

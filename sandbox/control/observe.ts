@@ -170,7 +170,9 @@ const eventsRoute = createRoute({
 export function observeRoutes(deps: Deps) {
   const app = new OpenAPIHono({ defaultHook: validationHook })
 
-  app.openapi(journalRoute, (c) => {
+  app.openapi(journalRoute, async (c) => {
+    // Every instance's calls, on a shared database.
+    await deps.store.catchUpJournal()
     const { since, bankId, consentId, limit, cursor } = c.req.valid('query')
     const after = since ? Date.parse(since) : Number.NEGATIVE_INFINITY
     const from = cursor === undefined ? 0 : keyOfCursor(cursor, 'number')

@@ -22,7 +22,7 @@ const RECEIPT_CSP =
 export function receiptRoutes(deps: Deps) {
   const app = new Hono()
 
-  app.get('/demo/consents/:consentId', (c) => {
+  app.get('/demo/consents/:consentId', async (c) => {
     if (deps.server.adminKey !== null && !presentsAdminKey(c, deps.server.adminKey))
       throw problems.forbidden(
         `Send the sandbox admin key in ${ADMIN_KEY_HEADER}, or enter it at /demo first.`,
@@ -35,6 +35,7 @@ export function receiptRoutes(deps: Deps) {
     const dashboard = new URLSearchParams({ bank: consent.bankId, person: consent.customerId })
     c.header('Content-Security-Policy', RECEIPT_CSP)
     c.header('Cache-Control', 'no-store')
+    await deps.store.catchUpJournal()
     return c.html(renderReceipt(buildEvidence(deps, consent), { dashboardHref: `/demo?${dashboard}` }))
   })
 

@@ -22,8 +22,14 @@ export interface Engine {
   clear(): void | Promise<void>
   /** Keeps only the newest `keep` records of a table (the bounded call journal). */
   trim(table: TableName, keep: number): void | Promise<void>
-  /** Changes other instances wrote since the last call; shared databases only. */
+  /** Changes other instances wrote since the last call, their call journal lines aside; shared databases only. */
   changesFromOthers?(): Promise<Change[]>
+  /**
+   * The call journal lines other instances wrote since the last call, each once. Read only
+   * where the whole journal is asked for (the journal list, privacy evidence): taking them
+   * in before every request would cost each request every line of the last seconds.
+   */
+  journalFromOthers?(): Promise<Change[]>
   /**
    * Runs `work` holding the delivery's lock, so one instance at a time attempts it; false
    * (and `work` not run) when another instance holds it. `work` gets the delivery as kept

@@ -40,10 +40,10 @@ const MIGRATIONS = `
   CREATE TABLE IF NOT EXISTS bank_sandbox_call_counts (key TEXT PRIMARY KEY, second BIGINT NOT NULL, count INT NOT NULL);
 `
 
-/** For a world's view ($3 its prefix, $4 WORLD_RECORD): the record's deletion, when no row of it is left. */
+/** For a world's view ($4 its prefix, $5 WORLD_RECORD): the record's deletion, when no row of it is left. */
 const GONE_WORLD_RECORD = `
-  UNION ALL SELECT $3 || 'settings', $4, NULL, NULL WHERE NOT EXISTS (
-    SELECT 1 FROM bank_sandbox_records WHERE tbl = $3 || 'settings' AND key = $4)`
+  UNION ALL SELECT $4 || 'settings', $5, NULL, NULL WHERE NOT EXISTS (
+    SELECT 1 FROM bank_sandbox_records WHERE tbl = $4 || 'settings' AND key = $5)`
 
 interface Row {
   tbl: TableName
@@ -96,6 +96,7 @@ export async function postgresEngine(url: string): Promise<Engine> {
       }))
     let seen = 0n
     const journalTable = `${prefix}journal`
+    let journalSeen = 0n
     /** Journal lines of others already taken in, oldest first: enough to cover the look-back. */
     const journalTaken = new Set<string>()
     const takeInJournalLine = (key: string) => {
@@ -132,6 +133,7 @@ export async function postgresEngine(url: string): Promise<Engine> {
           'SELECT MAX(version)::text AS version FROM bank_sandbox_records',
         )
         seen = BigInt(top[0]?.version ?? '0')
+        journalSeen = seen
         // The look-back reads the last seconds' lines again: those loaded here are taken in.
         for (const row of rows) if (row.tbl === journalTable) takeInJournalLine(row.key)
         return unprefixed(rows)
@@ -195,21 +197,34 @@ export async function postgresEngine(url: string): Promise<Engine> {
       async changesFromOthers() {
         // Versions are drawn before commit, so a lower one may become visible after a higher
         // one: whatever others wrote in the last seconds is read again (applying it twice is
-        // harmless, each row holds its latest value), except the call journal's, which only
-        // grow: a journal line already taken in is not taken in twice.
+        // harmless, each row holds its latest value). The call journal is read apart
+        // (journalFromOthers): only where it is asked for.
         // A world another instance deleted left no row: its record's absence (one key looked
         // up) is told as that record's deletion.
         const { rows } = await query<Row>(
           `SELECT tbl, key, value, version FROM bank_sandbox_records
-           WHERE writer <> $2 AND ${mine(3)}
+           WHERE writer <> $2 AND tbl <> $3 AND ${mine(4)}
              AND (version > $1 OR written_at > clock_timestamp() - interval '${LOOKBACK_SECONDS} seconds')
            ${world === null ? '' : GONE_WORLD_RECORD}
            ORDER BY version`,
-          [seen.toString(), writer, ...mineParams, ...(world === null ? [] : [WORLD_RECORD])],
+          [seen.toString(), writer, journalTable, ...mineParams, ...(world === null ? [] : [WORLD_RECORD])],
         )
         note(rows)
-        const fresh = rows.filter((row) => row.tbl !== journalTable || takeInJournalLine(row.key))
-        return unprefixed(fresh)
+        return unprefixed(rows)
+      },
+      async journalFromOthers() {
+        // The same look-back as for the other tables; journal lines only grow, so a line
+        // already taken in is not taken in twice.
+        const { rows } = await query<Row>(
+          `SELECT tbl, key, value, version FROM bank_sandbox_records
+           WHERE writer <> $2 AND tbl = $3
+             AND (version > $1 OR written_at > clock_timestamp() - interval '${LOOKBACK_SECONDS} seconds')
+           ORDER BY version`,
+          [journalSeen.toString(), writer, journalTable],
+        )
+        for (const row of rows)
+          if (row.version !== null && BigInt(row.version) > journalSeen) journalSeen = BigInt(row.version)
+        return unprefixed(rows.filter((row) => takeInJournalLine(row.key)))
       },
       async withDeliveryLock(id, work) {
         // One instance attempts a delivery at a time: the row stays locked while the attempt

@@ -31,6 +31,8 @@ export interface Store {
   flushed(since?: number): Promise<void>
   /** Takes in what other instances kept since the last look (PostgreSQL only; a no-op elsewhere). */
   catchUp(): Promise<void>
+  /** Takes in the call journal lines other instances kept since the last look (PostgreSQL only). */
+  catchUpJournal(): Promise<void>
   /** Hears each change another instance made, once it is in the tables (to update derived views). */
   onExternalChange(listener: (change: Change) => void): void
   /** Forgets every record: a fresh world (the engine forgets them in order with other writes). */
@@ -133,8 +135,16 @@ export function createStore(engine: Engine, kept: readonly Change[] = []): Store
       const failed = refused.find(({ write }) => write > since && write <= target)
       if (failed) throw failed.error
     },
+    async catchUpJournal() {
+      if (!engine.journalFromOthers) return
+      for (const change of await engine.journalFromOthers()) applyChange(state, change)
+    },
     async catchUp() {
       if (!engine.changesFromOthers) return
+      // This instance's own changes land first: read before they do, a record it just
+      // changed still holds another instance's older value, which would overwrite the change.
+      flushBatch()
+      if (settled < queued) await unlessStalled(writing).catch(() => undefined)
       for (const change of await engine.changesFromOthers()) {
         applyChange(state, change)
         for (const listener of listeners) listener(change)
