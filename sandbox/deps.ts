@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { type Book, createBook } from './bank/book.ts'
 import { createLedger, type Ledger } from './bank/ledger.ts'
-import { type Bank, DEFAULT_BANKS } from './bank/policy.ts'
+import { type Bank, DEFAULT_BANKS, mainBankIds } from './bank/policy.ts'
 import { createRunLock, type RunLock } from './control/run-lock.ts'
 import type { ScenarioRunner } from './control/scenario-runner.ts'
 import { type Credentials, createCredentials } from './credentials.ts'
@@ -158,7 +158,7 @@ export function createDeps(options: SandboxOptions): Deps {
   const send = options.send ?? createSender(clock.wallNow, { targets: (url) => outboundRules(deps, url) })
 
   const worldOf = (seed: number, startDay: number) =>
-    createWorld({ seed, customers: options.customers, bankIds, startDay })
+    createWorld({ seed, customers: options.customers, bankIds, mainBankIds: mainBankIds(banks), startDay })
   /** A world's seed and history window are kept when it is made: a restarted store keeps them. */
   const buildWorld = (seed: number) => {
     const startDay =
