@@ -251,8 +251,11 @@ export function createDeps(options: SandboxOptions): Deps {
       // integration, the clock, the secrets and the people already handed out.
       const integrationUrl = deps.integrationUrl
       const claimed = [...store.state.claimed.keys()]
+      const clientKeys = [...store.state.clientKeys]
       const worldRecord = settings().get(WORLD_RECORD)
       store.reset()
+      // A client's registered keys are its setup, like the credentials: kept.
+      for (const [key, record] of clientKeys) store.state.clientKeys.set(key, record)
       deps.integrationUrl = integrationUrl
       if (worldRecord !== undefined) settings().set(WORLD_RECORD, worldRecord)
       for (const index of claimed) store.state.claimed.set(index, true)

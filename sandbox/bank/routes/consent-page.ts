@@ -29,6 +29,13 @@ export function consentPage(request: AuthorizeRequest, query: Record<string, str
       ${granted.map((scope) => html`<li>${scope}</li>`)}
     </ul>
     <p>${bank.policy.summary}</p>
+    ${
+      request.fapi
+        ? html`<p class="fapi">FAPI 2.0: the platform pushed this request to ${bank.name} first (PAR) with a
+            PKCE challenge; approving sends a single-use code, valid 60 s, back with this bank’s
+            name (<code>iss</code>), and only the key that proves each call (DPoP) can use the tokens.</p>`
+        : ''
+    }
     <form method="post">
       ${hidden}
       <label>Customer id <input name="customer_id" required placeholder="cus_${bank.id}_00000" /></label>
