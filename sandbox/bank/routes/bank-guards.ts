@@ -206,5 +206,9 @@ function refuseWithdrawn(deps: Deps, c: Context, bankId: string): void {
 
 function isNewLink(c: Context): boolean {
   const path = c.req.path
-  return path.endsWith('/oauth/authorize') || (path.endsWith('/consents') && c.req.method === 'POST')
+  return (
+    path.endsWith('/oauth/authorize') ||
+    path.endsWith('/oauth/par') ||
+    (path.endsWith('/consents') && c.req.method === 'POST')
+  )
 }
