@@ -48,12 +48,16 @@ const Metadata = z
     authorization_endpoint: z.string(),
     token_endpoint: z.string(),
     revocation_endpoint: z.string(),
+    response_types_supported: z.array(z.string()),
+    grant_types_supported: z.array(z.string()),
     code_challenge_methods_supported: z.array(z.string()),
     token_endpoint_auth_methods_supported: z.array(z.string()),
+    token_endpoint_auth_signing_alg_values_supported: z.array(z.string()),
+    revocation_endpoint_auth_methods_supported: z.array(z.string()),
     dpop_signing_alg_values_supported: z.array(z.string()),
     authorization_response_iss_parameter_supported: z.literal(true),
+    scopes_supported: z.array(z.string()),
   })
-  .passthrough()
   .openapi('AuthorizationServerMetadata')
 
 const bankId = z.string().openapi({ param: { name: 'bankId', in: 'path' }, example: 'summit' })
