@@ -238,6 +238,18 @@ describe('summit: authorize errors (a problem shown, never redirected)', () => {
     expect(await problemOf(res)).toMatchObject({ status: 400, code: 'invalid_request' })
   })
 
+  test('a browser is shown the refusal as a page, and sent nowhere', async () => {
+    const c = await client()
+    const res = await c.sandbox.request(
+      `/banks/summit/oauth/authorize?client_id=${c.clientId}&request_uri=urn%3Aunknown`,
+      { headers: { Accept: 'text/html' } },
+    )
+    expect(res.status).toBe(400)
+    expect(res.headers.get('Content-Type')).toContain('text/html')
+    expect(res.headers.get('Location')).toBeNull()
+    expect(await res.text()).toContain('unknown, used or expired')
+  })
+
   test('the control shortcut refuses summit, naming PAR', async () => {
     const c = await client()
     const res = await c.sandbox.request(

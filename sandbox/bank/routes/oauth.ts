@@ -2,12 +2,13 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { Deps } from '../../deps.ts'
 import { requestHeader } from '../../http/header.ts'
+import { Problem } from '../../http/problem.ts'
 import { decide, parseAuthorize } from '../authorize.ts'
 import { revokeConsent } from '../consents.ts'
 import { exchangeCode, OAuthError, refreshTokens } from '../tokens.ts'
 import type { BankGate, BankHandler } from './bank-guards.ts'
 import { createConsentFormLimit } from './consent-form-limit.ts'
-import { consentPage } from './consent-page.ts'
+import { consentPage, refusalPage } from './consent-page.ts'
 import type { BankEnv } from './env.ts'
 import { fapiRevoke, fapiToken } from './fapi-oauth.ts'
 import { authenticateClient, formBody, oauthErrorResponse } from './oauth-client.ts'
@@ -22,13 +23,15 @@ export function oauthRoutes(deps: Deps, gate: BankGate) {
     '/banks/:bankId/oauth/authorize',
     gate.open(async (c) => {
       // Showing the page leaves a pushed request unused; the answer below uses it up.
-      const request = await parseAuthorize(
-        deps,
-        deps.requireBank(c.req.param('bankId') ?? ''),
-        c.req.query(),
-        false,
-      )
-      return c.html(consentPage(request, c.req.query()))
+      const bank = deps.requireBank(c.req.param('bankId') ?? '')
+      try {
+        return c.html(consentPage(await parseAuthorize(deps, bank, c.req.query(), false), c.req.query()))
+      } catch (error) {
+        // A FAPI bank shows a browser its refusal as a page; anyone else gets the problem.
+        const browser = (c.req.header('Accept') ?? '').includes('text/html')
+        if (bank.profile !== 'fapi2' || !browser || !(error instanceof Problem)) throw error
+        return c.html(refusalPage(bank, error.message), 400)
+      }
     }),
   )
 
