@@ -112,6 +112,8 @@ function byCredentials(target: string, header: (name: string) => string | undefi
   const authorization = header('authorization') ?? ''
   let world: string | undefined
   if (authorization.startsWith('Bearer ')) world = bearerWorld(authorization)
+  // A FAPI bank's DPoP-bound token carries its world as a Bearer token does.
+  else if (authorization.startsWith('DPoP ')) world = TOKEN_WORLD.exec(authorization.slice(5).trim())?.[1]
   else if (authorization.startsWith('Basic '))
     world = CLIENT_WORLD.exec(basicCredentials(authorization)?.id ?? '')?.[1]
   // The consent page: the customer's browser carries no credentials, the link names the client.
