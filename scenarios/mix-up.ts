@@ -48,7 +48,8 @@ export async function completeCallback(context: RunContext, step: { role: string
 /** Approves on the bank's consent page, as the person: where the bank sends the browser. */
 async function approve(context: RunContext, link: string, customerId: string): Promise<string | null> {
   const tapped = new URL(link.replace(/[.,;:!?)\]}]+$/, ''))
-  const page = new URL(tapped.pathname, context.target.sandboxUrl)
+  // The page's own URL, query included: a world's page is found by the client_id in it.
+  const page = new URL(`${tapped.pathname}${tapped.search}`, context.target.sandboxUrl)
   const form = new URLSearchParams(tapped.searchParams)
   form.set('decision', 'approve')
   form.set('customer_id', customerId)
