@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { type Book, createBook } from './bank/book.ts'
 import { createLedger, type Ledger } from './bank/ledger.ts'
-import { type Bank, DEFAULT_BANKS } from './bank/policy.ts'
+import { type Bank, DEFAULT_BANKS, mainBankIds } from './bank/policy.ts'
 import { createRunLock, type RunLock } from './control/run-lock.ts'
 import type { ScenarioRunner } from './control/scenario-runner.ts'
 import { type Credentials, createCredentials } from './credentials.ts'
@@ -158,7 +158,7 @@ export function createDeps(options: SandboxOptions): Deps {
   const send = options.send ?? createSender(clock.wallNow, { targets: (url) => outboundRules(deps, url) })
 
   const worldOf = (seed: number, startDay: number) =>
-    createWorld({ seed, customers: options.customers, bankIds, startDay })
+    createWorld({ seed, customers: options.customers, bankIds, mainBankIds: mainBankIds(banks), startDay })
   /** A world's seed and history window are kept when it is made: a restarted store keeps them. */
   const buildWorld = (seed: number) => {
     const startDay =
@@ -251,8 +251,11 @@ export function createDeps(options: SandboxOptions): Deps {
       // integration, the clock, the secrets and the people already handed out.
       const integrationUrl = deps.integrationUrl
       const claimed = [...store.state.claimed.keys()]
+      const clientKeys = [...store.state.clientKeys]
       const worldRecord = settings().get(WORLD_RECORD)
       store.reset()
+      // A client's registered keys are its setup, like the credentials: kept.
+      for (const [key, record] of clientKeys) store.state.clientKeys.set(key, record)
       deps.integrationUrl = integrationUrl
       if (worldRecord !== undefined) settings().set(WORLD_RECORD, worldRecord)
       for (const index of claimed) store.state.claimed.set(index, true)

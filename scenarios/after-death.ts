@@ -161,5 +161,9 @@ export function stepWords(step: Step): string {
       return `a forged ${step.type} webhook`
     case 'forgeCallback':
       return `a forged callback for ${step.role}`
+    case 'mixUpCallback':
+      return `${step.role}'s answer from ${step.bankId} with a wrong and a missing iss`
+    case 'completeCallback':
+      return `${step.role}'s genuine answer from ${step.bankId}`
   }
 }

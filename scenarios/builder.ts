@@ -49,6 +49,8 @@ export function scenario(name: string, meta: Meta) {
       forgery: 'bad-signature' | 'stale-timestamp' | 'unsigned',
     ) => step({ kind: 'forgeWebhook', role, bankId, type, forgery }),
     forgeCallback: (role: string, bankId: string) => step({ kind: 'forgeCallback', role, bankId }),
+    mixUpCallback: (role: string, bankId: string) => step({ kind: 'mixUpCallback', role, bankId }),
+    completeCallback: (role: string, bankId: string) => step({ kind: 'completeCallback', role, bankId }),
     expect(expectation: ExpectationInput) {
       input.expectations.push(expectation)
       return builder

@@ -1,5 +1,6 @@
 import { builtInIntegration } from '../fixtures/integrations.ts'
 import { startIntegration } from '../fixtures/reference/server.ts'
+import { builtInClientKey } from '../sandbox/bank/fapi/client-keys.ts'
 import { createSandboxClient } from '../sandbox/client.ts'
 import { publicCredentials } from '../sandbox/credentials.ts'
 import { createDeps, type Deps } from '../sandbox/deps.ts'
@@ -26,6 +27,7 @@ export async function startBuiltInTarget(name: string, seed = 42): Promise<Targe
     sandboxUrl: sandbox.url,
     credentials: publicCredentials(deps.credentials),
     quirks: integration.quirks,
+    clientKey: builtInClientKey(deps.credentials),
   })
   deps.integrationUrl = running.url
   return {

@@ -3,6 +3,10 @@ import { bankWithdraws } from './library/bank-withdraws.ts'
 import { consentExpiry } from './library/consent-expiry.ts'
 import { consentRevoked } from './library/consent-revoked.ts'
 import { dataMinimisation } from './library/data-minimisation.ts'
+import { fapiDpopNonce } from './library/fapi-dpop-nonce.ts'
+import { fapiDpopReplay } from './library/fapi-dpop-replay.ts'
+import { fapiLink } from './library/fapi-link.ts'
+import { fapiMixUp } from './library/fapi-mix-up.ts'
 import { forgedCallback } from './library/forged-callback.ts'
 import { forgedWebhook } from './library/forged-webhook.ts'
 import { fraudBurst } from './library/fraud-burst.ts'
@@ -18,6 +22,10 @@ export const SCENARIOS: readonly Scenario[] = [
   bankOutage,
   consentExpiry,
   dataMinimisation,
+  fapiLink,
+  fapiMixUp,
+  fapiDpopReplay,
+  fapiDpopNonce,
 ]
 
 export function scenarioNamed(name: string): Scenario | undefined {

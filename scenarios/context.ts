@@ -29,6 +29,8 @@ export interface RunContext {
   cast: Map<string, CastMember>
   marks: Map<string, Mark>
   forgeries: Forgery[]
+  /** `${role}/${bankId}` → a genuine authorization answer held back by a mix-up step. */
+  heldCallbacks: Map<string, string>
   credentials: Awaited<ReturnType<Target['control']['credentials']>>
   /** Wall time of the scenario's latest action: the reaction budget counts from here. */
   lastActionWallMs: number

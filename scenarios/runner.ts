@@ -83,6 +83,7 @@ export async function runScenario(
       cast: new Map(),
       marks: new Map(),
       forgeries: [],
+      heldCallbacks: new Map(),
       credentials: await target.control.credentials(),
       lastActionWallMs: Date.now(),
     }

@@ -52,6 +52,14 @@ export const Step = z.discriminatedUnion('kind', [
     forgery: z.enum(['bad-signature', 'stale-timestamp', 'unsigned']),
   }),
   z.object({ kind: z.literal('forgeCallback'), role: Role, bankId: BankId }),
+  /**
+   * A FAPI bank's mix-up (RFC 9207): the person asks to link, approves the link by hand, and
+   * the bank's genuine answer reaches the integration first with a wrong `iss`, then with
+   * none; the genuine answer is held for `completeCallback`.
+   */
+  z.object({ kind: z.literal('mixUpCallback'), role: Role, bankId: BankId }),
+  /** Delivers the genuine answer `mixUpCallback` held, as the person's browser would. */
+  z.object({ kind: z.literal('completeCallback'), role: Role, bankId: BankId }),
 ])
 export type Step = z.infer<typeof Step>
 

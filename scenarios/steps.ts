@@ -1,6 +1,7 @@
 import type { LinkTap } from '../sandbox/platform/records.ts'
 import { member, type RunContext, takeMark } from './context.ts'
 import { forgeCallback, forgeWebhook } from './forge.ts'
+import { completeCallback, mixUpCallback } from './mix-up.ts'
 import { within } from './reaction.ts'
 import type { Step } from './schema.ts'
 
@@ -77,6 +78,12 @@ export async function runStep(context: RunContext, step: Step): Promise<void> {
       break
     case 'forgeCallback':
       await forgeCallback(context, step)
+      break
+    case 'mixUpCallback':
+      await mixUpCallback(context, step)
+      break
+    case 'completeCallback':
+      await completeCallback(context, step)
       break
   }
   context.lastActionWallMs = Date.now()

@@ -12,8 +12,8 @@ describe('the bank gate', () => {
     for (const { method, path } of sandbox.app.routes) {
       if (path.startsWith('/banks/') && method !== 'ALL') routes.set(`${method} ${path}`, { method, path })
     }
-    // All of the bank API: OAuth (4), accounts (4), cards (2), alerts (2), consent (2).
-    expect(routes.size).toBe(14)
+    // All of the bank API: OAuth (5, FAPI banks' PAR included), accounts (4), cards (2), alerts (2), consent (2).
+    expect(routes.size).toBe(15)
     const calls = [...routes.values(), { method: 'GET', path: '/banks/:bankId/v1/nowhere' }]
 
     const withdrawn = await sandbox.request(

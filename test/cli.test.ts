@@ -24,7 +24,12 @@ describe('bank-sandbox CLI', () => {
       expect(output).toMatch(/harbor\s+webhook secret whsec_/)
       const health = await (await fetch(`${url}/health`)).json()
       expect(health).toMatchObject({ status: 'ok', seed: 5 })
-      expect(health.banks.map((b: { id: string }) => b.id)).toEqual(['harbor', 'meridian', 'pinecrest'])
+      expect(health.banks.map((b: { id: string }) => b.id)).toEqual([
+        'harbor',
+        'meridian',
+        'pinecrest',
+        'summit',
+      ])
       const credentials = await (await fetch(`${url}/sandbox/credentials`)).json()
       expect(output).toContain(credentials.clientSecret)
     } finally {

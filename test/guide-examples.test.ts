@@ -20,10 +20,15 @@ import { createTestSandbox } from './support/helpers.ts'
 
 const EXPECTED: Record<string, number> = {
   'GET /sandbox/credentials 200': 1,
-  'POST /banks/{bankId}/oauth/token 200': 1,
+  'POST /banks/{bankId}/oauth/token 200': 2,
+  'POST /banks/{bankId}/oauth/token 400': 1,
+  'POST /banks/{bankId}/oauth/par 201': 1,
+  'GET /.well-known/oauth-authorization-server/banks/{bankId} 200': 1,
+  'request PUT /sandbox/banks/{bankId}/clients/{clientId}/jwks': 1,
+  'none (fragment)': 2,
   'GET /banks/{bankId}/v1/accounts/{accountId}/balances 200': 1,
   'GET /banks/{bankId}/v1/accounts/{accountId}/transactions 200': 1,
-  problem: 2,
+  problem: 3,
   'webhook platform.message': 1,
   'webhook fraud.alert.created': 1,
   'webhook fraud.alert.updated': 1,
@@ -158,7 +163,7 @@ describe('the integration guide’s JSON examples', () => {
     const counted: Record<string, number> = {}
     for (const { key } of examples) if (key !== null) counted[key] = (counted[key] ?? 0) + 1
     expect(counted).toEqual(EXPECTED)
-    expect(examples.length).toBe(17)
+    expect(examples.length).toBe(25)
   })
 
   test.each(examples.filter((example) => example.key !== FRAGMENT))(

@@ -63,9 +63,19 @@ export function grantConsent(
   return record
 }
 
-export function issueCode(deps: Deps, consentId: string, redirectUri: string | null): string {
+export function issueCode(
+  deps: Deps,
+  consentId: string,
+  redirectUri: string | null,
+  codeChallenge?: string,
+): string {
   const code = deps.ids.secret('code')
-  deps.state.codes.set(code, { consentId, redirectUri, expiresAtMs: deps.clock.now() + CODE_LIFETIME_MS })
+  deps.state.codes.set(code, {
+    consentId,
+    redirectUri,
+    expiresAtMs: deps.clock.now() + CODE_LIFETIME_MS,
+    ...(codeChallenge === undefined ? {} : { codeChallenge }),
+  })
   return code
 }
 

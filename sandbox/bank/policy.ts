@@ -19,6 +19,13 @@ export interface Bank {
   id: string
   name: string
   policy: BankPolicy
+  /** 'fapi2': only the FAPI 2.0 Security Profile (PAR, PKCE, private_key_jwt, DPoP); absent: plain OAuth 2.0. */
+  profile?: 'fapi2'
+  /**
+   * Joined the world after the first banks: nobody's main bank, only ever a second one, so
+   * the people of the first banks and their data stay exactly as they were.
+   */
+  secondaryOnly?: boolean
 }
 
 export const DEFAULT_BANKS: readonly Bank[] = [
@@ -46,7 +53,22 @@ export const DEFAULT_BANKS: readonly Bank[] = [
       summary: 'Accounts, balances and fraud alerts only; no transactions.',
     },
   },
+  {
+    id: 'summit',
+    name: 'Summit Federal',
+    policy: {
+      scopes: [...SCOPES],
+      summary: 'Shares whatever the customer consents to, through FAPI 2.0 only (PAR, PKCE, DPoP).',
+    },
+    profile: 'fapi2',
+    secondaryOnly: true,
+  },
 ]
+
+/** The banks a person can have as their main bank. */
+export function mainBankIds(banks: readonly Bank[]): string[] {
+  return banks.filter((bank) => !bank.secondaryOnly).map((bank) => bank.id)
+}
 
 export function grantedScopes(bank: Bank, asked: readonly Scope[]): Scope[] {
   return SCOPES.filter((scope) => asked.includes(scope) && bank.policy.scopes.includes(scope))

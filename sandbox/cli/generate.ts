@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { DEFAULT_BANKS } from '../bank/policy.ts'
+import { DEFAULT_BANKS, mainBankIds } from '../bank/policy.ts'
 import { generateWorld } from '../generate/generate.ts'
 import { UsageError } from '../usage-error.ts'
 import type { CliIo } from './io.ts'
@@ -33,6 +33,7 @@ export async function generateCommand(args: string[], io: CliIo): Promise<void> 
     nowMs,
     format,
     bankIds: DEFAULT_BANKS.map((bank) => bank.id),
+    mainBankIds: mainBankIds(DEFAULT_BANKS),
   } as const
   const out = values.out ? createWriteStream(values.out) : io.stdout
   const progress = io.stderr.isTTY ? progressLine(io) : undefined

@@ -116,6 +116,10 @@ export function customerRoutes(deps: Deps) {
   app.openapi(createConsent, (c) => {
     const { bankId, customerId } = c.req.valid('param')
     const customer = customerOf(bankId, customerId)
+    if (deps.requireBank(bankId).profile === 'fapi2')
+      throw problems.invalidRequest(
+        'This bank speaks FAPI 2.0 only: its codes come through a pushed authorization request (POST /banks/{bankId}/oauth/par) and the consent page, never through this shortcut.',
+      )
     const consent = grantConsent(deps, deps.requireBank(bankId), customer.id, c.req.valid('json'))
     const code = issueCode(deps, consent.id, null)
     return c.json({ consent: presentConsent(consent, deps.clock.now()), code }, 201)

@@ -21,6 +21,8 @@ export interface GenerateOptions {
   nowMs: number
   format: GenerateFormat
   bankIds: readonly string[]
+  /** The banks a person can have as their main bank; default all (see WorldConfig). */
+  mainBankIds?: readonly string[]
 }
 
 export interface GenerateResult {
@@ -47,7 +49,7 @@ export async function generateWorld(
   // Small caches: an export reads each day once (card payments reread a month of
   // charges) and each person once.
   const world = createWorld(
-    { seed, customers: total, bankIds, startDay },
+    { seed, customers: total, bankIds, mainBankIds: options.mainBankIds ?? bankIds, startDay },
     { cacheSize: 512, entityCacheSize: 1 },
   )
   const iso = createIsoFormatter()

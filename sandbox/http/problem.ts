@@ -4,6 +4,8 @@
 export type ProblemCode =
   | 'invalid_request'
   | 'invalid_token'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
   | 'consent_revoked'
   | 'consent_expired'
   | 'insufficient_scope'
@@ -25,6 +27,8 @@ export type ProblemCode =
 const catalogue: Record<ProblemCode, { status: number; title: string }> = {
   invalid_request: { status: 400, title: 'The request is not valid' },
   invalid_token: { status: 401, title: 'The access token is missing, unknown or expired' },
+  invalid_dpop_proof: { status: 401, title: 'The DPoP proof is missing or not valid' },
+  use_dpop_nonce: { status: 401, title: 'The DPoP proof must carry the server nonce' },
   consent_revoked: { status: 401, title: 'The consent behind this token was revoked' },
   consent_expired: { status: 401, title: 'The consent behind this token has expired' },
   insufficient_scope: { status: 403, title: 'The consent does not cover this resource' },
@@ -102,6 +106,14 @@ export const problems = {
     new Problem('invalid_request', detail, errors ? { errors } : {}),
   invalidToken: (detail: string) =>
     new Problem('invalid_token', detail, { headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } }),
+  /** RFC 9449 §7.1 and §9: the DPoP scheme's challenge, with the current nonce for a fresh proof. */
+  dpop: (code: 'invalid_dpop_proof' | 'use_dpop_nonce' | 'invalid_token', detail: string, nonce: string) =>
+    new Problem(code, detail, {
+      headers: {
+        'WWW-Authenticate': `DPoP error="${code}", algs="ES256 PS256"`,
+        'DPoP-Nonce': nonce,
+      },
+    }),
   consentRevoked: () => new Problem('consent_revoked', 'Ask the customer to link the bank again.'),
   consentExpired: () => new Problem('consent_expired', 'Ask the customer to renew the link to the bank.'),
   insufficientScope: (scope: string) =>

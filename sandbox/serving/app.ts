@@ -4,8 +4,10 @@ import { alertRoutes } from '../bank/routes/alerts.ts'
 import { bankGate, journal, journalRecorder, partnershipGuard } from '../bank/routes/bank-guards.ts'
 import { cardRoutes } from '../bank/routes/cards.ts'
 import { consentRoutes } from '../bank/routes/consent.ts'
+import { fapiRoutes } from '../bank/routes/fapi-oauth.ts'
 import { oauthRoutes } from '../bank/routes/oauth.ts'
 import { bankStateRoutes } from '../control/bank-state.ts'
+import { clientKeyRoutes } from '../control/client-keys.ts'
 import { clockResetRoutes } from '../control/clock-reset.ts'
 import { customerRoutes } from '../control/customers.ts'
 import { evidenceRoutes } from '../control/evidence.ts'
@@ -66,6 +68,7 @@ export function createApp(deps: Deps) {
     }),
   )
 
+  app.route('/', fapiRoutes(deps, gate))
   app.route('/', oauthRoutes(deps, gate))
   app.route('/', accountRoutes(deps, gate))
   app.route('/', cardRoutes(deps, gate))
@@ -74,6 +77,7 @@ export function createApp(deps: Deps) {
   app.route('/', clockResetRoutes(deps))
   app.route('/', worldsRoutes(deps))
   app.route('/', customerRoutes(deps))
+  app.route('/', clientKeyRoutes(deps))
   app.route('/', transactionRoutes(deps))
   app.route('/', bankStateRoutes(deps))
   app.route('/', evidenceRoutes(deps))

@@ -1,4 +1,5 @@
 import { startIntegration } from '../../fixtures/reference/server.ts'
+import { builtInClientKey } from '../bank/fapi/client-keys.ts'
 import { publicCredentials } from '../credentials.ts'
 import type { Deps } from '../deps.ts'
 import { problems } from '../http/problem.ts'
@@ -43,6 +44,7 @@ export async function attachIntegration(
       sandboxUrl,
       credentials: publicCredentials(deps.credentials),
       quirks: builtIn.quirks,
+      clientKey: builtInClientKey(deps.credentials),
     })
     deps.runningIntegration = { name: builtIn.name, close: running.close }
     url = running.url

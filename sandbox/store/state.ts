@@ -39,6 +39,40 @@ export interface CodeRecord {
   /** The redirect_uri of the authorize request, which the token request must repeat; null for shortcut codes. */
   redirectUri: string | null
   expiresAtMs: number
+  /** FAPI banks: the PKCE S256 code_challenge of the pushed request, which the code_verifier must match. */
+  codeChallenge?: string
+}
+
+/** A public JSON Web Key as a client registers it (RFC 7517); only its public members are kept. */
+export type PublicJwk = Record<string, unknown> & { kty: string }
+
+/** A client's JWK Set at a FAPI bank, by `{bankId}/{clientId}`: what its private_key_jwt assertions are checked against. */
+export interface ClientKeysRecord {
+  keys: PublicJwk[]
+  registeredAtMs: number
+}
+
+/** A pushed authorization request (RFC 9126), by its request_uri: used once, within its 60 s (simulation clock). */
+export interface PushedRequestRecord {
+  bankId: string
+  clientId: string
+  /** The authorize parameters as pushed: response_type, redirect_uri, scope, state, purpose. */
+  params: Record<string, string>
+  codeChallenge: string
+  /** The issuer the request was pushed to, which the authorization response names (RFC 9207). */
+  issuer: string
+  expiresAtMs: number
+}
+
+/** A DPoP proof's or client assertion's jti, seen once: kept until its proof could no longer be fresh (wall clock). */
+export interface ProofIdRecord {
+  expiresAtWallMs: number
+}
+
+/** A FAPI bank's current DPoP nonce (RFC 9449 §8), by bank id; a new one is drawn as the simulation clock moves on. */
+export interface DpopNonceRecord {
+  nonce: string
+  issuedAtMs: number
 }
 
 export interface TokenRecord {
@@ -46,6 +80,8 @@ export interface TokenRecord {
   kind: 'access' | 'refresh'
   /** null: lives as long as the consent (refresh tokens). */
   expiresAtMs: number | null
+  /** FAPI banks: the JWK thumbprint of the DPoP key the token is bound to (cnf.jkt); no Bearer use. */
+  jkt?: string
 }
 
 export type CardStatus = 'active' | 'frozen' | 'replaced'
@@ -137,6 +173,14 @@ export interface SandboxState {
    * changed or drawn at random, `credentials`, and in a world made with POST /sandbox/worlds its WORLD_RECORD.
    */
   settings: Table<unknown>
+  /** FAPI banks: the JWK Sets clients registered, by `{bankId}/{clientId}`. */
+  clientKeys: Table<ClientKeysRecord>
+  /** FAPI banks: pushed authorization requests, by request_uri. */
+  pushedRequests: Table<PushedRequestRecord>
+  /** FAPI banks: the jti of every DPoP proof and client assertion accepted, by `{bankId}/{kind}/{jti}`. */
+  proofIds: Table<ProofIdRecord>
+  /** FAPI banks: the current DPoP nonce, by bank id. */
+  dpopNonces: Table<DpopNonceRecord>
 }
 
 /** How many calls the journal keeps. */
@@ -249,6 +293,10 @@ export function createState(kept: Sink | null): SandboxState {
     linkBehaviour: table('linkBehaviour'),
     claimed: table('claimed'),
     settings: table('settings'),
+    clientKeys: table('clientKeys'),
+    pushedRequests: table('pushedRequests'),
+    proofIds: table('proofIds'),
+    dpopNonces: table('dpopNonces'),
   }
 }
 

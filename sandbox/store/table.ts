@@ -20,6 +20,10 @@ export type TableName =
   | 'linkBehaviour'
   | 'claimed'
   | 'settings'
+  | 'clientKeys'
+  | 'pushedRequests'
+  | 'proofIds'
+  | 'dpopNonces'
 
 /** One change: the record's new value, or null when it was deleted. */
 export interface Change {

@@ -6,8 +6,10 @@ export interface WorldContext {
   seed: number
   customers: number
   bankIds: readonly string[]
-  /** Bank id → its position in `bankIds`. */
+  /** Main bank id → its position among the banks a person can have as their main bank. */
   bankPosition: ReadonlyMap<string, number>
+  /** How many banks can be a main bank. */
+  mainBanks: number
   /** Bank id → a numeric hash coordinate for that bank. */
   bankHash: ReadonlyMap<string, number>
 }
@@ -17,7 +19,8 @@ export function createContext(config: WorldConfig): WorldContext {
     seed: config.seed,
     customers: config.customers,
     bankIds: config.bankIds,
-    bankPosition: new Map(config.bankIds.map((id, i) => [id, i])),
+    bankPosition: new Map((config.mainBankIds ?? config.bankIds).map((id, i) => [id, i])),
+    mainBanks: (config.mainBankIds ?? config.bankIds).length,
     bankHash: new Map(config.bankIds.map((id) => [id, hashString(id)])),
   }
 }

@@ -1,4 +1,4 @@
-// Which banks a person banks with: always the bank at `index % n` (their main bank),
+// Which banks a person banks with: always the main bank at `index % n` (their main bank),
 // and each other bank with probability 0.35, decided by a hash so it costs nothing
 // to ask about one person.
 import type { WorldContext } from './context.ts'
@@ -7,7 +7,7 @@ import { hash, Kind, unit } from './rng.ts'
 export const SECONDARY_CHANCE = 0.35
 
 export function isMainBank(ctx: WorldContext, bankId: string, index: number): boolean {
-  return ctx.bankPosition.get(bankId) === index % ctx.bankIds.length
+  return ctx.bankPosition.get(bankId) === index % ctx.mainBanks
 }
 
 export function isMember(ctx: WorldContext, bankId: string, index: number): boolean {

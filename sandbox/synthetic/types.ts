@@ -16,6 +16,12 @@ export interface WorldConfig {
   customers: number
   /** Bank ids in order, e.g. ['harbor', 'meridian', 'pinecrest']. */
   bankIds: readonly string[]
+  /**
+   * The banks a person can have as their main bank, in order; default all of `bankIds`. A
+   * bank that joined the world later (summit) is only ever a second bank, so the people of
+   * the first ones keep their main bank and their data.
+   */
+  mainBankIds?: readonly string[]
   /** First UTC day number (ms / DAY_MS) of the history; opening balances are as of its start. */
   startDay: number
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http'
+import { decodeJwt } from 'jose'
 import { WORLD_HEADER } from '../client.ts'
 import { basicCredentials } from '../http/basic-auth.ts'
 import { problemResponse } from '../http/errors.ts'
@@ -70,8 +71,7 @@ export function routeToWorlds(
       ),
     )
   }
-  return (request, env) => {
-    const addressed = addressedWorld(request, env)
+  const route = (request: Request, env: unknown, addressed: Addressed) => {
     if (addressed.by === 'nothing') return defaultFetch(request, env)
     if (addressed.by === 'bad-name')
       return problemResponse(
@@ -83,6 +83,12 @@ export function routeToWorlds(
       const adopted = registry.use(addressed.world)
       return adopted ? adopted.fetch(request, env) : missing(addressed, request, env)
     })
+  }
+  return (request, env) => {
+    const addressed = addressedWorld(request, env)
+    if (addressed.by === 'nothing' && isAssertionCall(request))
+      return assertedWorld(request).then((found) => route(request, env, found))
+    return route(request, env, addressed)
   }
 }
 
@@ -112,12 +118,43 @@ function byCredentials(target: string, header: (name: string) => string | undefi
   const authorization = header('authorization') ?? ''
   let world: string | undefined
   if (authorization.startsWith('Bearer ')) world = bearerWorld(authorization)
+  // A FAPI bank's DPoP-bound token carries its world as a Bearer token does.
+  else if (authorization.startsWith('DPoP ')) world = TOKEN_WORLD.exec(authorization.slice(5).trim())?.[1]
   else if (authorization.startsWith('Basic '))
     world = CLIENT_WORLD.exec(basicCredentials(authorization)?.id ?? '')?.[1]
   // The consent page: the customer's browser carries no credentials, the link names the client.
   else if (target.includes('/oauth/authorize?'))
     world = CLIENT_WORLD.exec(new URLSearchParams(target.split('?')[1]).get('client_id') ?? '')?.[1]
   return world === undefined ? { by: 'nothing' } : { by: 'credentials', world }
+}
+
+/** A FAPI bank's PAR, token and revoke calls name their client only in the form body. */
+const ASSERTION_PATH = /^\/banks\/[^/?]+\/oauth\/(?:par|token|revoke)(?:\?|$)/
+const ASSERTION_BODY_LIMIT = 64 * 1024
+
+function isAssertionCall(request: Request): boolean {
+  const length = Number(request.headers.get('content-length') ?? Number.NaN)
+  return (
+    request.method === 'POST' &&
+    !request.headers.has('authorization') &&
+    (request.headers.get('content-type') ?? '').startsWith('application/x-www-form-urlencoded') &&
+    length > 0 &&
+    length <= ASSERTION_BODY_LIMIT &&
+    ASSERTION_PATH.test(pathAndQuery(request.url))
+  )
+}
+
+/** The world of the client a private_key_jwt assertion (or client_id) names, read from a copy of the body. */
+async function assertedWorld(request: Request): Promise<Addressed> {
+  try {
+    const form = new URLSearchParams(await request.clone().text())
+    const assertion = form.get('client_assertion')
+    const issuer = assertion ? decodeJwt(assertion).iss : undefined
+    const world = CLIENT_WORLD.exec(issuer ?? form.get('client_id') ?? '')?.[1]
+    return world === undefined ? { by: 'nothing' } : { by: 'credentials', world }
+  } catch {
+    return { by: 'nothing' }
+  }
 }
 
 /** The world whose token `Bearer …` carries; undefined for the default world's (or no) token. */

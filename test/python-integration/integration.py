@@ -2,6 +2,12 @@
 """A bank-to-chat connector for Bank Sandbox, written from README.md and
 docs/integration-guide.md alone. Python 3 standard library only.
 
+It links Summit, the FAPI 2.0 bank, as the guide's "Summit: FAPI 2.0" says: PAR with
+PKCE S256, private_key_jwt, DPoP-bound tokens with the bank's nonce, and the iss check.
+The standard library has no JOSE, so the ES256 parts (a P-256 key, ECDSA signatures,
+compact JWS, base64url, the JWK thumbprint) live in es256.py beside this file, written
+for it in plain Python.
+
 It serves the three endpoints of the protocol under one base URL:
 
     POST {url}/webhooks/bank/{bankId}     bank webhooks (Standard Webhooks)
@@ -54,6 +60,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
+from es256 import P256Key, b64url, jws
+
 log = logging.getLogger("integration")
 
 TOLERANCE_S = 5 * 60
@@ -64,6 +72,8 @@ PURPOSE = "account_servicing"
 STATE_TTL_S = 15 * 60
 ALERT_MAX_WAIT_S = 2.5  # a debounce that keeps being poked still speaks after this long
 DIGIT_RUN = re.compile(r"\d{12,}")
+FAPI_BANKS = {"summit"}  # FAPI 2.0 only: PAR, PKCE, private_key_jwt, DPoP, iss
+CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
 
 # ---------------------------------------------------------------------------
@@ -75,7 +85,7 @@ def now() -> float:
 
 
 def bank_name(bank_id: str) -> str:
-    return {"harbor": "Harbor", "meridian": "Meridian", "pinecrest": "Pinecrest"}.get(
+    return {"harbor": "Harbor", "meridian": "Meridian", "pinecrest": "Pinecrest", "summit": "Summit"}.get(
         bank_id, bank_id.capitalize()
     )
 
@@ -346,6 +356,7 @@ class Link:
     refresh_token: str
     scopes: set[str]
     lock: threading.Lock = field(default_factory=threading.Lock)
+    dpop_key: P256Key | None = None  # FAPI banks: the key the tokens are bound to
 
 
 @dataclass
@@ -364,6 +375,7 @@ class PendingState:
     bank: str
     redirect_uri: str
     expires: float
+    code_verifier: str = ""
 
 
 class LinkEnded(Exception):
@@ -411,6 +423,11 @@ class Integration:
         self.seen_mids = BoundedSet()
         self.lanes = Lanes()
         self.debounce: dict[str, tuple[threading.Timer, float]] = {}
+        # FAPI: our client key (registered at the bank), and each bank's latest DPoP nonce
+        self.client_key = P256Key()
+        self.client_kid = "py-" + self.client_key.thumbprint()[:16]
+        self.key_registered: set[str] = set()
+        self.dpop_nonces: dict[str, str] = {}
 
     # -- helpers --------------------------------------------------------------
 
@@ -509,7 +526,91 @@ class Integration:
             self.failures[bank] = 0
         return res
 
-    def token_request(self, bank: str, form: dict[str, str]) -> Response:
+    # -- FAPI 2.0 (summit) ------------------------------------------------------
+
+    def issuer(self, bank: str) -> str:
+        return f"{self.cfg.sandbox}/banks/{bank}"
+
+    def register_client_key(self, bank: str, again: bool = False) -> None:
+        """PUT our public key as the client's JWK Set at a FAPI bank (again after a restart)."""
+        if bank in self.key_registered and not again:
+            return
+        jwk = {**self.client_key.public_jwk(), "kid": self.client_kid, "use": "sig", "alg": "ES256"}
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if self.cfg.admin_key:
+            headers["X-Sandbox-Admin-Key"] = self.cfg.admin_key
+        world = re.search(r"(wld_[a-z0-9]+)$", self.creds.client_id or "")
+        if world:  # a world's client id ends with its id; control calls name it in a header
+            headers["X-Sandbox-World"] = world.group(1)
+        client = urllib.parse.quote(self.creds.client_id or "", safe="")
+        try:
+            res = http("PUT", f"{self.cfg.sandbox}/sandbox/banks/{bank}/clients/{client}/jwks", headers,
+                       json.dumps({"keys": [jwk]}).encode())
+        except OSError as err:
+            log.warning("%s: registering our key failed (%s)", bank, err)
+            return
+        if res.status == 200:
+            self.key_registered.add(bank)
+        else:
+            log.warning("%s: registering our key: HTTP %s %s", bank, res.status, res.code())
+
+    def client_assertion(self, bank: str) -> dict[str, str]:
+        """private_key_jwt: iss and sub our client id, aud the issuer, a new jti, a minute to live."""
+        t = int(time.time())
+        claims = {
+            "iss": self.creds.client_id, "sub": self.creds.client_id, "aud": self.issuer(bank),
+            "jti": secrets.token_urlsafe(16), "iat": t, "exp": t + 60,
+        }
+        return {
+            "client_assertion_type": CLIENT_ASSERTION_TYPE,
+            "client_assertion": jws(self.client_key, {"kid": self.client_kid}, claims),
+        }
+
+    def dpop_proof(self, bank: str, key: P256Key, method: str, url: str, access_token: str | None = None) -> str:
+        """A fresh DPoP proof for one request, with the bank's latest nonce (and ath at the API)."""
+        claims: dict[str, Any] = {
+            "jti": secrets.token_urlsafe(16), "htm": method, "htu": url.split("?")[0], "iat": int(time.time()),
+        }
+        with self.lock:
+            nonce = self.dpop_nonces.get(bank)
+        if nonce:
+            claims["nonce"] = nonce
+        if access_token is not None:
+            claims["ath"] = b64url(hashlib.sha256(access_token.encode()).digest())
+        return jws(key, {"typ": "dpop+jwt", "jwk": key.public_jwk()}, claims)
+
+    def note_nonce(self, bank: str, res: Response) -> None:
+        nonce = res.headers.get("dpop-nonce")
+        if nonce:
+            with self.lock:
+                self.dpop_nonces[bank] = nonce
+
+    def fapi_post(self, bank: str, path: str, form: dict[str, str], dpop_key: P256Key | None = None) -> Response:
+        """PAR, token or revoke at a FAPI bank: a new assertion (and proof) each try; a nonce
+        challenge or a refused proof is tried again with a fresh proof, an unknown key after
+        registering it again."""
+        self.register_client_key(bank)
+        res: Response | None = None
+        for attempt in range(3):
+            headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
+            if dpop_key is not None:
+                headers["DPoP"] = self.dpop_proof(bank, dpop_key, "POST", f"{self.issuer(bank)}{path}")
+            body = urllib.parse.urlencode({**form, **self.client_assertion(bank)}).encode()
+            res = self._raw_bank(bank, "POST", path, headers, body)
+            self.note_nonce(bank, res)
+            code = res.code()
+            if attempt < 2 and dpop_key is not None and res.status == 400 and code in ("use_dpop_nonce", "invalid_dpop_proof"):
+                continue
+            if attempt < 2 and res.status == 401 and code == "invalid_client":
+                self.register_client_key(bank, again=True)
+                continue
+            break
+        assert res is not None
+        return res
+
+    def token_request(self, bank: str, form: dict[str, str], dpop_key: P256Key | None = None) -> Response:
+        if bank in FAPI_BANKS:
+            return self.fapi_post(bank, "/oauth/token", form, dpop_key or P256Key())
         headers = {
             "Authorization": self.creds.basic_auth(),
             "Content-Type": "application/x-www-form-urlencoded",
@@ -526,7 +627,9 @@ class Integration:
         with link.lock:
             if link.access_token != used_token:
                 return  # someone else refreshed meanwhile
-            res = self.token_request(link.bank, {"grant_type": "refresh_token", "refresh_token": link.refresh_token})
+            res = self.token_request(
+                link.bank, {"grant_type": "refresh_token", "refresh_token": link.refresh_token}, link.dpop_key
+            )
             doc = res.json() or {}
             if res.status == 200 and doc.get("access_token"):
                 link.access_token = doc["access_token"]
@@ -546,10 +649,20 @@ class Integration:
         body = json.dumps(payload).encode() if payload is not None else None
         for attempt in (1, 2):
             token = link.access_token
-            headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-            if body is not None:
-                headers["Content-Type"] = "application/json"
-            res = self._raw_bank(link.bank, method, path, headers, body)
+            for proof_try in (1, 2):
+                headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+                if link.dpop_key is not None:  # FAPI: the DPoP scheme and a fresh proof for this call
+                    url = f"{self.cfg.sandbox}/banks/{link.bank}{path}"
+                    headers["Authorization"] = f"DPoP {token}"
+                    headers["DPoP"] = self.dpop_proof(link.bank, link.dpop_key, method, url, token)
+                if body is not None:
+                    headers["Content-Type"] = "application/json"
+                res = self._raw_bank(link.bank, method, path, headers, body)
+                if link.dpop_key is None:
+                    break
+                self.note_nonce(link.bank, res)
+                if not (res.status == 401 and res.code() in ("use_dpop_nonce", "invalid_dpop_proof") and proof_try == 1):
+                    break
             if 200 <= res.status < 300:
                 return res.json()
             code = res.code()
@@ -619,22 +732,37 @@ class Integration:
             return
         state = letters_token()
         redirect_uri = f"{self.base_url}/oauth/callback/{bank}"
+        params = {
+            "response_type": "code",
+            "client_id": self.creds.client_id or "",
+            "redirect_uri": redirect_uri,
+            "scope": SCOPES,
+            "state": state,
+            "purpose": PURPOSE,
+        }
+        verifier = ""
+        if bank in FAPI_BANKS:
+            # PAR (RFC 9126) with PKCE S256: the link names only the client and the request_uri.
+            verifier = b64url(secrets.token_bytes(32))
+            challenge = b64url(hashlib.sha256(verifier.encode()).digest())
+            form = {**params, "code_challenge": challenge, "code_challenge_method": "S256"}
+            try:
+                res = self.fapi_post(bank, "/oauth/par", form)
+            except (BankBusy, PartnershipEnded):
+                self.send(user, f"{name} is not answering right now; please try linking again later.")
+                return
+            request_uri = (res.json() or {}).get("request_uri") if res.status == 201 else None
+            if not request_uri:
+                log.warning("PAR at %s refused: %s %s", bank, res.status, res.code())
+                self.send(user, f'Linking {name} did not start. Say "link {bank}" to try again.')
+                return
+            params = {"client_id": params["client_id"], "request_uri": request_uri}
         with self.lock:
             t = now()
             for key in [k for k, s in self.states.items() if s.expires < t]:
                 del self.states[key]
-            self.states[state] = PendingState(user, bank, redirect_uri, t + STATE_TTL_S)
-        query = urllib.parse.urlencode(
-            {
-                "response_type": "code",
-                "client_id": self.creds.client_id,
-                "redirect_uri": redirect_uri,
-                "scope": SCOPES,
-                "state": state,
-                "purpose": PURPOSE,
-            },
-            quote_via=urllib.parse.quote,
-        )
+            self.states[state] = PendingState(user, bank, redirect_uri, t + STATE_TTL_S, verifier)
+        query = urllib.parse.urlencode(params, quote_via=urllib.parse.quote)
         url = f"{self.cfg.sandbox}/banks/{bank}/oauth/authorize?{query}"
         self.send(user, f"To link {name}, open this page and approve: {url}")
 
@@ -666,6 +794,10 @@ class Integration:
     def on_callback(self, bank: str, params: dict[str, str]) -> tuple[int, str]:
         """GET /oauth/callback/{bank}: (status, html)."""
         state = params.get("state", "")
+        if bank in FAPI_BANKS and params.get("iss") != self.issuer(bank):
+            # RFC 9207: a wrong or missing iss is a mix-up. Keep the state: the genuine answer may follow.
+            log.warning("callback for %s with iss %r refused", bank, params.get("iss"))
+            return 400, "<h1>This answer does not come from the bank</h1>"
         with self.lock:
             pending = self.states.pop(state, None) if state else None
         if pending is None or pending.bank != bank or pending.expires < now():
@@ -683,10 +815,13 @@ class Integration:
         code = params.get("code")
         if not code:
             return 400, "<h1>Missing code</h1>"
+        form = {"grant_type": "authorization_code", "code": code, "redirect_uri": pending.redirect_uri}
+        dpop_key = None
+        if bank in FAPI_BANKS:
+            form["code_verifier"] = pending.code_verifier
+            dpop_key = P256Key()  # the tokens are bound to it
         try:
-            res = self.token_request(
-                bank, {"grant_type": "authorization_code", "code": code, "redirect_uri": pending.redirect_uri}
-            )
+            res = self.token_request(bank, form, dpop_key)
         except (BankBusy, PartnershipEnded):
             self.lanes.submit(user, "link failed", lambda: self.send(user, f"{name} is not answering right now; please try linking again later."))
             return 502, f"<h1>{name} is not answering</h1>"
@@ -702,6 +837,7 @@ class Integration:
             access_token=doc["access_token"],
             refresh_token=doc.get("refresh_token", ""),
             scopes=set((doc.get("scope") or "").split()),
+            dpop_key=dpop_key,
         )
         with self.lock:
             old = self.links.get((user, bank))
@@ -739,6 +875,11 @@ class Integration:
         self.send(user, f'{name} is disconnected and I no longer see those accounts. Say "link {bank}" to connect it again.')
 
     def revoke_refresh_token(self, link: Link) -> None:
+        if link.bank in FAPI_BANKS:
+            res = self.fapi_post(link.bank, "/oauth/revoke", {"token": link.refresh_token, "token_type_hint": "refresh_token"})
+            if res.status != 200:
+                raise BankError(f"revoke: HTTP {res.status}")
+            return
         headers = {"Authorization": self.creds.basic_auth(), "Content-Type": "application/x-www-form-urlencoded"}
         body = urllib.parse.urlencode({"token": link.refresh_token, "token_type_hint": "refresh_token"}).encode()
         res = self._raw_bank(link.bank, "POST", "/oauth/revoke", headers, body)

@@ -7,6 +7,7 @@ import { problems } from '../../http/problem.ts'
 import type { ConsentRecord } from '../../store/state.ts'
 import { toIso } from '../../time/clock.ts'
 import { whileAnswering } from '../call-cause.ts'
+import { authenticateDpop } from '../fapi/api-auth.ts'
 import { authenticate, consentNamedBy } from '../tokens.ts'
 import type { BankEnv, Served } from './env.ts'
 import { faultInjector } from './faults.ts'
@@ -28,7 +29,7 @@ export type BankHandler = (c: Context<BankEnv>) => Response | Promise<Response>
 export interface BankGate {
   /** A bank call that needs no token: OAuth endpoints and the consent page. */
   open(handler: BankHandler): BankHandler
-  /** A data call: it runs with the Bearer token's consent in `c.get('consent')`. */
+  /** A data call: it runs with the token's consent in `c.get('consent')` (Bearer, or DPoP at a FAPI bank). */
   data(handler: BankHandler): BankHandler
   /** A path under /banks/{bankId}/ that no route serves: still a call to that bank. */
   notFound(c: Context, bankId: string): Response | Promise<Response>
@@ -166,10 +167,22 @@ export function bankGate(deps: Deps, record: Recorder): BankGate {
         const bank = deps.requireBank(bankId)
         c.set('bank', bank)
         const seen = (consent: ConsentRecord) => c.set('consent', consent)
-        const consent = authenticate(deps, bank.id, requestHeader(c, 'authorization'), seen)
-        c.set('consent', consent)
-        faults.passedConsentCheck(bank.id, consent)
-        return afterLatency(c, bankId, handler)
+        const passed = (consent: ConsentRecord) => {
+          c.set('consent', consent)
+          faults.passedConsentCheck(bank.id, consent)
+          return afterLatency(c, bankId, handler)
+        }
+        if (bank.profile === 'fapi2') {
+          const call = {
+            bankId: bank.id,
+            authorization: requestHeader(c, 'authorization'),
+            proof: requestHeader(c, 'dpop'),
+            method: c.req.method,
+            url: c.req.url,
+          }
+          return authenticateDpop(deps, call, seen).then(passed)
+        }
+        return passed(authenticate(deps, bank.id, requestHeader(c, 'authorization'), seen))
       })
     },
     notFound: (c, bankId) =>
@@ -196,5 +209,9 @@ function refuseWithdrawn(deps: Deps, c: Context, bankId: string): void {
 
 function isNewLink(c: Context): boolean {
   const path = c.req.path
-  return path.endsWith('/oauth/authorize') || (path.endsWith('/consents') && c.req.method === 'POST')
+  return (
+    path.endsWith('/oauth/authorize') ||
+    path.endsWith('/oauth/par') ||
+    (path.endsWith('/consents') && c.req.method === 'POST')
+  )
 }

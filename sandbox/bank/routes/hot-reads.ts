@@ -102,7 +102,8 @@ function hotReader(deps: Deps, record: Recorder): HotReader {
     const partnership = deps.state.partnerships.get(bankId)
     if (deps.state.faults.get(bankId) || partnership?.status === 'terminated') return null
     const bank = deps.bank(bankId)
-    if (!bank) return null
+    // A FAPI bank's proofs are checked asynchronously, by the app.
+    if (!bank || bank.profile === 'fapi2') return null
     const startedWallMs = deps.clock.wallNow()
     let body: string | Uint8Array
     let served: Served

@@ -7,7 +7,14 @@ type OpenAPIRegistry = OpenAPIHono['openAPIRegistry']
 
 const OAuthErrorBody = z
   .object({
-    error: z.enum(['invalid_request', 'invalid_client', 'invalid_grant', 'unsupported_grant_type']),
+    error: z.enum([
+      'invalid_request',
+      'invalid_client',
+      'invalid_grant',
+      'unsupported_grant_type',
+      'invalid_dpop_proof',
+      'use_dpop_nonce',
+    ]),
     error_description: z.string(),
   })
   .openapi('OAuthError')
@@ -15,7 +22,7 @@ const OAuthErrorBody = z
 const TokenResponse = z
   .object({
     access_token: z.string(),
-    token_type: z.literal('Bearer'),
+    token_type: z.enum(['Bearer', 'DPoP']).openapi({ description: 'DPoP at a FAPI bank (summit)' }),
     expires_in: z.number().int().openapi({ example: 900 }),
     refresh_token: z.string(),
     scope: z.string().openapi({ example: 'accounts:read balances:read' }),
@@ -28,6 +35,9 @@ const TokenRequest = z.object({
   code: z.string().optional(),
   redirect_uri: z.string().optional(),
   refresh_token: z.string().optional(),
+  code_verifier: z.string().optional().openapi({ description: 'FAPI banks: the PKCE verifier' }),
+  client_assertion_type: z.string().optional().openapi({ description: 'FAPI banks: private_key_jwt' }),
+  client_assertion: z.string().optional(),
 })
 
 const AuthorizeQuery = z.object({
@@ -70,7 +80,8 @@ export function registerOAuthDocs(registry: OpenAPIRegistry): void {
     method: 'post',
     path: '/banks/{bankId}/oauth/token',
     tags: ['OAuth'],
-    summary: 'Exchange a code or rotate a refresh token (HTTP Basic client auth)',
+    summary:
+      'Exchange a code or rotate a refresh token (HTTP Basic client auth; at a FAPI bank private_key_jwt and a DPoP header)',
     security: [{ clientBasic: [] }],
     request: { params: z.object({ bankId }), body: form(TokenRequest) },
     responses: {

@@ -2,13 +2,15 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { Deps } from '../../deps.ts'
 import { requestHeader } from '../../http/header.ts'
+import { Problem } from '../../http/problem.ts'
 import { decide, parseAuthorize } from '../authorize.ts'
 import { revokeConsent } from '../consents.ts'
 import { exchangeCode, OAuthError, refreshTokens } from '../tokens.ts'
-import type { BankGate } from './bank-guards.ts'
+import type { BankGate, BankHandler } from './bank-guards.ts'
 import { createConsentFormLimit } from './consent-form-limit.ts'
-import { consentPage } from './consent-page.ts'
+import { consentPage, refusalPage } from './consent-page.ts'
 import type { BankEnv } from './env.ts'
+import { fapiRevoke, fapiToken } from './fapi-oauth.ts'
 import { authenticateClient, formBody, oauthErrorResponse } from './oauth-client.ts'
 import { registerOAuthDocs } from './oauth-docs.ts'
 
@@ -20,8 +22,16 @@ export function oauthRoutes(deps: Deps, gate: BankGate) {
   app.get(
     '/banks/:bankId/oauth/authorize',
     gate.open(async (c) => {
-      const request = await parseAuthorize(deps, deps.requireBank(c.req.param('bankId') ?? ''), c.req.query())
-      return c.html(consentPage(request, c.req.query()))
+      // Showing the page leaves a pushed request unused; the answer below uses it up.
+      const bank = deps.requireBank(c.req.param('bankId') ?? '')
+      try {
+        return c.html(consentPage(await parseAuthorize(deps, bank, c.req.query(), false), c.req.query()))
+      } catch (error) {
+        // A FAPI bank shows a browser its refusal as a page; anyone else gets the problem.
+        const browser = (c.req.header('Accept') ?? '').includes('text/html')
+        if (bank.profile !== 'fapi2' || !browser || !(error instanceof Problem)) throw error
+        return c.html(refusalPage(bank, error.message), 400)
+      }
     }),
   )
 
@@ -41,8 +51,9 @@ export function oauthRoutes(deps: Deps, gate: BankGate) {
   )
 
   /** A client-authenticated form POST; its errors take RFC 6749 §5.2's shape. */
-  const clientCall = (work: (c: Context<BankEnv>, bankId: string, form: Form) => Response) =>
-    gate.open(async (c) => {
+  const clientCall =
+    (work: (c: Context<BankEnv>, bankId: string, form: Form) => Response): BankHandler =>
+    async (c) => {
       const bank = deps.requireBank(c.req.param('bankId') ?? '')
       try {
         authenticateClient(deps, requestHeader(c, 'authorization'))
@@ -51,30 +62,43 @@ export function oauthRoutes(deps: Deps, gate: BankGate) {
         if (error instanceof OAuthError) return oauthErrorResponse(c, error)
         throw error
       }
+    }
+
+  // A FAPI bank's token and revoke endpoints authenticate with private_key_jwt instead.
+  const fapiOr = (fapi: typeof fapiToken, plain: BankHandler): BankHandler =>
+    gate.open((c) => {
+      const bank = deps.requireBank(c.req.param('bankId') ?? '')
+      return bank.profile === 'fapi2' ? fapi(deps, c, bank) : plain(c)
     })
 
   app.post(
     '/banks/:bankId/oauth/token',
-    clientCall((c, bankId, form) => {
-      const tokens = grant(deps, bankId, form)
-      c.header('Cache-Control', 'no-store')
-      return c.json(tokens, 200)
-    }),
+    fapiOr(
+      fapiToken,
+      clientCall((c, bankId, form) => {
+        const tokens = grant(deps, bankId, form)
+        c.header('Cache-Control', 'no-store')
+        return c.json(tokens, 200)
+      }),
+    ),
   )
 
   // RFC 7009: unknown tokens still answer 200. Revoking a refresh token ends the grant.
   app.post(
     '/banks/:bankId/oauth/revoke',
-    clientCall((c, bankId, { token }) => {
-      if (!token) throw new OAuthError('invalid_request', 'The token parameter is required.')
-      const entry = deps.state.tokens.get(token)
-      const consent = entry && deps.state.consents.get(entry.consentId)
-      if (entry && consent?.bankId === bankId) {
-        deps.state.tokens.delete(token)
-        if (entry.kind === 'refresh') revokeConsent(deps, consent, 'platform')
-      }
-      return c.body(null, 200)
-    }),
+    fapiOr(
+      fapiRevoke,
+      clientCall((c, bankId, { token }) => {
+        if (!token) throw new OAuthError('invalid_request', 'The token parameter is required.')
+        const entry = deps.state.tokens.get(token)
+        const consent = entry && deps.state.consents.get(entry.consentId)
+        if (entry && consent?.bankId === bankId) {
+          deps.state.tokens.delete(token)
+          if (entry.kind === 'refresh') revokeConsent(deps, consent, 'platform')
+        }
+        return c.body(null, 200)
+      }),
+    ),
   )
 
   return app
