@@ -17,7 +17,7 @@ const HELP = `bank-sandbox — simulated banks and messaging platform for buildi
 Usage:
 ${SERVE_USAGE}  bank-sandbox generate --seed S --customers N --days D [--format ndjson|json|csv] [--out FILE] [--now ISO]
   bank-sandbox scenario list
-  bank-sandbox scenario run NAME…|--all [--integration URL|reference[/<name>]|faulty/<name>] [--report FILE.xml|FILE.json]
+  bank-sandbox scenario run NAME…|FILE.yaml…|--all [--integration URL|reference[/<name>]|faulty/<name>] [--report FILE.xml|FILE.json]
                             [--sandbox URL] [--admin-key KEY] [--reaction-ms 5000] [--world ID] [--wait]
   bank-sandbox world create [--sandbox URL] [--seed S] [--customers N] [--days D] [--admin-key KEY]
   bank-sandbox world list [--sandbox URL] [--admin-key KEY]
