@@ -205,7 +205,7 @@ describe('the demo dashboard', () => {
     expect(await note.textContent()).toContain('line 1: name: lowercase words joined by dashes')
     expect(await note.textContent()).toContain('line 5: people')
     // The browser logs the refused upload's 400 itself: that one is expected, nothing else.
-    const refused = errors.filter((e) => e.includes('400') && e.includes('/sandbox/scenarios/files/runs'))
+    const refused = errors.filter((e) => e.includes('400') && e.includes('/sandbox/scenario-files/runs'))
     expect(refused).toHaveLength(1)
     errors.splice(0, errors.length, ...errors.filter((e) => !refused.includes(e)))
     expect(errors).toEqual([])

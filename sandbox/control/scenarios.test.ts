@@ -231,7 +231,7 @@ describe('one run at a time in a world', () => {
   test('a scenario file with problems answers 400 with each problem at its line, and nothing runs', async () => {
     const sandbox = createTestSandbox()
     sandbox.deps.server.scenarios = standIn()
-    const res = await sandbox.request('/sandbox/scenarios/files/runs', {
+    const res = await sandbox.request('/sandbox/scenario-files/runs', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ file: 'mine.yaml', text: 'steps: [{kind: dance}]' }),

@@ -50,7 +50,7 @@ const schema = createRoute({
 })
 const startFile = createRoute({
   method: 'post',
-  path: '/sandbox/scenarios/files/runs',
+  path: '/sandbox/scenario-files/runs',
   tags: ['Control: scenarios'],
   summary:
     'Run a scenario file (its YAML or JSON text) like a built-in; problems answer 400 with their lines',
@@ -82,7 +82,6 @@ export function scenarioRoutes(deps: Deps) {
 
   app.openapi(schema, (c) => c.json(runner().fileSchema() as Record<string, unknown>, 200))
 
-  // Before the route by name, whose {name} would take `files`.
   app.openapi(startFile, (c) => {
     const { file, text } = c.req.valid('json')
     const loaded = runner().load(text)

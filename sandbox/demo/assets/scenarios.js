@@ -1,7 +1,7 @@
 // The scenario buttons: listed from GET /sandbox/scenarios, each starting a run with
 // POST /sandbox/scenarios/{name}/runs. Progress and verdicts come back as events; a
 // button shows its run's state until the run finishes. "Run a scenario file" sends a
-// user's YAML or JSON file to POST /sandbox/scenarios/files/runs, which runs it the same
+// user's YAML or JSON file to POST /sandbox/scenario-files/runs, which runs it the same
 // way, or answers with each problem at its line.
 
 /** @param {HTMLElement} container */
@@ -49,7 +49,7 @@ export async function showScenarioButtons(container) {
       if (!file) return
       message.textContent = ''
       try {
-        const response = await fetch('/sandbox/scenarios/files/runs', {
+        const response = await fetch('/sandbox/scenario-files/runs', {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
           body: JSON.stringify({ file: file.name, text: await file.text() }),
