@@ -14,6 +14,7 @@ const PROCESS_TESTS = [
   'test/dashboard.test.ts',
   'test/determinism.test.ts',
   'test/external-runs.test.ts',
+  'test/fuzz.test.ts',
   'test/fuzz-postgres.test.ts',
   'test/package.test.ts',
   'test/persistence.test.ts',

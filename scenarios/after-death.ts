@@ -105,7 +105,14 @@ function withoutBefore(expectation: Expectation): Expectation {
 function negativePart(expectation: Expectation): Expectation | undefined {
   switch (expectation.kind) {
     case 'messages': {
-      const { min: _min, contains: _contains, namesLast4Of: _last4, money, ...rest } = expectation
+      const {
+        min: _min,
+        contains: _contains,
+        matches: _matches,
+        namesLast4Of: _last4,
+        money,
+        ...rest
+      } = expectation
       if (rest.max === undefined && rest.lacks === undefined && money !== false) return undefined
       return money === false ? { ...rest, money } : rest
     }

@@ -9,6 +9,7 @@ import { builtInNames, integrationTarget, isIntegrationUrl } from '../sandbox/se
 import { UsageError } from '../sandbox/usage-error.ts'
 import { SCENARIOS, scenarioNamed } from './catalogue.ts'
 import { reportFor, textReport } from './report.ts'
+import { type FileProblem, formatProblems, isScenarioFile, loadScenarioFile } from './scenario-file.ts'
 import type { Scenario } from './schema.ts'
 import { DEFAULT_REACTION_MS } from './target.ts'
 
@@ -38,7 +39,16 @@ export async function scenarioCommand(args: string[], io: Pick<CliIo, 'stdout' |
     },
   })
   const reactionMs = parseReactionMs(values['reaction-ms']) ?? DEFAULT_REACTION_MS
-  const scenarios = pickScenarios(positionals, values.all ?? false)
+  const picked = await pickScenarios(positionals, values.all ?? false)
+  if (!picked.ok) {
+    // Every problem of every file, before anything runs.
+    io.stderr.write(formatProblems(picked.problems))
+    io.stderr.write(
+      `bank-sandbox: ${picked.problems.length} problem(s) in scenario files; nothing was run. The format: /schemas/scenario.json, or scenario.schema.json in the package.\n`,
+    )
+    return 2
+  }
+  const scenarios = picked.scenarios
   if (values.report && !/\.(xml|json)$/.test(values.report)) {
     throw new UsageError('--report must name a .xml (JUnit) or .json file.')
   }
@@ -63,15 +73,31 @@ export async function scenarioCommand(args: string[], io: Pick<CliIo, 'stdout' |
   return results.every((r) => r.passed) ? 0 : 1
 }
 
-function pickScenarios(names: string[], all: boolean): Scenario[] {
-  if (all) return [...SCENARIOS]
-  if (names.length === 0) throw new UsageError('Name the scenarios to run, or pass --all.')
-  return names.map((name) => {
+/** Built-ins by name and scenario files by path, in the order given; every file problem at once. */
+async function pickScenarios(
+  names: string[],
+  all: boolean,
+): Promise<{ ok: true; scenarios: Scenario[] } | { ok: false; problems: FileProblem[] }> {
+  if (all && names.length === 0) return { ok: true, scenarios: [...SCENARIOS] }
+  if (names.length === 0)
+    throw new UsageError('Name the scenarios to run (built-in names or .yaml/.json files), or pass --all.')
+  const scenarios: Scenario[] = all ? [...SCENARIOS] : []
+  const problems: FileProblem[] = []
+  for (const name of names) {
+    if (isScenarioFile(name)) {
+      const loaded = await loadScenarioFile(name)
+      if (loaded.ok) scenarios.push(loaded.scenario)
+      else problems.push(...loaded.problems)
+      continue
+    }
     const found = scenarioNamed(name)
     if (!found)
-      throw new UsageError(`Unknown scenario "${name}". Known: ${SCENARIOS.map((s) => s.name).join(', ')}.`)
-    return found
-  })
+      throw new UsageError(
+        `Unknown scenario "${name}". Known: ${SCENARIOS.map((s) => s.name).join(', ')}; or give a scenario file (.yaml, .yml, .json).`,
+      )
+    scenarios.push(found)
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, scenarios }
 }
 
 interface Where {

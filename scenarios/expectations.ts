@@ -94,6 +94,11 @@ export async function evaluate(
       ) {
         return verdict(false, `No message contains "${expectation.contains}".`, evidence)
       }
+      if (expectation.matches !== undefined) {
+        const pattern = new RegExp(expectation.matches)
+        if (!lines.some((line) => pattern.test(line.text)))
+          return verdict(false, `No message matches /${expectation.matches}/.`, evidence)
+      }
       if (expectation.lacks !== undefined) {
         const found = lines.filter((line) => line.text.includes(expectation.lacks ?? ''))
         if (found.length > 0)

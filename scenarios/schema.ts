@@ -97,6 +97,18 @@ export const Expectation = z.discriminatedUnion('kind', [
     contains: z.string().optional(),
     /** No message contains this literal. */
     lacks: z.string().optional(),
+    /** Some message matches this regular expression (JavaScript syntax, case-sensitive). */
+    matches: z
+      .string()
+      .refine((source) => {
+        try {
+          new RegExp(source)
+          return true
+        } catch {
+          return false
+        }
+      }, 'not a valid regular expression')
+      .optional(),
   }),
   /** No run of 12+ digits in any message to anyone. */
   z.object({ kind: z.literal('noCardNumbers'), id: Name, says: z.string() }),

@@ -40,6 +40,22 @@ const { metafile } = await build({
 const written = new Set(Object.keys(metafile.outputs).map((file) => basename(file)))
 for (const name of readdirSync('dist/chunks')) if (!written.has(name)) rmSync(`dist/chunks/${name}`)
 
+// The scenario file format as JSON Schema, shipped as dist/scenario.schema.json (package
+// export `bank-sandbox/scenario.schema.json`): generated from the zod schema the runner uses.
+const schemaModule = 'dist/.scenario-schema.mjs'
+await build({
+  entryPoints: ['scenarios/json-schema.ts'],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  packages: 'external',
+  outfile: schemaModule,
+  logLevel: 'warning',
+})
+const { scenarioJsonSchema } = await import(`../${schemaModule}`)
+writeFileSync('dist/scenario.schema.json', `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`)
+rmSync(schemaModule)
+
 // Types: the public entry and its client, each declared on its own (isolated declarations),
 // so that no internal module is needed to type `import { startSandbox } from 'bank-sandbox'`.
 // TypeScript takes a second to load: skip it when the declarations are newer than their sources.

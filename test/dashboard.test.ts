@@ -184,6 +184,33 @@ describe('the demo dashboard', () => {
     expect(errors).toEqual([])
   }, 90_000)
 
+  test('a scenario file loaded on the page runs live like a built-in; a broken one shows its lines', async () => {
+    const input = page.getByTestId('scenario-file')
+    await input.setInputFiles('docs/examples/scenarios/spending-top-categories.yaml')
+    const run = page.getByTestId('verdicts').locator('[data-scenario="spending-top-categories"]').first()
+    await run.waitFor({ timeout: 15_000 })
+    await expect.poll(() => run.getAttribute('data-status'), { timeout: 60_000 }).not.toBe('running')
+    expect(await run.getAttribute('data-status'), (await run.textContent()) ?? '').toBe('passed')
+    expect(await run.textContent()).toContain(
+      'at most three categories with amounts, groceries (the largest) first',
+    )
+
+    await input.setInputFiles({
+      name: 'broken.yaml',
+      mimeType: 'text/yaml',
+      buffer: Buffer.from('name: Broken\ntitle: t\nsummary: s\ncatches: c\npeople: []\nsteps: []\n'),
+    })
+    const note = page.locator('.scenario-note')
+    await expect.poll(() => note.textContent(), { timeout: 10_000 }).toContain('broken.yaml did not start')
+    expect(await note.textContent()).toContain('line 1: name: lowercase words joined by dashes')
+    expect(await note.textContent()).toContain('line 5: people')
+    // The browser logs the refused upload's 400 itself: that one is expected, nothing else.
+    const refused = errors.filter((e) => e.includes('400') && e.includes('/sandbox/scenario-files/runs'))
+    expect(refused).toHaveLength(1)
+    errors.splice(0, errors.length, ...errors.filter((e) => !refused.includes(e)))
+    expect(errors).toEqual([])
+  }, 90_000)
+
   test('"Bank withdraws" changes harbor’s partnership state on screen', async () => {
     await page.locator('button[data-scenario="bank-withdraws"]').click()
     await expect.poll(() => text('partnership-harbor'), { timeout: 20_000 }).toMatch(/terminating|terminated/)

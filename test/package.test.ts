@@ -51,6 +51,19 @@ describe('the packed tarball, installed with --omit=dev', () => {
       expect(installed).not.toContain(tool)
   })
 
+  test('ships the scenario file format as JSON Schema: bank-sandbox/scenario.schema.json', async () => {
+    const { stdout } = await run(
+      'node',
+      [
+        '--input-type=module',
+        '-e',
+        "import s from 'bank-sandbox/scenario.schema.json' with { type: 'json' }; console.log(Object.keys(s.properties).join(','))",
+      ],
+      { cwd: app, env },
+    )
+    expect(stdout.trim()).toBe('name,title,summary,catches,seed,people,steps,expectations')
+  })
+
   test('npx bank-sandbox serve answers /health and serves the dashboard with its assets', async () => {
     const child = spawn('npx', ['bank-sandbox', 'serve', '--port', '0', '--integration', 'none'], {
       cwd: app,

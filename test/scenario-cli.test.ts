@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -6,6 +7,9 @@ import { promisify } from 'node:util'
 import { describe, expect, test } from 'vitest'
 import type { SandboxCredentials } from '../fixtures/reference/config.ts'
 import { startIntegration } from '../fixtures/reference/server.ts'
+import { scenarioNamed } from '../scenarios/catalogue.ts'
+import { scenarioToYaml } from '../scenarios/scenario-file.ts'
+import type { Scenario } from '../scenarios/schema.ts'
 import { startSandboxProcess } from './support/sandbox-process.ts'
 
 const run = promisify(execFile)
@@ -58,11 +62,45 @@ describe('bank-sandbox scenario', () => {
     [['scenario', 'run', 'no-such-scenario'], /Unknown scenario "no-such-scenario"/],
     [['scenario', 'run', '--all', '--integration', 'faulty/nope'], /Unknown integration "faulty\/nope"/],
     [['scenario', 'run', '--all', '--report', 'out.txt'], /--report must name a .xml/],
-    [['scenario', 'run'], /Name the scenarios to run, or pass --all/],
+    [
+      ['scenario', 'run'],
+      /Name the scenarios to run \(built-in names or .yaml\/.json files\), or pass --all/,
+    ],
   ])('%j is a usage error (exit 2)', async (args, message) => {
     const { code, stderr } = await cli(...args)
     expect(code).toBe(2)
     expect(stderr).toMatch(message)
+  })
+})
+
+describe('scenario files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bank-sandbox-files-'))
+  const write = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text)
+    return join(dir, name)
+  }
+
+  test('a user file runs beside a built-in, with the same report', async () => {
+    const builtIn = scenarioNamed('forged-callback')
+    const file = write('mine.yaml', scenarioToYaml({ ...(builtIn as Scenario), name: 'my-callback' }))
+    const report = join(dir, 'report.json')
+    const { code, stdout } = await cli('scenario', 'run', file, 'bank-outage', '--report', report)
+    expect(code).toBe(0)
+    expect(stdout).toContain('✔ my-callback')
+    expect(stdout).toContain('2 of 2 scenarios passed')
+    expect(await readFile(report, 'utf8')).toContain('"my-callback"')
+  })
+
+  test('an invalid file exits 2 with every problem at its line, and nothing runs', async () => {
+    const bad = write('bad.yaml', 'name: Bad Name\ntitle: t\nsummary: s\ncatches: c\npeople: []\nsteps: []\n')
+    const broken = write('broken.json', '{"name": "x",\n  "steps": [\n')
+    const { code, stdout, stderr } = await cli('scenario', 'run', bad, broken, 'fraud-burst')
+    expect(code).toBe(2)
+    expect(stdout).toBe('')
+    expect(stderr).toContain(`${bad}:1: name: lowercase words joined by dashes`)
+    expect(stderr).toContain(`${bad}:5: people: Too small`)
+    expect(stderr).toMatch(new RegExp(`${broken}:\\d+: `))
+    expect(stderr).toMatch(/nothing was run/)
   })
 })
 

@@ -17,8 +17,10 @@ const HELP = `bank-sandbox — simulated banks and messaging platform for buildi
 Usage:
 ${SERVE_USAGE}  bank-sandbox generate --seed S --customers N --days D [--format ndjson|json|csv] [--out FILE] [--now ISO]
   bank-sandbox scenario list
-  bank-sandbox scenario run NAME…|--all [--integration URL|reference[/<name>]|faulty/<name>] [--report FILE.xml|FILE.json]
+  bank-sandbox scenario run NAME…|FILE.yaml…|--all [--integration URL|reference[/<name>]|faulty/<name>] [--report FILE.xml|FILE.json]
                             [--sandbox URL] [--admin-key KEY] [--reaction-ms 5000] [--world ID] [--wait]
+  bank-sandbox fuzz --integration URL|reference|faulty/<name> [--seed S] [--runs 100] [--budget 60s] [--out DIR]
+                    [--report FILE.json|FILE.xml] [--sandbox URL] [--admin-key KEY] [--reaction-ms 5000]
   bank-sandbox world create [--sandbox URL] [--seed S] [--customers N] [--days D] [--admin-key KEY]
   bank-sandbox world list [--sandbox URL] [--admin-key KEY]
   bank-sandbox world delete ID [--sandbox URL] [--admin-key KEY]
@@ -44,6 +46,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | null> 
         return 0
       case 'scenario':
         return await (await import('../../scenarios/cli.ts')).scenarioCommand(rest, io)
+      case 'fuzz':
+        return await (await import('../../scenarios/fuzz/cli.ts')).fuzzCommand(rest, io)
       case 'world':
         return await (await import('./world.ts')).worldCommand(rest, io)
       case 'integrations':

@@ -22,12 +22,40 @@ export interface ScenarioVerdict {
   message: string
 }
 
+/** A problem in a scenario file, at its line. */
+export interface ScenarioFileProblem {
+  line: number
+  path: string
+  message: string
+}
+
+export type RunWhere = {
+  sandboxUrl: string
+  integrationUrl: string
+  adminKey: string | null
+  world: string | null
+}
+export type RunOutcome = { passed: boolean; durationMs: number; error?: string }
+
 export interface ScenarioRunner {
   list(): readonly ScenarioInfo[]
   /** Runs one listed scenario against a sandbox and the integration attached to it. */
   run(
     name: string,
-    where: { sandboxUrl: string; integrationUrl: string; adminKey: string | null; world: string | null },
+    where: RunWhere,
     hooks: { onVerdict(verdict: ScenarioVerdict): void },
-  ): Promise<{ passed: boolean; durationMs: number; error?: string }>
+  ): Promise<RunOutcome>
+  /** The JSON Schema of scenario files, served at /schemas/scenario.json. */
+  fileSchema(): unknown
+  /**
+   * Validates a scenario file's text (YAML or JSON); when it is valid, `run` runs it like a
+   * built-in. Problems come back with their lines and nothing runs.
+   */
+  load(text: string):
+    | {
+        ok: true
+        info: ScenarioInfo
+        run: (where: RunWhere, hooks: { onVerdict(verdict: ScenarioVerdict): void }) => Promise<RunOutcome>
+      }
+    | { ok: false; problems: ScenarioFileProblem[] }
 }

@@ -16,6 +16,15 @@ function standIn(calls: { name: string; integrationUrl: string }[] = []): Scenar
       hooks.onVerdict({ id: 'alert-asked', says: 'The user is asked', passed: true, message: 'Asked.' })
       return { passed: true, durationMs: 5 }
     },
+    fileSchema: () => ({ title: 'Scenario' }),
+    load: (text) =>
+      text.startsWith('name:')
+        ? {
+            ok: true,
+            info: { ...fraudBurst, name: 'mine' },
+            run: async () => ({ passed: true, durationMs: 1 }),
+          }
+        : { ok: false, problems: [{ line: 3, path: 'steps.0.kind', message: 'unknown kind' }] },
   }
 }
 
@@ -208,5 +217,27 @@ describe('one run at a time in a world', () => {
     await finished
     expect(await (await sandbox.request('/sandbox/runs')).json()).toEqual({ data: [] })
     expect((await sandbox.request('/sandbox/runs', json({ leaseMs: 100 }))).status).toBe(400)
+  })
+
+  test('the scenario file schema is served at /schemas/scenario.json from the runner', async () => {
+    const sandbox = createTestSandbox()
+    expect((await sandbox.request('/schemas/scenario.json')).status).toBe(404)
+    sandbox.deps.server.scenarios = standIn()
+    const res = await sandbox.request('/schemas/scenario.json')
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ title: 'Scenario' })
+  })
+
+  test('a scenario file with problems answers 400 with each problem at its line, and nothing runs', async () => {
+    const sandbox = createTestSandbox()
+    sandbox.deps.server.scenarios = standIn()
+    const res = await sandbox.request('/sandbox/scenario-files/runs', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ file: 'mine.yaml', text: 'steps: [{kind: dance}]' }),
+    })
+    expect(res.status).toBe(400)
+    const body = (await res.json()) as { errors: { path: string; message: string }[] }
+    expect(body.errors).toEqual([{ path: 'line 3: steps.0.kind', message: 'unknown kind' }])
   })
 })

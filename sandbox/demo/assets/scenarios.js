@@ -1,6 +1,8 @@
 // The scenario buttons: listed from GET /sandbox/scenarios, each starting a run with
 // POST /sandbox/scenarios/{name}/runs. Progress and verdicts come back as events; a
-// button shows its run's state until the run finishes.
+// button shows its run's state until the run finishes. "Run a scenario file" sends a
+// user's YAML or JSON file to POST /sandbox/scenario-files/runs, which runs it the same
+// way, or answers with each problem at its line.
 
 /** @param {HTMLElement} container */
 export async function showScenarioButtons(container) {
@@ -28,8 +30,43 @@ export async function showScenarioButtons(container) {
       buttons.set(scenario.name, button)
       return button
     }),
+    filePicker(),
     message,
   )
+
+  function filePicker() {
+    const label = document.createElement('label')
+    label.className = 'scenario scenario-file'
+    label.textContent = 'Run a scenario file…'
+    const input = document.createElement('input')
+    input.type = 'file'
+    input.accept = '.yaml,.yml,.json'
+    input.className = 'scenario-file-input'
+    input.setAttribute('data-testid', 'scenario-file')
+    input.addEventListener('change', async () => {
+      const file = input.files?.[0]
+      input.value = ''
+      if (!file) return
+      message.textContent = ''
+      try {
+        const response = await fetch('/sandbox/scenario-files/runs', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ file: file.name, text: await file.text() }),
+        })
+        const body = await response.json()
+        if (!response.ok) {
+          const problems = (body.errors ?? []).map((e) => `${file.name}, ${e.path}: ${e.message}`)
+          throw new Error([body.detail ?? `The sandbox answered ${response.status}.`, ...problems].join('\n'))
+        }
+        message.textContent = `Running ${file.name} (${body.name}).`
+      } catch (error) {
+        message.textContent = `${file.name} did not start: ${error.message}`
+      }
+    })
+    label.append(input)
+    return label
+  }
 
   // runId → {name, state}, for runs started here or seen starting (from the CLI, say).
   // A run can finish before its POST is answered, so finished ones are remembered.
