@@ -143,6 +143,13 @@ export function createDeps(options: SandboxOptions): Deps {
       settings().set('credentials', credentials)
   }
   keepRandomSecrets()
+  // A bank that joined after these credentials were kept (a store from before summit) gets
+  // a random webhook secret of its own, kept with the rest.
+  const missing = bankIds.filter((bankId) => credentials.banks[bankId] === undefined)
+  if (missing.length > 0) {
+    Object.assign(credentials.banks, createCredentials(options.seed, missing, true).banks)
+    if (store.engine.kind !== 'memory') settings().set('credentials', credentials)
+  }
   // The key that signs transaction cursors: random, and kept by a kept store, so a cursor
   // outlives a restart and works through every instance sharing a database.
   const cursorKey = Buffer.from(
