@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { isNode, LineCounter, parseDocument, stringify } from 'yaml'
+import { type Document, isNode, LineCounter, parseDocument, stringify, visit } from 'yaml'
 import type { z } from 'zod'
 import { Expectation, Scenario, Step } from './schema.ts'
 
@@ -49,7 +49,15 @@ export function parseScenarioText(text: string, file = 'scenario'): LoadedFile {
         message: e.message.split('\n')[0] ?? e.message,
       })),
     }
-  const parsed = Scenario.safeParse(doc.toJS())
+  let value: unknown
+  try {
+    // toJS resolves aliases: one with no anchor, or too many of them (a "billion laughs"), throws.
+    value = doc.toJS({ maxAliasCount: 1000 })
+  } catch (error) {
+    const line = firstUnresolvedAlias(doc, lines) ?? 1
+    return { ok: false, problems: [{ file, line, path: '', message: (error as Error).message }] }
+  }
+  const parsed = Scenario.safeParse(value)
   if (parsed.success) return { ok: true, scenario: parsed.data }
   const lineOf = (path: PropertyKey[]): number => {
     // The deepest node that exists on the path: a missing field is reported at its parent.
@@ -68,6 +76,18 @@ export function parseScenarioText(text: string, file = 'scenario'): LoadedFile {
       message: describe(issue),
     })),
   }
+}
+
+function firstUnresolvedAlias(doc: Document, lines: LineCounter): number | undefined {
+  let line: number | undefined
+  visit(doc, {
+    Alias(_, node) {
+      if (node.resolve(doc) || !node.range) return
+      line = lines.linePos(node.range[0]).line
+      return visit.BREAK
+    },
+  })
+  return line
 }
 
 function describe(issue: z.core.$ZodIssue): string {

@@ -101,6 +101,29 @@ describe('scenario files', () => {
       expect(broken.problems[0]).toMatchObject({ file: 'broken.yaml', line: expect.any(Number), path: '' })
   })
 
+  test('an alias with no anchor, or an alias bomb, is a problem at its line, not a crash', () => {
+    expect(parseScenarioText('*!', 'alias.yaml')).toMatchObject({
+      ok: false,
+      problems: [{ file: 'alias.yaml', line: 1, message: expect.stringMatching(/alias/i) }],
+    })
+    expect(parseScenarioText('name: a\nsteps:\n  - *missing\n', 'alias.yaml')).toMatchObject({
+      ok: false,
+      problems: [{ line: 3 }],
+    })
+    // Nine levels of nine aliases each: 9^9 nodes if expanded.
+    const bomb = ['a0: &a0 [x]']
+    for (let i = 1; i < 10; i++)
+      bomb.push(
+        `a${i}: &a${i} [${Array(9)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      )
+    expect(parseScenarioText(bomb.join('\n'), 'bomb.yaml')).toMatchObject({
+      ok: false,
+      problems: [{ message: expect.stringMatching(/alias/i) }],
+    })
+  })
+
   test('the JSON Schema describes every step and expectation kind the runner knows', () => {
     const text = JSON.stringify(scenarioJsonSchema())
     for (const kind of ['say', 'spend', 'forgeCallback', 'acksInTime', 'evidence'])
