@@ -1,9 +1,16 @@
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { type AddressInfo, connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { authorizationOf, hotReads } from '../sandbox/bank/routes/hot-reads.ts'
+import { createDeps } from '../sandbox/deps.ts'
 import { startServer } from '../sandbox/serving/server.ts'
+import { sqliteEngine } from '../sandbox/store/sqlite.ts'
+import { createStore } from '../sandbox/store/store.ts'
 import { DAY_MS } from '../sandbox/synthetic/types.ts'
+import { createClock } from '../sandbox/time/clock.ts'
 import {
   ALL_SCOPES,
   bearer,
@@ -236,6 +243,45 @@ describe('on a socket', () => {
     expect(res.headers.get('content-length')).toBe(String(Buffer.byteLength(body)))
     expect(body).toBe((await viaApp(url, token)).body)
     expect(sandbox.deps.state.journal.recorded).toBe(before + 2)
+  })
+})
+
+describe('in a kept store (--data-dir)', () => {
+  test('a read is answered before the app once its journal line is kept; a revoked consent goes to the app', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bank-sandbox-hot-'))
+    const engine = sqliteEngine(dir)
+    const deps = createDeps({
+      seed: 42,
+      customers: 50,
+      days: 90,
+      store: createStore(engine, await engine.load()),
+      clock: createClock({ startMs: TEST_NOW, mode: 'frozen', wallNow: () => TEST_NOW }),
+    })
+    const server = await startServer(deps, { port: 0, host: '127.0.0.1' })
+    try {
+      const kept = {
+        deps,
+        request: (path: string, init?: RequestInit) => fetch(`${server.url}${path}`, init),
+      }
+      const customer = await firstCustomer(kept, 'harbor')
+      const { token, consent } = await link(kept, 'harbor', customer.id, ALL_SCOPES)
+      const url = `/banks/harbor/v1/accounts/${customer.accounts[0]?.id}/balances`
+      const keptJournal = async () =>
+        (await engine.load()).filter((change) => change.table === 'journal' && change.value !== null).length
+      const before = await keptJournal()
+      const res = await kept.request(url, { headers: bearer(token) })
+      expect(res.status).toBe(200)
+      expect(deps.memory.hotReader).toBeDefined() // the hot path answered it
+      expect(await keptJournal()).toBe(before + 1)
+      await kept.request(`/sandbox/banks/harbor/consents/${consent.id}/revoke`, { method: 'POST' })
+      const refused = await kept.request(url, { headers: bearer(token) })
+      expect(refused.status).toBe(401)
+      expect(refused.headers.get('content-type')).toContain('problem+json')
+    } finally {
+      await server.close()
+      await deps.store.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 

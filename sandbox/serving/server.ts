@@ -45,11 +45,6 @@ export function startServer(deps: Deps, options: ServerOptions): Promise<Running
         deps.server.adminKey,
       )
     : defaultFetch
-  // Balances and transaction pages that need nothing unusual are answered before the app.
-  const answeredHot = hotReads((authorization) => {
-    const world = bearerWorld(authorization)
-    return world === undefined ? deps : worlds?.use(world)?.deps
-  })
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_SECONDS * 1000
   const appListener = getRequestListener(fetch, {
     hostname: options.host,
@@ -59,6 +54,11 @@ export function startServer(deps: Deps, options: ServerOptions): Promise<Running
     // The last net: whatever escaped every layer still leaves as problem+json, not a bare 500.
     errorHandler: errorResponse,
   })
+  // Balances and transaction pages that need nothing unusual are answered before the app.
+  const answeredHot = hotReads((authorization) => {
+    const world = bearerWorld(authorization)
+    return world === undefined ? deps : worlds?.use(world)?.deps
+  }, appListener)
   const servesHost = hostCheck({ bindHost: options.host, adminKey: deps.server.adminKey })
   const server = createServer(connectionOptions(requestTimeoutMs), (req, res) => {
     noteExchange(res)

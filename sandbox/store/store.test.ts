@@ -60,6 +60,82 @@ describe('the store', () => {
     expect(fake.kept.flat().map((change) => change.key)).toEqual(['cns_good'])
   })
 
+  test('the changes of one turn of the event loop, from several requests, go in one write', async () => {
+    const fake = fakeEngine('never')
+    const store = createStore(fake.engine)
+    // Each in a step of its own within the turn, as requests read in one poll of the sockets are.
+    const request = async (id: string) => {
+      const since = store.mark()
+      await Promise.resolve()
+      consents(store).set(id, consent(id))
+      await store.flushed(since)
+    }
+    await Promise.all(['cns_a', 'cns_b', 'cns_c'].map(request))
+    expect(fake.kept.map((write) => write.map((change) => change.key))).toEqual([['cns_a', 'cns_b', 'cns_c']])
+  })
+
+  test('changes made while a write is in the database gather into one write behind it; a refusal reaches all who joined', async () => {
+    const fake = fakeEngine('bad')
+    let release = () => {}
+    const slow = fake.engine.write
+    let first = true
+    fake.engine.write = async (changes) => {
+      if (first) {
+        first = false
+        await new Promise<void>((resolve) => {
+          release = resolve
+        })
+      }
+      return slow(changes)
+    }
+    const store = createStore(fake.engine)
+    consents(store).set('cns_first', consent('cns_first'))
+    const firstDone = store.flushed()
+    await new Promise((resolve) => setImmediate(resolve)) // the first write is in the database
+    const waits: Promise<unknown>[] = []
+    for (const id of ['cns_x', 'cns_bad', 'cns_y']) {
+      const since = store.mark()
+      consents(store).set(id, consent(id, id === 'cns_bad' ? 'bad' : 'active'))
+      waits.push(
+        store.flushed(since).then(
+          () => 'kept',
+          (error) => error.code,
+        ),
+      )
+      await new Promise((resolve) => setImmediate(resolve)) // a turn of its own
+    }
+    release()
+    await firstDone
+    expect(await Promise.all(waits)).toEqual(['22P05', '22P05', '22P05'])
+    expect(fake.kept.map((write) => write.map((change) => change.key))).toEqual([['cns_first']])
+  })
+
+  test('looks at other instances’ changes are shared: calls during one wait for the next, which starts after them', async () => {
+    const fake = fakeEngine('never')
+    const looks: (() => void)[] = []
+    const othersKept: Change[] = []
+    fake.engine.changesFromOthers = () =>
+      new Promise((resolve) => {
+        const seen = othersKept.splice(0) // what is kept when the query begins
+        looks.push(() => resolve(seen))
+      })
+    const store = createStore(fake.engine)
+    const first = store.catchUp()
+    await Promise.resolve()
+    // Kept by another instance after the first look began: only a later look sees it.
+    othersKept.push({ table: 'consents', key: 'cns_other', value: consent('cns_other') })
+    const later = [store.catchUp(), store.catchUp(), store.catchUp()]
+    expect(looks).toHaveLength(1)
+    looks.shift()?.()
+    await first
+    expect(store.state.consents.get('cns_other')).toBeUndefined()
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(looks).toHaveLength(1) // one look for the three
+    looks.shift()?.()
+    await Promise.all(later)
+    expect(store.state.consents.get('cns_other')).toMatchObject({ id: 'cns_other' })
+  })
+
   test('while the database is away a wait ends at once with StoreUnavailable; the write is kept when it is back', async () => {
     const fake = fakeEngine('bad')
     const store = createStore(fake.engine)

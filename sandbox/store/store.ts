@@ -4,10 +4,12 @@ import type { Change } from './table.ts'
 import { StoreUnavailable } from './unavailable.ts'
 
 // The store: the world's tables, and the engine that keeps them. A command changes
-// tables synchronously, as one step of JavaScript, together with the webhooks it queues;
-// the changes of that step go to the engine in one transaction at the next microtask,
-// before any answer leaves (the server awaits `flushed()`), the call journal's line for
-// that request included. The kept journal is trimmed to JOURNAL_LIMIT lines now and then.
+// tables synchronously, as one step of JavaScript, together with the webhooks it queues.
+// The changes of one turn of the event loop, from every request served in it, go to the
+// engine in one transaction (group commit: a commit costs as much for one line as for
+// ten), before any of their answers leaves (the server awaits `flushed()`), the call
+// journal's lines included. While a write is in the database, what comes next gathers
+// into one write behind it. The kept journal is trimmed to JOURNAL_LIMIT lines now and then.
 //
 // A batch the database refuses (bad data, which validation should have stopped) fails the
 // requests that made it and no other: the store goes on keeping later ones. A batch that
@@ -53,12 +55,13 @@ export function createStore(engine: Engine, kept: readonly Change[] = []): Store
   let queued = 0
   let settled = 0
   /** The newest writes the database refused, by number, for the requests that made them. */
-  const refused: { write: number; error: unknown }[] = []
+  const refused: { first: number; write: number; error: unknown }[] = []
   /** Set while the write at the head waits for the database to come back. */
   let stalled: StoreUnavailable | null = null
   const stallListeners = new Set<(error: StoreUnavailable) => void>()
 
-  const keep = async (work: () => void | Promise<void>, write: number) => {
+  /** The write is numbered `first` to `write`: changes that joined it while it waited took new numbers (queueChanges). */
+  const keep = async (work: () => void | Promise<void>, ticket: { first: number; write: number }) => {
     for (;;) {
       try {
         await work()
@@ -66,7 +69,7 @@ export function createStore(engine: Engine, kept: readonly Change[] = []): Store
       } catch (error) {
         if (!(error instanceof StoreUnavailable) || !engine.reachable) {
           // Not worth trying again: the same data would be refused the same way.
-          refused.push({ write, error })
+          refused.push({ first: ticket.first, write: ticket.write, error })
           if (refused.length > REFUSALS_KEPT) refused.shift()
           console.error('The database refused a change:', error)
           break
@@ -81,11 +84,30 @@ export function createStore(engine: Engine, kept: readonly Change[] = []): Store
       }
     }
     stalled = null
-    settled = write
+    settled = ticket.write
   }
-  const queue = (work: () => void | Promise<void>) => {
+  const queue = (work: () => void | Promise<void>, ticket = numbered()) => {
+    writing = writing.then(() => keep(work, ticket))
+  }
+  /** Changes queued for a write that has not begun, the last in the queue: later ones join it. */
+  const numbered = () => {
     const write = ++queued
-    writing = writing.then(() => keep(work, write))
+    return { first: write, write }
+  }
+  let waiting: { changes: Change[]; first: number; write: number } | null = null
+  const queueChanges = (changes: Change[]) => {
+    if (waiting && waiting.write === queued) {
+      // A number of its own, so that a refusal reaches every request that joined (flushed(since)).
+      waiting.write = ++queued
+      waiting.changes.push(...changes)
+      return
+    }
+    const next = { changes, ...numbered() }
+    waiting = next
+    queue(() => {
+      if (waiting === next) waiting = null
+      return engine.write(next.changes)
+    }, next)
   }
   /** Resolves with `done`, or rejects as soon as the write queue stalls on an absent database. */
   const unlessStalled = (done: Promise<void>) =>
@@ -103,7 +125,7 @@ export function createStore(engine: Engine, kept: readonly Change[] = []): Store
   const flushBatch = () => {
     const changes = batch
     batch = []
-    if (changes.length > 0) queue(() => engine.write(changes))
+    if (changes.length > 0) queueChanges(changes)
     if (journalWritten >= JOURNAL_TRIM_EVERY) {
       journalWritten = 0
       queue(() => engine.trim('journal', JOURNAL_LIMIT))
@@ -111,11 +133,55 @@ export function createStore(engine: Engine, kept: readonly Change[] = []): Store
   }
   /** Set once closing begins: nobody serves these records any more. */
   let closed = false
+  /** Set while this turn's batch waits for the end of the turn. */
+  let turnEnd: Promise<void> | null = null
+  const endOfTurn = () =>
+    new Promise<void>((resolve) =>
+      setImmediate(() => {
+        turnEnd = null
+        flushBatch()
+        resolve()
+      }),
+    )
   const sink = (change: Change) => {
     if (closed) return
-    if (batch.length === 0) queueMicrotask(flushBatch)
+    turnEnd ??= endOfTurn()
     batch.push(change)
     if (change.table === 'journal') journalWritten++
+  }
+
+  /** The look at other instances' changes under way, and the one that follows it. */
+  let catching: Promise<void> | null = null
+  let nextCatch: Promise<void> | null = null
+  const catchUpNow = async () => {
+    if (!engine.changesFromOthers) return
+    // This instance's own changes land first: read before they do, a record it just
+    // changed still holds another instance's older value, which would overwrite the change.
+    flushBatch()
+    if (settled < queued) await unlessStalled(writing).catch(() => undefined)
+    for (const change of await engine.changesFromOthers()) {
+      applyChange(state, change)
+      for (const listener of listeners) listener(change)
+    }
+  }
+
+  const catchUp = (): Promise<void> => {
+    if (!engine.changesFromOthers) return Promise.resolve()
+    if (catching === null) {
+      catching = catchUpNow().finally(() => {
+        catching = null
+      })
+      return catching
+    }
+    // A look that began before this call may miss what was kept just before it: wait for
+    // the next, which every call arriving meanwhile shares (one query for many requests).
+    nextCatch ??= catching
+      .catch(() => undefined)
+      .then(() => {
+        nextCatch = null
+        return catchUp()
+      })
+    return nextCatch
   }
 
   let state = createState(keeps ? sink : null)
@@ -129,27 +195,17 @@ export function createStore(engine: Engine, kept: readonly Change[] = []): Store
     },
     mark: () => queued,
     async flushed(since = 0) {
-      flushBatch()
+      if (turnEnd) await turnEnd
       const target = queued
       if (settled < target) await unlessStalled(writing)
-      const failed = refused.find(({ write }) => write > since && write <= target)
+      const failed = refused.find(({ first, write }) => write > since && first <= target)
       if (failed) throw failed.error
     },
     async catchUpJournal() {
       if (!engine.journalFromOthers) return
       for (const change of await engine.journalFromOthers()) applyChange(state, change)
     },
-    async catchUp() {
-      if (!engine.changesFromOthers) return
-      // This instance's own changes land first: read before they do, a record it just
-      // changed still holds another instance's older value, which would overwrite the change.
-      flushBatch()
-      if (settled < queued) await unlessStalled(writing).catch(() => undefined)
-      for (const change of await engine.changesFromOthers()) {
-        applyChange(state, change)
-        for (const listener of listeners) listener(change)
-      }
-    },
+    catchUp,
     onExternalChange(listener) {
       listeners.push(listener)
     },

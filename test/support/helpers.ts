@@ -59,7 +59,7 @@ export function postForm(fields: Record<string, string>, headers: Record<string,
 }
 
 /** The first customer of a bank, as the control API shows it. */
-export async function firstCustomer(sandbox: TestSandbox, bankId: string, offset = 0) {
+export async function firstCustomer(sandbox: Pick<TestSandbox, 'request'>, bankId: string, offset = 0) {
   const res = await sandbox.request(`/sandbox/banks/${bankId}/customers?limit=${offset + 1}`)
   const body = (await res.json()) as {
     data: {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Deps } from '../../deps.ts'
+import { errorResponse } from '../../http/errors.ts'
 import { authenticate } from '../tokens.ts'
 import { balanceJson, transactionsAnswer } from './account-reads.ts'
 import { journalRecorder, type Recorder } from './bank-guards.ts'
@@ -7,15 +8,16 @@ import type { Served } from './env.ts'
 import { oneServed, transactionsServed } from './served.ts'
 
 // The two reads an integration makes most, a balance and a page of transactions, answered
-// straight from node's request when nothing about the call is unusual: a memory store, a
-// bank with no faults injected and its partnership not ended, a good token whose consent
-// covers the account, a plain path and query. Through the framework these cost about
-// twice what answering them does (request and response objects, routing, a context per
-// call), and they are what an integration under load makes most of.
+// straight from node's request when nothing about the call is unusual: a bank with no
+// faults injected and its partnership not ended, a good token whose consent covers the
+// account, a plain path and query. Through the framework these cost about twice what
+// answering them does (request and response objects, routing, a context per call), and
+// they are what an integration under load makes most of. In a kept store the answer waits,
+// as the app's does (keptFetch), for what other instances changed to be taken in before,
+// and for its journal line to be kept after.
 //
 // Anything else declines, and the app answers it the whole way through: every refusal,
-// error or fault, HEAD, a kept store (whose answer waits for its write anyway), an escaped
-// or dotted path, a query with escapes. The answer and the journal line are built by the
+// error or fault, HEAD, a database away, an escaped or dotted path, a query with escapes. The answer and the journal line are built by the
 // same code the routes use (account-reads.ts, bank-guards.ts), so the two ways in answer
 // alike; test/hot-reads.test.ts holds them to the same bytes and journal.
 
@@ -51,12 +53,17 @@ declare module '../../deps.ts' {
   }
 }
 
+type Listener = (req: IncomingMessage, res: ServerResponse) => void
+
 /**
- * A request listener's first look: true when it answered the request, false to hand it to
- * the app. `sandboxOf` finds the sandbox (default or a world) a token belongs to.
+ * A request listener's first look: true when it answered the request (or will), false to
+ * hand it to the app. `sandboxOf` finds the sandbox (default or a world) a token belongs
+ * to. In a kept store the look is asynchronous: the request is taken, and handed to `app`
+ * if it turns out unusual; without `app`, kept stores are declined at once.
  */
 export function hotReads(
   sandboxOf: (authorization: string) => Deps | undefined,
+  app?: Listener,
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
   return (req, res) => {
     if (req.method !== 'GET') return false
@@ -66,17 +73,59 @@ export function hotReads(
     const authorization = authorizationOf(req.rawHeaders)
     if (authorization === undefined) return false
     const deps = sandboxOf(authorization)
-    if (deps === undefined || deps.store.engine.kind !== 'memory') return false
+    if (deps === undefined) return false
     const [, bankId = '', accountId = '', resource, asked = ''] = match
     const query = url.indexOf('?')
     const path = query < 0 ? url : url.slice(0, query)
-    const body = readerOf(deps)(bankId, accountId, resource as Resource, asked, authorization, path)
-    if (body === null) return false
-    const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': length })
-    res.end(body)
+    const read = () => readerOf(deps)(bankId, accountId, resource as Resource, asked, authorization, path)
+    if (deps.store.engine.kind === 'memory') {
+      const body = read()
+      if (body === null) return false
+      answer(res, body)
+      return true
+    }
+    if (app === undefined) return false
+    answerKept(deps, read, res, () => app(req, res))
     return true
   }
+}
+
+function answer(res: ServerResponse, body: string | Uint8Array): void {
+  const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': length })
+  res.end(body)
+}
+
+/** keptFetch's order around a hot read: catch up, read, keep the journal line, answer. */
+async function answerKept(
+  deps: Deps,
+  read: () => string | Uint8Array | null,
+  res: ServerResponse,
+  toApp: () => void,
+): Promise<void> {
+  const { store } = deps
+  // A database away: the app answers the 503, as it does for every request meanwhile.
+  if (store.engine.outage?.()) return toApp()
+  let body: string | Uint8Array | null
+  let since: number
+  try {
+    if (store.engine.changesFromOthers) await store.catchUp()
+    since = store.mark()
+    body = read()
+  } catch {
+    return toApp()
+  }
+  if (body === null) return toApp()
+  try {
+    await store.flushed(since)
+  } catch (error) {
+    // Read and journaled, but not kept: the answer the app would give after such a write.
+    const problem = errorResponse(error)
+    res.writeHead(problem.status, Object.fromEntries(problem.headers))
+    res.end(Buffer.from(await problem.arrayBuffer()))
+    return
+  }
+  answer(res, body)
 }
 
 /**
