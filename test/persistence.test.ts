@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
+import { createSandboxClient } from '../sandbox/client.ts'
 import { usePostgres } from './support/postgres.ts'
 import { type SandboxProcess, startSandboxProcess, stoppedAfterEach } from './support/sandbox-process.ts'
 import { startTestIntegration, type TestIntegration } from './support/test-integration.ts'
@@ -168,6 +169,47 @@ describe('serve --data-dir', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   }, 90_000)
+
+  test('a kill -9 under a load of balance reads loses none that was answered', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bank-sandbox-data-'))
+    try {
+      const first = await sandbox(['--data-dir', dir, '--integration', 'none'])
+      const customers = await json(await fetch(`${first.url}/sandbox/banks/harbor/customers?limit=1`))
+      const { consent, access } = await linkCustomer(first.url, customers.data[0].id, [
+        'accounts:read',
+        'balances:read',
+      ])
+      const balances = `${first.url}/banks/harbor/v1/accounts/${customers.data[0].accounts[0].id}/balances`
+      let answered = 0
+      let killed = false
+      // Ten connections reading until the process dies under them, as the bench loads it.
+      const reader = async () => {
+        while (!killed) {
+          const res = await fetch(balances, { headers: { Authorization: `Bearer ${access}` } }).catch(
+            () => null,
+          )
+          if (res?.status === 200) answered++
+          await res?.arrayBuffer()
+        }
+      }
+      const readers = Array.from({ length: 10 }, reader)
+      while (answered < 500) await new Promise((resolve) => setTimeout(resolve, 5))
+      await first.kill()
+      killed = true
+      await Promise.all(readers)
+      const again = await sandbox(['--data-dir', dir, '--integration', 'none'], first.port)
+      const journal = (await createSandboxClient(again.url).journal()) as {
+        consentId?: string
+        status: number
+      }[]
+      const kept = journal.filter((line) => line.consentId === consent.id && line.status === 200).length
+      expect(kept).toBeGreaterThanOrEqual(answered)
+      // At most the ten in flight at the kill were kept without their answer arriving.
+      expect(kept).toBeLessThanOrEqual(answered + 10)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
 
   test('a transaction cursor from before a kill -9 pages on after the restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bank-sandbox-data-'))
