@@ -136,6 +136,27 @@ describe('the store', () => {
     expect(store.state.consents.get('cns_other')).toMatchObject({ id: 'cns_other' })
   })
 
+  test('a record changed here while a look at other instances is out keeps its new value over the older one the look brings', async () => {
+    const fake = fakeEngine('never')
+    let answer: (changes: Change[]) => void = () => {}
+    fake.engine.changesFromOthers = () =>
+      new Promise((resolve) => {
+        answer = resolve
+      })
+    const store = createStore(fake.engine)
+    const look = store.catchUp()
+    await new Promise((resolve) => setImmediate(resolve)) // the query is out
+    consents(store).set('cns_mine', consent('cns_mine', 'revoked'))
+    // The database answered from before that change: another instance's older value.
+    answer([
+      { table: 'consents', key: 'cns_mine', value: consent('cns_mine', 'active') },
+      { table: 'consents', key: 'cns_theirs', value: consent('cns_theirs') },
+    ])
+    await look
+    expect(store.state.consents.get('cns_mine')).toMatchObject({ status: 'revoked' })
+    expect(store.state.consents.get('cns_theirs')).toMatchObject({ status: 'active' })
+  })
+
   test('while the database is away a wait ends at once with StoreUnavailable; the write is kept when it is back', async () => {
     const fake = fakeEngine('bad')
     const store = createStore(fake.engine)

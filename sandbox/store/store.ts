@@ -143,8 +143,11 @@ export function createStore(engine: Engine, kept: readonly Change[] = []): Store
         resolve()
       }),
     )
+  /** The records changed here since the look at other instances' changes under way began. */
+  let changedDuringLook: Set<string> | null = null
   const sink = (change: Change) => {
     if (closed) return
+    changedDuringLook?.add(recordKey(change))
     turnEnd ??= endOfTurn()
     batch.push(change)
     if (change.table === 'journal') journalWritten++
@@ -159,7 +162,18 @@ export function createStore(engine: Engine, kept: readonly Change[] = []): Store
     // changed still holds another instance's older value, which would overwrite the change.
     flushBatch()
     if (settled < queued) await unlessStalled(writing).catch(() => undefined)
-    for (const change of await engine.changesFromOthers()) {
+    // Likewise a record changed here while the look is out: the database answered from
+    // before that change, which is written after, so the older value must not win here.
+    const changedHere = new Set<string>()
+    changedDuringLook = changedHere
+    let changes: Change[]
+    try {
+      changes = await engine.changesFromOthers()
+    } finally {
+      changedDuringLook = null
+    }
+    for (const change of changes) {
+      if (changedHere.has(recordKey(change))) continue
       applyChange(state, change)
       for (const listener of listeners) listener(change)
     }
@@ -230,5 +244,7 @@ export function createStore(engine: Engine, kept: readonly Change[] = []): Store
     },
   }
 }
+
+const recordKey = (change: Change) => `${change.table}\u0000${change.key}`
 
 export { JOURNAL_LIMIT }
