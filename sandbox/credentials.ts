@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto'
+import type { Credentials } from './store/records.ts'
 
 // Sandbox credentials. Locally derived from the `serve` seed so setups stay stable across
 // restarts (`--random-secrets` draws them instead); a shared sandbox (bound beyond loopback)
@@ -6,13 +7,7 @@ import { createHmac, randomBytes } from 'node:crypto'
 // A reset keeps them; only a rotation changes a bank's webhook secret, and a kept store
 // keeps the rotated one across restarts (control/integration.ts).
 
-export interface Credentials {
-  clientId: string
-  clientSecret: string
-  /** previousWebhookSecret is set during a rotation: deliveries are signed with both. */
-  banks: Record<string, { webhookSecret: string; previousWebhookSecret?: string }>
-  platform: { appSecret: string; pageToken: string; pageId: string }
-}
+export type { Credentials } from './store/records.ts'
 
 export const CLIENT_ID = 'platform-demo'
 

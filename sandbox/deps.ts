@@ -10,11 +10,12 @@ import { problems } from './http/problem.ts'
 import { LOCAL_TARGETS, type TargetRules } from './http/url-guard.ts'
 import { memoryEngine } from './store/engine.ts'
 import { createIdSource, type IdSource } from './store/ids.ts'
+import type { Settings, WorldRecord, WorldSpec } from './store/records.ts'
 import { type InjectedTransaction, type SandboxState, WORLD_RECORD } from './store/state.ts'
 import { createStore, type Store } from './store/store.ts'
 import { DAY_MS, type World } from './synthetic/types.ts'
 import { createWorld } from './synthetic/world.ts'
-import type { Clock, ClockReading } from './time/clock.ts'
+import type { Clock } from './time/clock.ts'
 import { keptClock } from './time/kept-clock.ts'
 import { createSender, type Send } from './webhooks/deliver.ts'
 import { createOutbox, type Delivery, type Outbox } from './webhooks/outbox.ts'
@@ -134,7 +135,7 @@ export function createDeps(options: SandboxOptions): Deps {
   const settings = () => store.state.settings
   const clock = keptClock(options.clock, () => store.state)
   const credentials =
-    (settings().get('credentials') as Credentials | undefined) ??
+    settings().get('credentials') ??
     options.credentials ??
     createCredentials(options.seed, bankIds, options.randomSecrets ?? false)
   // Random secrets must survive a restart (and a reset) of a kept store; seed-derived ones come back by themselves.
@@ -152,10 +153,7 @@ export function createDeps(options: SandboxOptions): Deps {
   }
   // The key that signs transaction cursors: random, and kept by a kept store, so a cursor
   // outlives a restart and works through every instance sharing a database.
-  const cursorKey = Buffer.from(
-    (settings().get('cursorKey') as string | undefined) ?? randomBytes(32).toString('hex'),
-    'hex',
-  )
+  const cursorKey = Buffer.from(settings().get('cursorKey') ?? randomBytes(32).toString('hex'), 'hex')
   const keepCursorKey = () => {
     if (store.engine.kind !== 'memory' && settings().get('cursorKey') === undefined)
       settings().set('cursorKey', cursorKey.toString('hex'))
@@ -168,8 +166,7 @@ export function createDeps(options: SandboxOptions): Deps {
     createWorld({ seed, customers: options.customers, bankIds, mainBankIds: mainBankIds(banks), startDay })
   /** A world's seed and history window are kept when it is made: a restarted store keeps them. */
   const buildWorld = (seed: number) => {
-    const startDay =
-      (settings().get('startDay') as number | undefined) ?? Math.floor(clock.now() / DAY_MS) - options.days
+    const startDay = settings().get('startDay') ?? Math.floor(clock.now() / DAY_MS) - options.days
     if (settings().get('startDay') !== startDay) settings().set('startDay', startDay)
     if (settings().get('worldSeed') !== seed) settings().set('worldSeed', seed)
     if (!settings().has('scannedThroughMs')) settings().set('scannedThroughMs', clock.now())
@@ -177,8 +174,8 @@ export function createDeps(options: SandboxOptions): Deps {
   }
   /** The views built over the world and the kept records, after another instance's reset. */
   const rebuildViews = () => {
-    deps.seed = (settings().get('worldSeed') as number | undefined) ?? deps.seed
-    deps.world = worldOf(deps.seed, settings().get('startDay') as number)
+    deps.seed = settings().get('worldSeed') ?? deps.seed
+    deps.world = worldOf(deps.seed, settings().get('startDay') ?? deps.world.config.startDay)
     deps.book = createBook(deps.world, store.state.injected)
     deps.ledger = createLedger(deps.book)
     deps.outbox = buildOutbox()
@@ -209,7 +206,7 @@ export function createDeps(options: SandboxOptions): Deps {
       store.state.deliveries,
     )
 
-  const world = buildWorld((settings().get('worldSeed') as number | undefined) ?? options.seed)
+  const world = buildWorld(settings().get('worldSeed') ?? options.seed)
   const book = createBook(world, store.state.injected)
   if (options.integrationUrl !== undefined) settings().set('integrationUrl', options.integrationUrl)
   const deps: Deps = {
@@ -240,7 +237,7 @@ export function createDeps(options: SandboxOptions): Deps {
     },
     outbox: buildOutbox(),
     get integrationUrl() {
-      return (settings().get('integrationUrl') as string | null | undefined) ?? null
+      return settings().get('integrationUrl') ?? null
     },
     set integrationUrl(url) {
       settings().set('integrationUrl', url)
@@ -281,7 +278,8 @@ export function createDeps(options: SandboxOptions): Deps {
     if (change.value === null) return
     if (change.table === 'injected') deps.book.learn(change.value as InjectedTransaction)
     else if (change.table === 'deliveries') deps.outbox.adopt(change.value as Delivery)
-    else if (change.table === 'settings' && change.key === 'clock') clock.follow(change.value as ClockReading)
+    else if (change.table === 'settings' && change.key === 'clock')
+      clock.follow(change.value as Settings['clock'])
     else if (change.table === 'settings' && (change.key === 'startDay' || change.key === 'worldSeed'))
       rebuildViews()
     else if (change.table === 'settings' && change.key === 'credentials')
@@ -319,19 +317,7 @@ export function outboundRules(deps: Deps, url: string): TargetRules | null {
     : deps.server.targets
 }
 
-export interface WorldSpec {
-  seed: number
-  customers: number
-  days: number
-}
-
-/** What is kept of a world in its own store, so a restart (or another instance) can open it again. */
-export interface WorldRecord extends WorldSpec {
-  /** Order of making, for paging. */
-  number: number
-  createdAtMs: number
-  lastUsedMs: number
-}
+export type { WorldRecord, WorldSpec } from './store/records.ts'
 
 /** What it takes to serve one world; made by the server, which knows how to build an app. */
 export interface OpenedWorld {

@@ -69,7 +69,7 @@ export async function serveCommand(
     42,
   )
   // A kept store attaches what it had attached, unless the command line says otherwise.
-  const kept = store.state.settings.get('attached') as string | null | undefined
+  const kept = store.state.settings.get('attached')
   const integration = values.integration ?? (kept === undefined ? 'reference' : (kept ?? 'none'))
   const { checkIntegration, startServing, targetRules } = await import('../serving/start.ts')
   const allowLoopbackTargets = values['allow-loopback-targets'] ?? false

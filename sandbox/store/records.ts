@@ -1,7 +1,9 @@
 // The vocabulary of the records the store keeps, declared here because the store sits
 // below the domains that fill it: the bank's scopes and purposes, the platform's user
-// messages and link taps, and webhook deliveries. The domains import these; the store
-// imports no domain.
+// messages and link taps, webhook deliveries, the sandbox's credentials and its single
+// facts (settings). The domains import these; the store imports no domain.
+
+import type { ClockReading } from '../time/clock.ts'
 
 export const SCOPES = [
   'accounts:read',
@@ -79,4 +81,48 @@ export interface LinkTap {
   status: number | null
   /** Why the redirect_uri gave no HTTP answer (timeout, refused). */
   callbackError: string | null
+}
+
+/** The sandbox's credentials: the integration's client, each bank's webhook secret, the platform's. */
+export interface Credentials {
+  clientId: string
+  clientSecret: string
+  /** previousWebhookSecret is set during a rotation: deliveries are signed with both. */
+  banks: Record<string, { webhookSecret: string; previousWebhookSecret?: string }>
+  platform: { appSecret: string; pageToken: string; pageId: string }
+}
+
+export interface WorldSpec {
+  seed: number
+  customers: number
+  days: number
+}
+
+/** What is kept of a world in its own store, so a restart (or another instance) can open it again. */
+export interface WorldRecord extends WorldSpec {
+  /** Order of making, for paging. */
+  number: number
+  createdAtMs: number
+  lastUsedMs: number
+}
+
+/**
+ * The single facts a sandbox keeps, by name, each once changed or drawn at random: the
+ * `settings` table holds exactly these, each with its type.
+ */
+export interface Settings {
+  clock: ClockReading
+  /** The simulated time every time-driven change has been made through. */
+  scannedThroughMs: number
+  /** The world's first day (days since the epoch) and seed: the synthetic world follows from them. */
+  startDay: number
+  worldSeed: number
+  integrationUrl: string | null
+  /** What the integration was attached as: a URL, a built-in's name, or null for none. */
+  attached: string | null
+  /** The key that signs transaction cursors, as hex. */
+  cursorKey: string
+  credentials: Credentials
+  /** In a world made with POST /sandbox/worlds: its own record (see WORLD_RECORD). */
+  world: WorldRecord
 }

@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto'
 import type { Transaction } from '../synthetic/types.ts'
 import { createJournal, type Journal, type JournalEntry } from './journal.ts'
-import type { Delivery, InboundDelivery, LinkBehaviour, LinkTap, Purpose, Scope } from './records.ts'
-import { type Change, type Sink, Table, type TableName } from './table.ts'
+import type {
+  Delivery,
+  InboundDelivery,
+  LinkBehaviour,
+  LinkTap,
+  Purpose,
+  Scope,
+  Settings,
+} from './records.ts'
+import { type Change, SettingsTable, type Sink, Table, type TableName } from './table.ts'
 
 // Everything in a world that changes, as the store's tables. The synthetic world itself
 // is computed; only these records are kept. Every change goes through a table's set or
@@ -167,12 +175,8 @@ export interface SandboxState {
   linkBehaviour: Table<LinkBehaviour>
   /** Person indices handed to scenario runs: never handed out twice. */
   claimed: Table<true>
-  /**
-   * Single facts, by name: `clock` (a ClockReading), `scannedThroughMs`, `startDay`,
-   * `worldSeed`, `integrationUrl`, `attached` (what was asked for), `cursorKey` (hex), once
-   * changed or drawn at random, `credentials`, and in a world made with POST /sandbox/worlds its WORLD_RECORD.
-   */
-  settings: Table<unknown>
+  /** Single facts, by name, each with its type (Settings). */
+  settings: SettingsTable<Settings>
   /** FAPI banks: the JWK Sets clients registered, by `{bankId}/{clientId}`. */
   clientKeys: Table<ClientKeysRecord>
   /** FAPI banks: pushed authorization requests, by request_uri. */
@@ -292,7 +296,7 @@ export function createState(kept: Sink | null): SandboxState {
     ),
     linkBehaviour: table('linkBehaviour'),
     claimed: table('claimed'),
-    settings: table('settings'),
+    settings: new SettingsTable<Settings>('settings', sink),
     clientKeys: table('clientKeys'),
     pushedRequests: table('pushedRequests'),
     proofIds: table('proofIds'),
@@ -302,7 +306,7 @@ export function createState(kept: Sink | null): SandboxState {
 
 /** Where scanning for new transactions got to; starts at the clock's start. */
 export function scannedThrough(state: SandboxState, fallbackMs: number): number {
-  return (state.settings.get('scannedThroughMs') as number | undefined) ?? fallbackMs
+  return state.settings.get('scannedThroughMs') ?? fallbackMs
 }
 
 /** Takes a kept change into the state's views, without recording it again. */

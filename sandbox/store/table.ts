@@ -82,3 +82,13 @@ export class Table<V> implements Iterable<[string, V]> {
     else this.#rows.set(key, value)
   }
 }
+
+/** A table of single facts, one typed row per name (`Settings`): no cast where one is read. */
+export class SettingsTable<S extends object> extends Table<unknown> {
+  override get<K extends keyof S & string>(key: K): S[K] | undefined {
+    return super.get(key) as S[K] | undefined
+  }
+  override set<K extends keyof S & string>(key: K, value: S[K]): this {
+    return super.set(key, value)
+  }
+}

@@ -10,7 +10,7 @@ export interface KeptClockView extends Clock {
 }
 
 export function keptClock(clock: Clock, state: () => SandboxState): KeptClockView {
-  const kept = state().settings.get('clock') as ClockReading | undefined
+  const kept = state().settings.get('clock')
   if (kept) clock.resume(kept)
   const save = () =>
     state().settings.set('clock', { simMs: clock.now(), wallMs: clock.wallNow(), mode: clock.mode() })

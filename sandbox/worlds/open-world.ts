@@ -87,7 +87,7 @@ export function worldCredentials(id: string, bankIds: readonly string[]): Creden
 export async function reopenWorld(server: Deps, registry: WorldRegistry, id: string) {
   const engine = server.store.engine.world(id)
   const store = createStore(engine, await engine.load())
-  const record = store.state.settings.get(WORLD_RECORD) as WorldRecord | undefined
+  const record = store.state.settings.get(WORLD_RECORD)
   if (!record || registry.peek(id)) {
     // Rows without a record are what deleting a world once left behind. A database of its
     // own lets them go; a shared one may be writing a new world's first rows just now.
