@@ -1,12 +1,10 @@
 // `npm run test:model -- --runs N [--seed S]`: the model-based test (test/model.test.ts)
-// with N random sequences per mode instead of CI's 200 in memory and 50 on disk, and the
-// runs on a shared database as well.
+// with N random sequences per mode instead of CI's 200 in memory and 50 in each kept mode.
 import { spawnSync } from 'node:child_process'
 import { parseArgs } from 'node:util'
 
 const { values } = parseArgs({ options: { runs: { type: 'string' }, seed: { type: 'string' } } })
-// The shared-database runs too, which `npm test` leaves out for now (see the test).
-const env = { ...process.env, MODEL_SHARED: '1' }
+const env = { ...process.env }
 for (const [name, value] of [
   ['MODEL_RUNS', values.runs],
   ['MODEL_SEED', values.seed],
