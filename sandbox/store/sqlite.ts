@@ -34,7 +34,10 @@ export function sqliteEngine(dataDir: string): Engine {
       value TEXT NOT NULL,
       PRIMARY KEY (tbl, key)
     );
-    CREATE INDEX IF NOT EXISTS records_by_seq ON records (seq);
+    -- Trimming a table (the journal) walks its rows newest first: by (tbl, seq), it deletes
+    -- only what goes, where an index on seq alone scanned every row of the table.
+    DROP INDEX IF EXISTS records_by_seq;
+    CREATE INDEX IF NOT EXISTS records_by_tbl_seq ON records (tbl, seq);
     CREATE TABLE IF NOT EXISTS settings (id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL);
   `)
   const order = {
