@@ -51,11 +51,7 @@ describe('bank-sandbox fuzz', () => {
   }, 300_000)
 
   const shrunk: number[] = []
-  // Fuzzing has no summit actions yet: the faulty integrations only the FAPI scenarios
-  // catch are left out until it has (a known gap).
-  const faulty = BUILT_IN_INTEGRATIONS.filter(
-    (i) => i.name.startsWith('faulty/') && i.caughtBy?.some((found) => !found.scenario.startsWith('fapi-')),
-  )
+  const faulty = BUILT_IN_INTEGRATIONS.filter((i) => i.name.startsWith('faulty/'))
   test.each(faulty.map((i) => [i.name]))(
     '%s is caught within 60 s, shrunk, saved and replayed',
     async (name) => {
@@ -117,6 +113,7 @@ describe('bank-sandbox fuzz', () => {
     [['fuzz', '--integration', 'faulty/nope'], /Unknown integration "faulty\/nope"/],
     [['fuzz', '--integration', 'reference', '--budget', 'soon'], /--budget must be a duration/],
     [['fuzz', '--integration', 'reference', '--runs', '0'], /--runs must be a whole number/],
+    [['fuzz', '--integration', 'reference', '--actions', '8-4'], /--actions must be a count or a range/],
     [['fuzz', '--integration', 'reference', '--report', 'out.txt'], /--report must name a .xml/],
   ])('%j is a usage error (exit 2)', async (args, message) => {
     const { code, stderr } = await cli(...args)
