@@ -51,6 +51,7 @@ describe('bank-sandbox fuzz', () => {
   }, 300_000)
 
   const shrunk: number[] = []
+  const shrunkBy: string[] = []
   const faulty = BUILT_IN_INTEGRATIONS.filter((i) => i.name.startsWith('faulty/'))
   test.each(faulty.map((i) => [i.name]))(
     '%s is caught within 60 s, shrunk, saved and replayed',
@@ -83,6 +84,7 @@ describe('bank-sandbox fuzz', () => {
       const numbered = stdout.split('\n').filter((line) => /^\s+\d+\. /.test(line))
       expect(numbered).toHaveLength(violation?.steps.length ?? -1)
       shrunk.push(numbered.length)
+      shrunkBy.push(`${name}: ${numbered.length} steps`)
       const replay = await cli('scenario', 'run', join(out, saved[0] ?? ''), '--integration', name)
       expect(replay.code, replay.stdout).toBe(1)
     },
@@ -91,6 +93,9 @@ describe('bank-sandbox fuzz', () => {
 
   test('the median faulty integration shrinks to at most 8 steps', () => {
     const sorted = [...shrunk].sort((a, b) => a - b)
+    console.log(
+      `shrunk counterexamples (steps, marks included):\n  ${shrunkBy.join('\n  ')}\n  sorted: ${sorted.join(' ')}`,
+    )
     expect(sorted.length).toBe(faulty.length)
     expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThanOrEqual(8)
   })

@@ -92,9 +92,13 @@ export const FUZZ_ACTIONS: readonly FuzzAction[] = [
     play(model, { role, duplicates }, id, at) {
       const person = model.people[role]
       if (!person || person.cardFrozen) return undefined
-      // A burst on a card whose alert is still open joins that alert: nothing new to hear.
-      const hears = served(model, role) && !person.openAlert
+      // A burst on a card whose alert is still open at the bank joins that alert: nothing new
+      // to hear, and no fraud.alert.created (the alert may have opened before any link).
+      const joins = person.alertAtBank
+      const hears = served(model, role) && !joins
       const linked = served(model, role)
+      person.alertAtBank = true
+      if (linked && !joins) model.alertCreatedDelivered = true
       const steps: StepInput[] = [
         {
           kind: 'spend',
@@ -106,7 +110,7 @@ export const FUZZ_ACTIONS: readonly FuzzAction[] = [
           mcc: '5816',
         },
       ]
-      if (linked && duplicates > 0)
+      if (linked && duplicates > 0 && model.alertCreatedDelivered)
         steps.push({ kind: 'redeliver', type: 'fraud.alert.created', times: duplicates })
       const expect: ExpectationInput[] = []
       if (linked) model.webhooks = true
@@ -141,6 +145,7 @@ export const FUZZ_ACTIONS: readonly FuzzAction[] = [
       const person = model.people[role]
       if (!person?.openAlert || !served(model, role)) return undefined
       person.openAlert = false
+      person.alertAtBank = false
       person.cardFrozen = true
       return {
         steps: [{ kind: 'say', role, text: 'not me' }],

@@ -31,6 +31,8 @@ export interface PersonModel {
    */
   uncertain: boolean
   openAlert: boolean
+  /** An alert on their card is open at the bank, heard or not (raised before a link, or under an ended consent). */
+  alertAtBank: boolean
   cardFrozen: boolean
 }
 
@@ -48,6 +50,8 @@ export interface Model {
   forgeries: number
   /** Some step made the bank send a webhook: "every delivery acknowledged in time" has something to judge. */
   webhooks: boolean
+  /** Some fraud.alert.created reached the integration: there is one to send again. */
+  alertCreatedDelivered: boolean
   /** Banks whose termination took effect during the latest action: no call from the next one on. */
   justTerminated: string[]
 }
@@ -79,6 +83,7 @@ export function initialModel({ summit = true }: { summit?: boolean } = {}): Mode
       relinked: false,
       uncertain: false,
       openAlert: false,
+      alertAtBank: false,
       cardFrozen: false,
     }
   }
@@ -89,6 +94,7 @@ export function initialModel({ summit = true }: { summit?: boolean } = {}): Mode
     banks: { harbor: bank(), meridian: bank(), ...(summit ? { summit: bank() } : {}) },
     forgeries: 0,
     webhooks: false,
+    alertCreatedDelivered: false,
     justTerminated: [],
   }
 }
