@@ -100,6 +100,21 @@ describe('bank-sandbox fuzz', () => {
     expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThanOrEqual(8)
   })
 
+  test('--skip-summit leaves summit out: a client that cannot link it is not judged there', async () => {
+    const { code, stdout } = await cli(
+      'fuzz',
+      '--integration',
+      'faulty/no-pkce',
+      '--seed',
+      SEED,
+      '--runs',
+      '30',
+      '--skip-summit',
+    )
+    expect(stdout).toMatch(/✔ 30 runs, no invariant broken/)
+    expect(code).toBe(0)
+  }, 120_000)
+
   test('the same seed gives the same event-log hash, 10 of 10 times', async () => {
     const hashes = new Set<string>()
     for (let i = 0; i < 10; i++) {
