@@ -160,6 +160,8 @@ export function stepWords(step: Step): string {
       return `faults at ${step.bankId}`
     case 'clearFaults':
       return `faults at ${step.bankId} cleared`
+    case 'rotateSecret':
+      return `${step.bankId} rotates its webhook secret`
     case 'advance':
       return `the clock moves ${step.ms >= HOUR_MS ? `${+(step.ms / DAY_MS).toFixed(2)} days` : `${step.ms} ms`}`
     case 'redeliver':

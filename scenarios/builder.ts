@@ -40,6 +40,7 @@ export function scenario(name: string, meta: Meta) {
       step({ kind: 'withdraw', bankId, status, noticeMs }),
     faults: (bankId: string, faults: Record<string, unknown>) => step({ kind: 'faults', bankId, faults }),
     clearFaults: (bankId: string) => step({ kind: 'clearFaults', bankId }),
+    rotateSecret: (bankId: string) => step({ kind: 'rotateSecret', bankId }),
     advance: (ms: number) => step({ kind: 'advance', ms }),
     redeliver: (type: string, times: number) => step({ kind: 'redeliver', type, times }),
     forgeWebhook: (

@@ -42,6 +42,8 @@ export const Step = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('faults'), bankId: BankId, faults: z.record(z.string(), z.unknown()) }),
   z.object({ kind: z.literal('clearFaults'), bankId: BankId }),
+  /** The bank's webhook secret is rotated: deliveries are signed with the new and the previous one. */
+  z.object({ kind: z.literal('rotateSecret'), bankId: BankId }),
   z.object({ kind: z.literal('advance'), ms: z.number().int().min(1) }),
   z.object({ kind: z.literal('redeliver'), type: z.string(), times: z.number().int().min(1).max(10) }),
   z.object({

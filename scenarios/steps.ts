@@ -59,6 +59,9 @@ export async function runStep(context: RunContext, step: Step): Promise<void> {
     case 'clearFaults':
       await control.call('DELETE', `/sandbox/banks/${step.bankId}/faults`)
       break
+    case 'rotateSecret':
+      await control.call('POST', `/sandbox/banks/${step.bankId}/webhook-secret/rotate`)
+      break
     case 'advance':
       for (let left = step.ms; left > 0; left -= MAX_CLOCK_MOVE_MS) {
         await control.call('POST', '/sandbox/clock', { advanceMs: Math.min(left, MAX_CLOCK_MOVE_MS) })

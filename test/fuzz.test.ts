@@ -51,11 +51,8 @@ describe('bank-sandbox fuzz', () => {
   }, 300_000)
 
   const shrunk: number[] = []
-  // Fuzzing has no summit actions yet: the faulty integrations only the FAPI scenarios
-  // catch are left out until it has (a known gap).
-  const faulty = BUILT_IN_INTEGRATIONS.filter(
-    (i) => i.name.startsWith('faulty/') && i.caughtBy?.some((found) => !found.scenario.startsWith('fapi-')),
-  )
+  const shrunkBy: string[] = []
+  const faulty = BUILT_IN_INTEGRATIONS.filter((i) => i.name.startsWith('faulty/'))
   test.each(faulty.map((i) => [i.name]))(
     '%s is caught within 60 s, shrunk, saved and replayed',
     async (name) => {
@@ -87,6 +84,7 @@ describe('bank-sandbox fuzz', () => {
       const numbered = stdout.split('\n').filter((line) => /^\s+\d+\. /.test(line))
       expect(numbered).toHaveLength(violation?.steps.length ?? -1)
       shrunk.push(numbered.length)
+      shrunkBy.push(`${name}: ${numbered.length} steps`)
       const replay = await cli('scenario', 'run', join(out, saved[0] ?? ''), '--integration', name)
       expect(replay.code, replay.stdout).toBe(1)
     },
@@ -95,9 +93,27 @@ describe('bank-sandbox fuzz', () => {
 
   test('the median faulty integration shrinks to at most 8 steps', () => {
     const sorted = [...shrunk].sort((a, b) => a - b)
+    console.log(
+      `shrunk counterexamples (steps, marks included):\n  ${shrunkBy.join('\n  ')}\n  sorted: ${sorted.join(' ')}`,
+    )
     expect(sorted.length).toBe(faulty.length)
     expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThanOrEqual(8)
   })
+
+  test('--skip-summit leaves summit out: a client that cannot link it is not judged there', async () => {
+    const { code, stdout } = await cli(
+      'fuzz',
+      '--integration',
+      'faulty/no-pkce',
+      '--seed',
+      SEED,
+      '--runs',
+      '30',
+      '--skip-summit',
+    )
+    expect(stdout).toMatch(/✔ 30 runs, no invariant broken/)
+    expect(code).toBe(0)
+  }, 120_000)
 
   test('the same seed gives the same event-log hash, 10 of 10 times', async () => {
     const hashes = new Set<string>()
@@ -117,6 +133,7 @@ describe('bank-sandbox fuzz', () => {
     [['fuzz', '--integration', 'faulty/nope'], /Unknown integration "faulty\/nope"/],
     [['fuzz', '--integration', 'reference', '--budget', 'soon'], /--budget must be a duration/],
     [['fuzz', '--integration', 'reference', '--runs', '0'], /--runs must be a whole number/],
+    [['fuzz', '--integration', 'reference', '--actions', '8-4'], /--actions must be a count or a range/],
     [['fuzz', '--integration', 'reference', '--report', 'out.txt'], /--report must name a .xml/],
   ])('%j is a usage error (exit 2)', async (args, message) => {
     const { code, stderr } = await cli(...args)

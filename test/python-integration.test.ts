@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 // sandbox was killed and started again (same port, same seed) under the same Python process.
 
 const REACTION_MS = 3000
+/** Actions per fuzz run: short runs, so that 20 of them fit the CI's few minutes. */
+const FUZZ_ACTIONS = '2-4'
 const SEED = '42'
 const PYTHON = process.env.PYTHON ?? 'python3'
 
@@ -198,6 +200,45 @@ function expectAllPassed(run: Run): void {
   expect(run.report?.passed, why).toBe(true)
 }
 
+/** `bank-sandbox fuzz` against the Python integration, with the normal reaction budget. */
+function fuzzPython(args: string[]): Promise<Run> {
+  const report = join(tmp, 'fuzz.json')
+  const started = Date.now()
+  return new Promise((resolve) => {
+    const child = spawn(
+      'node',
+      [
+        'bin/bank-sandbox.js',
+        'fuzz',
+        '--integration',
+        pythonUrl,
+        '--sandbox',
+        sandboxUrl,
+        '--out',
+        join(tmp, 'fuzz-failures'),
+        '--report',
+        report,
+        ...args,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    let stdout = ''
+    let stderr = ''
+    child.stdout?.on('data', (chunk) => {
+      stdout += chunk
+    })
+    child.stderr?.on('data', (chunk) => {
+      stderr += chunk
+    })
+    child.once('exit', (code) => {
+      const ms = Date.now() - started
+      timings.push(`fuzz ${args.join(' ')}: ${(ms / 1000).toFixed(1)} s`)
+      const parsed = existsSync(report) ? (JSON.parse(readFileSync(report, 'utf8')) as Report) : null
+      resolve({ code, stdout, stderr, report: parsed, ms })
+    })
+  })
+}
+
 describe('a Python integration written from the docs alone', () => {
   const suiteStarted = Date.now()
 
@@ -240,4 +281,23 @@ describe('a Python integration written from the docs alone', () => {
     const third = await runAll('run-3-after-restart')
     expectAllPassed(third)
   }, 150_000)
+
+  // The reaction budget is the normal one (5 s, no --reaction-ms): every run waits it out
+  // wherever an invariant says "nothing happened", so the runs are short ones.
+  test('keeps every fuzz invariant over 20 seeded runs, with the normal reaction budget', async () => {
+    const run = await fuzzPython([
+      '--seed',
+      '1',
+      '--runs',
+      '20',
+      '--actions',
+      FUZZ_ACTIONS,
+      '--budget',
+      '10m',
+    ])
+    const why = explain(run)
+    expect(run.stdout, why).toMatch(/✔ 20 runs, no invariant broken/)
+    expect(run.code, why).toBe(0)
+    expect(run.report?.results.length, why).toBe(20)
+  }, 420_000)
 })

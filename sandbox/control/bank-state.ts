@@ -52,6 +52,10 @@ const FaultsBody = z
       description:
         'A consent of this bank that its customer revokes the moment its next data call has passed the consent check: that call is in flight across the revocation and is served (add latencyMs to hold it there). Used once.',
     }),
+    dpopProofTaken: z.literal(true).optional().openapi({
+      description:
+        'FAPI banks: the next DPoP proof at the bank API counts as already used (someone on the path sent it first) and is refused invalid_dpop_proof, as a replay is. Used once.',
+    }),
   })
   .openapi('Faults')
 
@@ -136,6 +140,7 @@ export function bankStateRoutes(deps: Deps) {
     if (body.outageUntil !== undefined) faults.outageUntilMs = Date.parse(body.outageUntil)
     if (body.rateLimit !== undefined) faults.rateLimit = body.rateLimit
     if (body.revokeInFlight !== undefined) faults.revokeInFlight = body.revokeInFlight
+    if (body.dpopProofTaken) faults.dpopProofTaken = true
     deps.state.faults.set(bank.id, faults)
     deps.bus.publish('faults.changed', toIso(deps.clock.now()), { bankId: bank.id, faults: body })
     return c.json(body, 200)

@@ -109,6 +109,8 @@ export interface Faults {
    * check: that call is in flight across the revocation, and is served. Used once.
    */
   revokeInFlight?: string
+  /** The next DPoP proof at the bank API is refused as already used (someone took it first). Used once. */
+  dpopProofTaken?: boolean
   /** Requests per second (wall clock). */
   rateLimit?: number
 }

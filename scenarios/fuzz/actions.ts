@@ -1,40 +1,25 @@
 import fc from 'fast-check'
 import { DAY, MINUTE } from '../builder.ts'
-import type { ScenarioInput } from '../schema.ts'
-import { CONSENT_LIFETIME_MS, EXPIRY_NOTICE_MS, type Model, served } from './model.ts'
+import {
+  action,
+  type ExpectationInput,
+  type FuzzAction,
+  type Played,
+  ROLES,
+  role,
+  type StepInput,
+  window,
+} from './action-kit.ts'
+import { advanceModel } from './advance-model.ts'
+import { FAULT_ACTIONS } from './fault-actions.ts'
+import { served } from './model.ts'
+import { SUMMIT_ACTIONS } from './summit-actions.ts'
 
 // Everything a fuzz run can do, as data: each action draws its parameters, says whether it
 // can happen in the model's world, and plays as scenario steps plus the invariants it makes
 // checkable (the built-in scenarios' expectations, generalised to any point of any run).
-// A new scenario's actions join by adding entries here; compose.ts knows none by name.
-
-type StepInput = ScenarioInput['steps'][number]
-type ExpectationInput = ScenarioInput['expectations'][number]
-
-/** Where an action's invariants look: from its own mark to the next action's (`NEXT`). */
-export const NEXT = '__next__'
-
-export interface Played {
-  steps: StepInput[]
-  expect: ExpectationInput[]
-}
-
-export interface FuzzAction<P = unknown> {
-  name: string
-  /** How often it is drawn, relative to the others (default 1). */
-  weight?: number
-  params: fc.Arbitrary<P>
-  /** Plays against the model (which it updates); undefined when it cannot happen now. */
-  play(model: Model, params: P, id: (what: string) => string, at: string): Played | undefined
-}
-
-const ROLES = ['ana', 'ben', 'cara', 'eve'] as const
-const role = fc.constantFrom(...ROLES)
-const window = (at: string) => ({ after: at, before: NEXT })
-
-function action<P>(a: FuzzAction<P>): FuzzAction {
-  return a as FuzzAction
-}
+// A new scenario's actions join by adding entries here (or a file of their own, spread in
+// at the end); compose.ts knows none by name.
 
 export const FUZZ_ACTIONS: readonly FuzzAction[] = [
   action({
@@ -107,9 +92,13 @@ export const FUZZ_ACTIONS: readonly FuzzAction[] = [
     play(model, { role, duplicates }, id, at) {
       const person = model.people[role]
       if (!person || person.cardFrozen) return undefined
-      // A burst on a card whose alert is still open joins that alert: nothing new to hear.
-      const hears = served(model, role) && !person.openAlert
+      // A burst on a card whose alert is still open at the bank joins that alert: nothing new
+      // to hear, and no fraud.alert.created (the alert may have opened before any link).
+      const joins = person.alertAtBank
+      const hears = served(model, role) && !joins
       const linked = served(model, role)
+      person.alertAtBank = true
+      if (linked && !joins) model.alertCreatedDelivered = true
       const steps: StepInput[] = [
         {
           kind: 'spend',
@@ -121,7 +110,7 @@ export const FUZZ_ACTIONS: readonly FuzzAction[] = [
           mcc: '5816',
         },
       ]
-      if (linked && duplicates > 0)
+      if (linked && duplicates > 0 && model.alertCreatedDelivered)
         steps.push({ kind: 'redeliver', type: 'fraud.alert.created', times: duplicates })
       const expect: ExpectationInput[] = []
       if (linked) model.webhooks = true
@@ -156,6 +145,7 @@ export const FUZZ_ACTIONS: readonly FuzzAction[] = [
       const person = model.people[role]
       if (!person?.openAlert || !served(model, role)) return undefined
       person.openAlert = false
+      person.alertAtBank = false
       person.cardFrozen = true
       return {
         steps: [{ kind: 'say', role, text: 'not me' }],
@@ -421,8 +411,10 @@ export const FUZZ_ACTIONS: readonly FuzzAction[] = [
     params: fc.record({ role }),
     play(model, { role }, id, at) {
       const person = model.people[role]
-      // The forged callback carries a real code, which a withdrawing bank no longer issues.
-      if (!person || model.banks[person.bank]?.partnership !== 'active') return undefined
+      // The forged callback carries a real code, which a withdrawing bank no longer issues;
+      // summit's codes come only through PAR (its forgery is the mix-up, summit-actions.ts).
+      if (!person || person.bank === 'summit' || model.banks[person.bank]?.partnership !== 'active')
+        return undefined
       model.forgeries++
       return {
         steps: [{ kind: 'forgeCallback', role, bankId: person.bank }],
@@ -440,47 +432,6 @@ export const FUZZ_ACTIONS: readonly FuzzAction[] = [
       }
     },
   }),
+  ...SUMMIT_ACTIONS,
+  ...FAULT_ACTIONS,
 ]
-
-function advanceModel(
-  model: Model,
-  ms: number,
-  id: (what: string) => string,
-  at: string,
-): ExpectationInput[] {
-  const before = model.nowMs
-  model.nowMs += ms
-  const expect: ExpectationInput[] = []
-  for (const [bankId, bank] of Object.entries(model.banks))
-    if (bank.partnership === 'terminating' && model.nowMs >= bank.effectiveAtMs) {
-      bank.partnership = 'terminated'
-      model.justTerminated.push(bankId)
-    }
-  for (const [role, person] of Object.entries(model.people)) {
-    const bank = model.banks[person.bank]
-    if (!person.linked || !bank) continue
-    const ends = person.linkedAtMs + CONSENT_LIFETIME_MS
-    const notice = ends - EXPIRY_NOTICE_MS
-    if (before < notice && model.nowMs >= notice) {
-      model.webhooks = true
-      if (bank.partnership === 'active' && !bank.troubled && !person.uncertain)
-        expect.push({
-          kind: 'messages',
-          id: id(`${role}-expiry-warned`),
-          says: `Before a consent ends the user is told "link ${person.bank}"`,
-          role,
-          ...window(at),
-          contains: `link ${person.bank}`,
-        })
-      person.uncertain = true
-    }
-    if (model.nowMs >= ends) {
-      person.linked = false
-      person.anyEnded = true
-      // An alert raised under an ended consent is no longer the integration's to answer.
-      person.openAlert = false
-      if (person.linkedAtSetup) person.firstEnded = true
-    }
-  }
-  return expect
-}

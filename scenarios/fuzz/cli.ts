@@ -19,6 +19,7 @@ import type { FuzzOutcome } from './fuzz.ts'
 
 export const FUZZ_USAGE = `  bank-sandbox fuzz --integration URL|reference|faulty/<name> [--seed S] [--runs 100] [--budget 60s] [--out DIR]
                     [--report FILE.json|FILE.xml] [--sandbox URL] [--admin-key KEY] [--reaction-ms 5000]
+                    [--actions 12-24] [--skip-summit]
 `
 
 export async function fuzzCommand(args: string[], io: Pick<CliIo, 'stdout' | 'stderr'>): Promise<number> {
@@ -36,6 +37,8 @@ export async function fuzzCommand(args: string[], io: Pick<CliIo, 'stdout' | 'st
       'admin-key': { type: 'string' },
       'reaction-ms': { type: 'string' },
       world: { type: 'string' },
+      'skip-summit': { type: 'boolean' },
+      actions: { type: 'string' },
     },
   })
   if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`)
@@ -45,6 +48,7 @@ export async function fuzzCommand(args: string[], io: Pick<CliIo, 'stdout' | 'st
   const seed = values.seed === undefined ? randomInt(1, 2 ** 31) : integerOption('--seed', values.seed, 0)
   const runs = values.runs === undefined ? 100 : integerOption('--runs', values.runs, 1)
   const budgetMs = parseBudget(values.budget ?? '60s')
+  const actions = parseActions(values.actions ?? '12-24')
   const out = values.out ?? 'fuzz-failures'
   if (values.report && !/\.(xml|json)$/.test(values.report))
     throw new UsageError('--report must name a .xml (JUnit) or .json file.')
@@ -71,6 +75,9 @@ export async function fuzzCommand(args: string[], io: Pick<CliIo, 'stdout' | 'st
       runs,
       budgetMs,
       concurrency: external ? 1 : 4,
+      summit: !values['skip-summit'],
+      minActions: actions.min,
+      maxActions: actions.max,
       target: targets.next,
       onProgress: (event) => {
         if (!tty) return
@@ -171,6 +178,18 @@ export function parseBudget(text: string): number {
   const ms = match[2] === 'ms' ? value : match[2] === 'm' ? value * 60_000 : value * 1000
   if (ms < 1000 || ms > 24 * 3_600_000) throw new UsageError('--budget must be between 1 s and 24 h.')
   return ms
+}
+
+/** `12-24` or `6`: how many actions each run draws. */
+export function parseActions(text: string): { min: number; max: number } {
+  const match = /^(\d+)(?:-(\d+))?$/.exec(text.trim())
+  const min = Number(match?.[1])
+  const max = Number(match?.[2] ?? match?.[1])
+  if (!match || min < 1 || max < min || max > 200)
+    throw new UsageError(
+      `--actions must be a count or a range like 12-24, between 1 and 200 (got "${text}").`,
+    )
+  return { min, max }
 }
 
 async function targetsFor(

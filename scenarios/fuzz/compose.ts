@@ -1,6 +1,7 @@
 import { stepWords } from '../after-death.ts'
 import { Scenario, type ScenarioInput } from '../schema.ts'
-import { FUZZ_ACTIONS, NEXT } from './actions.ts'
+import { NEXT } from './action-kit.ts'
+import { FUZZ_ACTIONS } from './actions.ts'
 import { clone, FUZZ_PEOPLE, initialModel } from './model.ts'
 
 // A drawn sequence of actions becomes an ordinary scenario: each action that can happen
@@ -15,8 +16,12 @@ export interface Draw {
 
 type ExpectationInput = ScenarioInput['expectations'][number]
 
-export function composeScenario(draws: readonly Draw[], name = 'fuzz-run'): Scenario {
-  let model = initialModel()
+export function composeScenario(
+  draws: readonly Draw[],
+  name = 'fuzz-run',
+  options: { summit?: boolean } = {},
+): Scenario {
+  let model = initialModel(options)
   const steps: ScenarioInput['steps'] = []
   const expectations: ExpectationInput[] = []
   let open: ExpectationInput[] = []

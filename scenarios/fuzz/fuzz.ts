@@ -20,6 +20,8 @@ export interface FuzzOptions {
   maxActions?: number
   /** Runs at once: several for built-in integrations (a sandbox each), one for an external one. */
   concurrency: number
+  /** False for an integration that does not link summit (the FAPI bank): its actions are left out. */
+  summit?: boolean
   /** A fresh, clean target for one run (built-ins: a new sandbox; external: the shared one, cleaned). */
   target(): Promise<{ target: Target; release(): Promise<void> }>
   onProgress?(event: FuzzProgress): void
@@ -55,7 +57,10 @@ const SHRINK_MS = 30_000
 
 export function drawArbitrary(minActions = 12, maxActions = 24): fc.Arbitrary<Draw[]> {
   const draw = fc.oneof(
-    ...FUZZ_ACTIONS.map((a) => fc.record({ action: fc.constant(a.name), params: a.params })),
+    ...FUZZ_ACTIONS.map((a) => ({
+      arbitrary: fc.record({ action: fc.constant(a.name), params: a.params }),
+      weight: a.weight ?? 1,
+    })),
   )
   return fc.array(draw, { minLength: minActions, maxLength: maxActions })
 }
@@ -65,6 +70,8 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzOutcome> {
   const arbitrary = drawArbitrary(options.minActions, options.maxActions)
   const draws = fc.sample(arbitrary, { seed: options.seed, numRuns: options.runs })
   const log = createEventLog()
+  const compose = (draw: readonly Draw[], name: string) =>
+    composeScenario(draw, name, { summit: options.summit ?? true })
   const play = async (scenario: Scenario) => {
     const { target, release } = await options.target()
     try {
@@ -83,7 +90,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzOutcome> {
   const worker = async () => {
     while (next < draws.length && next < failedAt && Date.now() < deadline) {
       const index = next++
-      const result = await play(composeScenario(draws[index] ?? [], `fuzz-${options.seed}-${index + 1}`))
+      const result = await play(compose(draws[index] ?? [], `fuzz-${options.seed}-${index + 1}`))
       results[index] = result
       done++
       if (!result.passed) failedAt = Math.min(failedAt, index)
@@ -93,7 +100,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzOutcome> {
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker))
   const played = results.slice(0, Number.isFinite(failedAt) ? failedAt + 1 : results.length)
   for (const [index, result] of played.entries())
-    if (result) log.add(composeScenario(draws[index] ?? [], `fuzz-${options.seed}-${index + 1}`), result)
+    if (result) log.add(compose(draws[index] ?? [], `fuzz-${options.seed}-${index + 1}`), result)
   const playedResults = played.filter((r): r is ScenarioResult => r !== undefined)
   const runs = playedResults.length
   const budgetExhausted = !Number.isFinite(failedAt) && runs < draws.length
@@ -113,12 +120,12 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzOutcome> {
   const shrinkDeadline = Date.now() + SHRINK_MS
   let attempts = 0
   let smallest: { scenario: Scenario; result: ScenarioResult } = {
-    scenario: composeScenario(draws[failedAt] ?? [], 'fuzz-failure'),
+    scenario: compose(draws[failedAt] ?? [], 'fuzz-failure'),
     result: results[failedAt] as ScenarioResult,
   }
   await fc.check(
     fc.asyncProperty(drawArbitrary(0, options.maxActions), async (candidate) => {
-      const scenario = composeScenario(candidate, 'fuzz-failure')
+      const scenario = compose(candidate, 'fuzz-failure')
       if (Date.now() > shrinkDeadline) return true
       // Longer than what already fails: worth nothing to run.
       if (attempts > 0 && scenario.steps.length > smallest.scenario.steps.length) return true

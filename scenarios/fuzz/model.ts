@@ -31,6 +31,8 @@ export interface PersonModel {
    */
   uncertain: boolean
   openAlert: boolean
+  /** An alert on their card is open at the bank, heard or not (raised before a link, or under an ended consent). */
+  alertAtBank: boolean
   cardFrozen: boolean
 }
 
@@ -48,19 +50,24 @@ export interface Model {
   forgeries: number
   /** Some step made the bank send a webhook: "every delivery acknowledged in time" has something to judge. */
   webhooks: boolean
+  /** Some fraud.alert.created reached the integration: there is one to send again. */
+  alertCreatedDelivered: boolean
   /** Banks whose termination took effect during the latest action: no call from the next one on. */
   justTerminated: string[]
 }
 
-/** The fuzz cast: two linked harbor users, a linked meridian user, and one not linked anywhere yet. */
+/** The fuzz cast: two linked harbor users, a linked meridian user, and a harbor and a summit user not linked yet. */
 export const FUZZ_PEOPLE: ScenarioInput['people'] = [
   { role: 'ana', banks: ['harbor'], linked: ['harbor'] },
   { role: 'ben', banks: ['harbor'], linked: ['harbor'] },
   { role: 'cara', banks: ['meridian'], notAt: ['harbor'], linked: ['meridian'] },
   { role: 'eve', banks: ['harbor'] },
+  // Summit speaks only FAPI 2.0: PAR, PKCE, private_key_jwt, DPoP. Linked by a step, never in the setup.
+  { role: 'dan', banks: ['summit'] },
 ]
 
-export function initialModel(): Model {
+/** `summit: false` leaves the FAPI bank out: dan is never linked, summit's actions never play. */
+export function initialModel({ summit = true }: { summit?: boolean } = {}): Model {
   const people: Record<string, PersonModel> = {}
   for (const person of FUZZ_PEOPLE) {
     const bank = person.banks[0] ?? 'harbor'
@@ -76,6 +83,7 @@ export function initialModel(): Model {
       relinked: false,
       uncertain: false,
       openAlert: false,
+      alertAtBank: false,
       cardFrozen: false,
     }
   }
@@ -83,9 +91,10 @@ export function initialModel(): Model {
   return {
     nowMs: 0,
     people,
-    banks: { harbor: bank(), meridian: bank() },
+    banks: { harbor: bank(), meridian: bank(), ...(summit ? { summit: bank() } : {}) },
     forgeries: 0,
     webhooks: false,
+    alertCreatedDelivered: false,
     justTerminated: [],
   }
 }

@@ -209,6 +209,7 @@ class Credentials:
     def __init__(self, cfg: Config) -> None:
         self.cfg = cfg
         self.lock = threading.Lock()
+        self.reading = threading.Lock()  # one read of /sandbox/credentials at a time
         self.client_id: str | None = cfg.given.get("client_id")
         self.client_secret: str | None = cfg.given.get("client_secret")
         self.app_secret: str | None = cfg.given.get("app_secret")
@@ -262,10 +263,16 @@ class Credentials:
         if all(given.get(k) for k in ("client_id", "client_secret", "app_secret", "page_token", "webhook_secrets")):
             return False  # everything came from the configuration: nothing to learn from the sandbox
         with self.lock:
-            if now() - self._last_fetch < min_interval:
-                return False
-            self._last_fetch = now()
-        return self.fetch(timeout=1.5)
+            recent = now() - self._last_fetch < min_interval
+            if not recent:
+                self._last_fetch = now()
+        if recent:
+            # Another request is reading them (a rotation shows on several deliveries at
+            # once): wait for that read, then try what it got.
+            with self.reading:
+                return self.loaded
+        with self.reading:
+            return self.fetch(timeout=1.5)
 
     def ensure(self) -> bool:
         return self.loaded or self.refetch_soon(1.0)

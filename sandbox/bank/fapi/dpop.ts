@@ -3,6 +3,7 @@ import { calculateJwkThumbprint, decodeProtectedHeader, EmbeddedJWK, type JWK, j
 import type { Deps } from '../../deps.ts'
 import { currentNonce } from './nonce.ts'
 import { firstUse, PROOF_WINDOW_MS } from './proof-ids.ts'
+import { proofTaken } from './taken-proof.ts'
 
 // DPoP proofs (RFC 9449 §4.3), checked the same way at the token endpoint and the bank
 // API: a signed dpop+jwt carrying its public key, for this method and URL, fresh, never
@@ -58,7 +59,9 @@ export async function verifyProof(deps: Deps, request: ProofRequest): Promise<st
   }
   const { jti, htm, htu, iat, ath, nonce } = payload
   if (typeof jti !== 'string' || jti.length < 8 || jti.length > 200) throw invalid('The proof needs a jti.')
-  if (!firstUse(deps, request.bankId, 'dpop', jti))
+  // A proof taken on the path (the dpopProofTaken fault) was, for the bank, used before.
+  const taken = request.accessToken !== undefined && proofTaken(deps, request.bankId)
+  if (!firstUse(deps, request.bankId, 'dpop', jti) || taken)
     throw invalid('This proof was used before: make a fresh one (a new jti) for every request.')
   if (htm !== request.method) throw invalid(`The proof’s htm must be ${request.method}.`)
   if (typeof htu !== 'string' || !sameTarget(htu, request.url))
