@@ -179,7 +179,7 @@ export function createDeps(options: SandboxOptions): Deps {
   const rebuildViews = () => {
     deps.seed = (settings().get('worldSeed') as number | undefined) ?? deps.seed
     deps.world = worldOf(deps.seed, settings().get('startDay') as number)
-    deps.book = createBook(deps.world, store.state.injected)
+    deps.book = createBook(deps.world, store.state.injected, store.state.cardFreezes)
     deps.ledger = createLedger(deps.book)
     deps.outbox = buildOutbox()
   }
@@ -210,7 +210,7 @@ export function createDeps(options: SandboxOptions): Deps {
     )
 
   const world = buildWorld((settings().get('worldSeed') as number | undefined) ?? options.seed)
-  const book = createBook(world, store.state.injected)
+  const book = createBook(world, store.state.injected, store.state.cardFreezes)
   if (options.integrationUrl !== undefined) settings().set('integrationUrl', options.integrationUrl)
   const deps: Deps = {
     store,
@@ -271,7 +271,7 @@ export function createDeps(options: SandboxOptions): Deps {
       keepCursorKey()
       deps.seed = seed
       deps.world = buildWorld(seed)
-      deps.book = createBook(deps.world, store.state.injected)
+      deps.book = createBook(deps.world, store.state.injected, store.state.cardFreezes)
       deps.ledger = createLedger(deps.book)
       deps.outbox = buildOutbox()
     },

@@ -1,4 +1,4 @@
-import type { InjectedTransaction } from '../store/state.ts'
+import type { CardFreezeRecord, InjectedTransaction } from '../store/state.ts'
 import type { Table } from '../store/table.ts'
 import type { Account, Transaction, World } from '../synthetic/types.ts'
 import { DAY_MS } from '../synthetic/types.ts'
@@ -19,8 +19,16 @@ export interface Book {
   learn(injected: InjectedTransaction): void
 }
 
-/** `kept` holds the injected transactions (the store's table); the book indexes them by day. */
-export function createBook(world: World, kept: Table<InjectedTransaction> | null = null): Book {
+/**
+ * `kept` holds the injected transactions (the store's table); the book indexes them by day.
+ * `freezes` holds when cards were frozen: the world's own spending on a card in those spans
+ * never happened (the bank declined it).
+ */
+export function createBook(
+  world: World,
+  kept: Table<InjectedTransaction> | null = null,
+  freezes: Table<CardFreezeRecord> | null = null,
+): Book {
   // accountId → day → injected transactions, each day's list kept oldest first
   const injected = new Map<string, Map<number, Transaction[]>>()
   const byTime = (a: Transaction, b: Transaction) => a.bookedAtMs - b.bookedAtMs
@@ -57,7 +65,7 @@ export function createBook(world: World, kept: Table<InjectedTransaction> | null
       return revision
     },
     transactionsOnDay(account, day) {
-      const generated = world.transactionsOnDay(account, day)
+      const generated = withoutFrozenSpending(world.transactionsOnDay(account, day), freezes)
       const extra = injected.get(account.id)?.get(day)
       return extra ? [...generated, ...extra].sort(byTime) : generated
     },
@@ -68,4 +76,21 @@ export function createBook(world: World, kept: Table<InjectedTransaction> | null
     // Instances sharing a database may hear of one twice (a look-back re-reads the last seconds).
     learn: ({ accountId, transaction }) => index(accountId, [transaction]),
   }
+}
+
+/** The day's generated transactions less those made on a card while it was frozen. */
+function withoutFrozenSpending(
+  txns: readonly Transaction[],
+  freezes: Table<CardFreezeRecord> | null,
+): readonly Transaction[] {
+  if (!freezes || freezes.size === 0) return txns
+  const declined = (txn: Transaction) => {
+    const spans = txn.cardId === null ? undefined : freezes.get(txn.cardId)?.spans
+    return (
+      spans?.some(
+        (span) => txn.bookedAtMs >= span.fromMs && (span.untilMs === null || txn.bookedAtMs < span.untilMs),
+      ) ?? false
+    )
+  }
+  return txns.some(declined) ? txns.filter((txn) => !declined(txn)) : txns
 }
