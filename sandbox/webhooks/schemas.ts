@@ -172,6 +172,10 @@ export const PlatformMessageDelivery = z
                 example: 'mid_kqzvbnmxla00002g',
               }),
               text: z.string().openapi({ example: 'balance' }),
+              quick_reply: z
+                .object({ payload: z.string() })
+                .optional()
+                .openapi({ description: 'Present when the user tapped a quick reply; `text` is its title' }),
             }),
           }),
         ),
