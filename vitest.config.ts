@@ -13,6 +13,7 @@ const PROCESS_TESTS = [
   'test/model.test.ts',
   'test/dashboard.test.ts',
   'test/determinism.test.ts',
+  'test/dispute-timeline.test.ts',
   'test/external-runs.test.ts',
   'test/fuzz.test.ts',
   'test/fuzz-postgres.test.ts',

@@ -109,6 +109,12 @@ export function fileDispute(
     updatedAtMs: now,
   }
   deps.state.disputes.set(record.id, record)
+  // Only the dashboard hears of a filing: the integration has the 201.
+  deps.bus.publish('dispute.updated', toIso(now), {
+    bankId: record.bankId,
+    customerId: record.customerId,
+    dispute: presentDispute(record),
+  })
   return record
 }
 
