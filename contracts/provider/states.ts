@@ -95,6 +95,18 @@ export const STATE_HANDLERS: Record<StateKey, Handler> = {
     sandbox.context.transactionCount = String(await injectCharges(sandbox, cardId, 1, 0))
   },
 
+  chargeBooked: async (sandbox) => {
+    const { cardId } = need(sandbox, 'cardId')
+    const card = sandbox.deps.world.card(cardId)
+    if (!card) throw new Error(`There is no card ${cardId}.`)
+    const { data } = await sandbox.control.call<{ data: { id: string }[] }>(
+      'POST',
+      `/sandbox/banks/${card.bankId}/cards/${cardId}/transactions`,
+      { amount: { amount: -4599, currency: 'USD' }, channel: 'platform', merchant: 'ZEPHYR TOYS' },
+    )
+    sandbox.context.transactionId = data[0]?.id ?? ''
+  },
+
   disputeFiled: async (sandbox, params) => {
     const reason = params.reason ?? 'unrecognized'
     const { cardId } = need(sandbox, 'cardId')
