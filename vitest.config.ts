@@ -10,6 +10,7 @@ const PROCESS_TESTS = [
   'test/built-pages.test.ts',
   'test/ci-recipe.test.ts',
   'test/cli.test.ts',
+  'test/customer-service-kept.test.ts',
   'test/model.test.ts',
   'test/dashboard.test.ts',
   'test/determinism.test.ts',
