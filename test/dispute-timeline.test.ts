@@ -23,11 +23,10 @@ async function call<T>(method: string, path: string, body?: unknown, headers: Re
 
 /** A harbor customer who disputed a $45.99 charge at ZEPHYR TOYS through the bank API. */
 async function disputedCharge() {
-  const person = await call<{ banks: Record<string, { customerId: string; cardId: string }> }>(
-    'POST',
-    '/sandbox/people/claim',
-    { banks: ['harbor'] },
-  )
+  const person = await call<{
+    platformUserId: string
+    banks: Record<string, { customerId: string; cardId: string }>
+  }>('POST', '/sandbox/people/claim', { banks: ['harbor'] })
   const at = person.banks.harbor
   if (!at) throw new Error('no harbor customer')
   const { code } = await call<{ code: string }>(
@@ -62,7 +61,7 @@ async function disputedCharge() {
     { transactionId: data[0]?.id, reason: 'unrecognized' },
     { Authorization: `Bearer ${token}` },
   )
-  return { customerId: at.customerId, dispute }
+  return { customerId: at.customerId, userId: person.platformUserId, dispute }
 }
 
 const step = (name: string) => page.getByTestId('dispute-timeline').locator(`[data-step="${name}"]`)
@@ -80,8 +79,8 @@ afterAll(async () => {
 })
 
 describe('the dispute timeline beside the chat', () => {
-  test('shows the filing, the provisional-credit date and the decision date, filled in as the clock passes them', async () => {
-    const { customerId, dispute } = await disputedCharge()
+  test('shows the filing, the provisional-credit date and the decision date, filled in as the clock passes them, and quick replies in the chat', async () => {
+    const { customerId, userId, dispute } = await disputedCharge()
     await page.goto(`${server.url}/demo?bank=harbor&person=${customerId}`)
     await page.locator('#live[data-status="live"]').waitFor({ timeout: 10_000 })
     expect(await page.getByTestId('disputes').textContent()).toContain('ZEPHYR TOYS')
@@ -99,6 +98,24 @@ describe('the dispute timeline beside the chat', () => {
     await call('POST', '/sandbox/clock', { to: `${dispute.decisionDueOn}T12:00:00.000Z` })
     await expect.poll(() => step('decision').getAttribute('data-done'), { timeout: 10_000 }).toBe('true')
     expect(await page.locator('[data-dispute-id]').getAttribute('data-status')).toBe('resolved')
+
+    // Quick replies the integration offers show under its message in the chat.
+    const { platform } = await call<{ platform: { pageToken: string } }>('GET', '/sandbox/credentials')
+    await call(
+      'POST',
+      '/platform/v1/messages',
+      {
+        recipient: { id: userId },
+        message: {
+          text: 'Which charge?',
+          quick_replies: [{ content_type: 'text', title: 'ZEPHYR TOYS $45.99', payload: 'dispute:1' }],
+        },
+      },
+      { Authorization: `Bearer ${platform.pageToken}` },
+    )
+    await expect
+      .poll(() => page.getByTestId('quick-replies').textContent(), { timeout: 10_000 })
+      .toContain('ZEPHYR TOYS $45.99')
     expect(errors).toEqual([])
   })
 })
