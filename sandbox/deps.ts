@@ -280,6 +280,7 @@ export function createDeps(options: SandboxOptions): Deps {
   store.onExternalChange((change) => {
     if (change.value === null) return
     if (change.table === 'injected') deps.book.learn(change.value as InjectedTransaction)
+    else if (change.table === 'cardFreezes') deps.book.freezesChanged()
     else if (change.table === 'deliveries') deps.outbox.adopt(change.value as Delivery)
     else if (change.table === 'settings' && change.key === 'clock') clock.follow(change.value as ClockReading)
     else if (change.table === 'settings' && (change.key === 'startDay' || change.key === 'worldSeed'))

@@ -114,3 +114,39 @@ describe('card freeze and unfreeze', () => {
     expect(tokens.scope.split(' ').sort()).toEqual(['accounts:read', 'cards:write'])
   })
 })
+
+describe('transaction pages around a freeze', () => {
+  test('a page read while the card was frozen does not hide the spending after it is unfrozen', async () => {
+    const sandbox = createTestSandbox()
+    const now = sandbox.deps.clock.now()
+    const endOfDay = (Math.floor(now / DAY_MS) + 1) * DAY_MS - 60_000
+    // A customer whose debit card the world charges later today (in any channel).
+    for (let offset = 0; offset < 40; offset++) {
+      const view = await firstCustomer(sandbox, 'harbor', offset)
+      const card = sandbox.deps.world.customer('harbor', view.id)?.cards.find((c) => c.kind === 'debit')
+      const account = card && sandbox.deps.world.account(card.accountId)
+      if (!card || !account) continue
+      const later = sandbox.deps.world
+        .transactionsOnDay(account, Math.floor(now / DAY_MS))
+        .filter((t) => t.cardId === card.id && t.bookedAtMs > now && t.bookedAtMs < endOfDay)
+      if (later.length === 0) continue
+      let { token } = await link(sandbox, 'harbor', view.id, CARD_SCOPES)
+      const page = async () =>
+        (
+          (await (
+            await sandbox.request(`/banks/harbor/v1/accounts/${account.id}/transactions?limit=500`, {
+              headers: bearer(token),
+            })
+          ).json()) as { data: { id: string }[] }
+        ).data.map((t) => t.id)
+      await control(sandbox, token, card.id, 'freeze')
+      await page()
+      await control(sandbox, token, card.id, 'unfreeze')
+      await sandbox.request('/sandbox/clock', postJson({ to: new Date(endOfDay).toISOString() }))
+      token = (await link(sandbox, 'harbor', view.id, CARD_SCOPES)).token // the old one lapsed
+      expect(await page()).toEqual(expect.arrayContaining(later.map((t) => t.id)))
+      return
+    }
+    throw new Error('no customer is charged later today')
+  })
+})

@@ -17,6 +17,8 @@ export interface Book {
   inject(account: Account, transactions: readonly Transaction[]): void
   /** Indexes a transaction another instance injected (already kept). */
   learn(injected: InjectedTransaction): void
+  /** A card was frozen or unfrozen: what was read from the book may no longer hold. */
+  freezesChanged(): void
 }
 
 /**
@@ -75,6 +77,9 @@ export function createBook(
     },
     // Instances sharing a database may hear of one twice (a look-back re-reads the last seconds).
     learn: ({ accountId, transaction }) => index(accountId, [transaction]),
+    freezesChanged() {
+      revision++
+    },
   }
 }
 

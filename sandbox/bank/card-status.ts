@@ -23,6 +23,7 @@ export function setCardStatus(deps: Deps, card: internal.Card, status: CardStatu
   if (status === 'active') deps.state.cardStatus.delete(card.id)
   else deps.state.cardStatus.set(card.id, status)
   recordFreezeSpan(deps, card.id, status === 'frozen', now)
+  deps.book.freezesChanged()
   for (const consent of consentsFor(deps, card.bankId, card.customerId, 'accounts:read', 'alerts')) {
     notify(deps, consent.bankId, consent.id, cardStatusEvent(consent, wire, now))
   }
