@@ -14,7 +14,7 @@ export interface DisputeStep {
   done: boolean
 }
 
-export interface ControlDisputeView {
+export interface DisputeView {
   id: string
   merchantName: string
   amount: number
@@ -25,7 +25,7 @@ export interface ControlDisputeView {
 
 const dayOf = (date: string) => Date.parse(`${date}T00:00:00Z`) / 86_400_000
 
-export function disputeViews(deps: Deps, bankId: string, customerId: string): ControlDisputeView[] {
+export function disputeViews(deps: Deps, bankId: string, customerId: string): DisputeView[] {
   const today = bankDateOf(deps.clock.now())
   return disputesOf(deps, bankId, customerId).map((record) => {
     const filed = bankDateOf(record.createdAtMs)

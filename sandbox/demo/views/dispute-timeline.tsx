@@ -1,4 +1,4 @@
-import type { ControlDisputeView } from '../disputes.ts'
+import type { DisputeView } from '../disputes.ts'
 import { moneyText } from '../format.ts'
 
 // Beside the chat: each of the person's disputes on a small timeline — filed, provisional
@@ -6,7 +6,7 @@ import { moneyText } from '../format.ts'
 
 const STEP_NAMES = { filed: 'Filed', credit: 'Provisional credit', decision: 'Decision' } as const
 
-export function DisputeTimelines({ disputes }: { disputes: ControlDisputeView[] }) {
+export function DisputeTimelines({ disputes }: { disputes: DisputeView[] }) {
   if (disputes.length === 0) return <p class="muted small">No disputes.</p>
   return (
     <ul class="dispute-timelines">
