@@ -45,6 +45,9 @@ export const STATES = {
   alertResolved: 'the fraud alert is resolved as {outcome}',
   manyTransactions: 'the account has more than {count} transactions',
   newTransactions: 'new transactions are available',
+  chargeBooked: 'a charge was booked on the card',
+  disputeFiled: 'the customer disputed a charge[ for {reason}]',
+  disputeCredited: 'the dispute’s provisional credit is due',
   rateLimiting: 'the bank[ {bankId}] is rate limiting',
   unavailable: 'the bank[ {bankId}] is unavailable',
 } as const

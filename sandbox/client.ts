@@ -12,6 +12,8 @@ export type Scope =
   | 'transactions:read'
   | 'transactions.all:read'
   | 'alerts'
+  | 'cards:write'
+  | 'disputes:write'
 export type Purpose = 'account_servicing' | 'fraud_prevention' | 'customer_support'
 
 /** Integer minor units (cents); a debit is negative. */
@@ -91,6 +93,10 @@ export interface ChatLine {
   /** to_user: sent by the integration through the Send API; from_user: typed by the user. */
   direction: 'to_user' | 'from_user'
   text: string
+  /** Quick replies the integration offered under this line. */
+  quickReplies?: { title: string; payload: string }[]
+  /** A tapped quick reply's payload (the line's text is its title). */
+  quickReplyPayload?: string
   at: string
   /** Wall-clock time the line was written. */
   wallAt?: string

@@ -176,7 +176,7 @@ export function createDeps(options: SandboxOptions): Deps {
   const rebuildViews = () => {
     deps.seed = settings().get('worldSeed') ?? deps.seed
     deps.world = worldOf(deps.seed, settings().get('startDay') ?? deps.world.config.startDay)
-    deps.book = createBook(deps.world, store.state.injected)
+    deps.book = createBook(deps.world, store.state.injected, store.state.cardFreezes)
     deps.ledger = createLedger(deps.book)
     deps.outbox = buildOutbox()
   }
@@ -207,7 +207,7 @@ export function createDeps(options: SandboxOptions): Deps {
     )
 
   const world = buildWorld(settings().get('worldSeed') ?? options.seed)
-  const book = createBook(world, store.state.injected)
+  const book = createBook(world, store.state.injected, store.state.cardFreezes)
   if (options.integrationUrl !== undefined) settings().set('integrationUrl', options.integrationUrl)
   const deps: Deps = {
     store,
@@ -268,7 +268,7 @@ export function createDeps(options: SandboxOptions): Deps {
       keepCursorKey()
       deps.seed = seed
       deps.world = buildWorld(seed)
-      deps.book = createBook(deps.world, store.state.injected)
+      deps.book = createBook(deps.world, store.state.injected, store.state.cardFreezes)
       deps.ledger = createLedger(deps.book)
       deps.outbox = buildOutbox()
     },
@@ -277,6 +277,7 @@ export function createDeps(options: SandboxOptions): Deps {
   store.onExternalChange((change) => {
     if (change.value === null) return
     if (change.table === 'injected') deps.book.learn(change.value as InjectedTransaction)
+    else if (change.table === 'cardFreezes') deps.book.freezesChanged()
     else if (change.table === 'deliveries') deps.outbox.adopt(change.value as Delivery)
     else if (change.table === 'settings' && change.key === 'clock')
       clock.follow(change.value as Settings['clock'])

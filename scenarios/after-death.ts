@@ -152,6 +152,8 @@ export function stepWords(step: Step): string {
       return `${step.role} says "${step.text}"`
     case 'spend':
       return `${step.role} spends at ${step.bankId}`
+    case 'tap':
+      return `${step.role} taps "${step.title}"`
     case 'revokeAtBank':
       return `${step.role} revokes at ${step.bankId}`
     case 'withdraw':

@@ -32,9 +32,11 @@ export function scenario(name: string, meta: Meta) {
         count?: number
         spreadMs?: number
         mcc?: string
+        merchant?: string
         channel?: 'in_store' | 'online' | 'platform'
       },
     ) => step({ kind: 'spend', role, bankId, ...charge }),
+    tap: (role: string, title: string) => step({ kind: 'tap', role, title }),
     revokeAtBank: (role: string, bankId: string) => step({ kind: 'revokeAtBank', role, bankId }),
     withdraw: (bankId: string, status: 'terminating' | 'terminated', noticeMs = 0) =>
       step({ kind: 'withdraw', bankId, status, noticeMs }),

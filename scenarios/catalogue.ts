@@ -1,8 +1,10 @@
 import { bankOutage } from './library/bank-outage.ts'
 import { bankWithdraws } from './library/bank-withdraws.ts'
+import { cardControls } from './library/card-controls.ts'
 import { consentExpiry } from './library/consent-expiry.ts'
 import { consentRevoked } from './library/consent-revoked.ts'
 import { dataMinimisation } from './library/data-minimisation.ts'
+import { disputeInChat } from './library/dispute-in-chat.ts'
 import { fapiDpopNonce } from './library/fapi-dpop-nonce.ts'
 import { fapiDpopReplay } from './library/fapi-dpop-replay.ts'
 import { fapiLink } from './library/fapi-link.ts'
@@ -26,6 +28,8 @@ export const SCENARIOS: readonly Scenario[] = [
   fapiMixUp,
   fapiDpopReplay,
   fapiDpopNonce,
+  cardControls,
+  disputeInChat,
 ]
 
 export function scenarioNamed(name: string): Scenario | undefined {

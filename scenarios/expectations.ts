@@ -1,5 +1,6 @@
 import { MONEY } from '../sandbox/evidence/money.ts'
 import { member, type RunContext } from './context.ts'
+import { checkDispute } from './dispute-check.ts'
 import { evaluateEvidence, shownAfterEndedConsents } from './evidence-check.ts'
 import { attemptsIn, callsIn, messagesIn, type Observations } from './observations.ts'
 import type { Expectation } from './schema.ts'
@@ -99,6 +100,18 @@ export async function evaluate(
         if (!lines.some((line) => pattern.test(line.text)))
           return verdict(false, `No message matches /${expectation.matches}/.`, evidence)
       }
+      if (
+        expectation.offersQuickReply !== undefined &&
+        !lines.some((line) =>
+          line.quickReplies?.some((r) => r.title.includes(expectation.offersQuickReply ?? '')),
+        )
+      ) {
+        return verdict(
+          false,
+          `No message offers a quick reply titled with "${expectation.offersQuickReply}".`,
+          evidence,
+        )
+      }
       if (expectation.lacks !== undefined) {
         const found = lines.filter((line) => line.text.includes(expectation.lacks ?? ''))
         if (found.length > 0)
@@ -182,6 +195,11 @@ export async function evaluate(
         card?.status === expectation.status,
         `Card ••${bank?.last4} is ${card?.status ?? 'missing'}.`,
       )
+    }
+
+    case 'dispute': {
+      const found = await checkDispute(context, seen, expectation)
+      return verdict(found.passed, found.message, found.evidence)
     }
 
     case 'evidence': {

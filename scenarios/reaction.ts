@@ -26,6 +26,9 @@ export function judgedAfterQuiet(expectation: Expectation): boolean {
     case 'card':
     case 'forgeriesRefused':
       return false
+    // "none of another charge" is a negative check: a late wrong filing must be seen.
+    case 'dispute':
+      return true
   }
 }
 

@@ -31,8 +31,15 @@ export const Step = z.discriminatedUnion('kind', [
     count: z.number().int().min(1).max(1000).default(1),
     spreadMs: z.number().int().min(0).default(0),
     mcc: z.string().optional(),
+    /** The merchant's name; default a plausible merchant for `mcc`. */
+    merchant: z.string().min(1).max(100).optional(),
     channel: z.enum(['in_store', 'online', 'platform']).default('online'),
   }),
+  /**
+   * The user taps the newest quick reply offered to them whose title contains `title`; if
+   * none does, they type `title` instead, as a person would.
+   */
+  z.object({ kind: z.literal('tap'), role: Role, title: z.string().min(1) }),
   z.object({ kind: z.literal('revokeAtBank'), role: Role, bankId: BankId }),
   z.object({
     kind: z.literal('withdraw'),
@@ -99,6 +106,8 @@ export const Expectation = z.discriminatedUnion('kind', [
     contains: z.string().optional(),
     /** No message contains this literal. */
     lacks: z.string().optional(),
+    /** Some message offers a quick reply whose title contains this literal. */
+    offersQuickReply: z.string().optional(),
     /** Some message matches this regular expression (JavaScript syntax, case-sensitive). */
     matches: z
       .string()
@@ -145,6 +154,20 @@ export const Expectation = z.discriminatedUnion('kind', [
     role: Role,
     bankId: BankId,
     status: z.enum(['active', 'frozen']),
+  }),
+  /**
+   * A person's dispute at a bank of a charge at `merchant`: filed (at least one, and none of
+   * another charge), and optionally its due date told to the person in some message
+   * (`provisionalCreditDueOn`, or `decisionDueOn` when there is none, as YYYY-MM-DD).
+   */
+  z.object({
+    kind: z.literal('dispute'),
+    id: Name,
+    says: z.string(),
+    role: Role,
+    bankId: BankId,
+    merchant: z.string().min(1),
+    toldDueDate: z.boolean().default(false),
   }),
   /** Every forged request was refused (a 4xx, or no 2xx/3xx for callbacks). */
   z.object({ kind: z.literal('forgeriesRefused'), id: Name, says: z.string() }),

@@ -2,6 +2,7 @@ import type { LinkTap } from '../sandbox/platform/records.ts'
 import { member, type RunContext, takeMark } from './context.ts'
 import { forgeCallback, forgeWebhook } from './forge.ts'
 import { completeCallback, mixUpCallback } from './mix-up.ts'
+import { tapQuickReply, withCardsNamed } from './quick-reply.ts'
 import { within } from './reaction.ts'
 import type { Step } from './schema.ts'
 
@@ -18,7 +19,13 @@ export async function runStep(context: RunContext, step: Step): Promise<void> {
       context.marks.set(step.name, await takeMark(context))
       return
     case 'say':
-      await control.say(member(context, step.role).platformUserId, step.text)
+      await control.say(
+        member(context, step.role).platformUserId,
+        withCardsNamed(context, step.role, step.text),
+      )
+      break
+    case 'tap':
+      await tapQuickReply(context, step.role, step.title)
       break
     case 'spend': {
       const card = member(context, step.role).banks[step.bankId]
@@ -28,6 +35,7 @@ export async function runStep(context: RunContext, step: Step): Promise<void> {
         spreadMs: step.spreadMs,
         channel: step.channel,
         ...(step.mcc ? { mcc: step.mcc } : {}),
+        ...(step.merchant ? { merchant: step.merchant } : {}),
       })
       break
     }

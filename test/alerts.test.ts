@@ -132,7 +132,8 @@ describe('POST /banks/{bankId}/v1/alerts/{alertId}/resolution', () => {
       `/sandbox/banks/harbor/cards/${cardId}/transactions`,
       postJson({ amount: { amount: -500, currency: 'USD' } }),
     )
-    expect(res.status).toBe(403)
+    expect(res.status).toBe(409)
+    expect(await res.json()).toMatchObject({ code: 'card_frozen' })
   })
 
   test('legitimate closes the alert and leaves the card active, with no card event', async () => {

@@ -12,8 +12,9 @@ describe('the bank gate', () => {
     for (const { method, path } of sandbox.app.routes) {
       if (path.startsWith('/banks/') && method !== 'ALL') routes.set(`${method} ${path}`, { method, path })
     }
-    // All of the bank API: OAuth (5, FAPI banks' PAR included), accounts (4), cards (2), alerts (2), consent (2).
-    expect(routes.size).toBe(15)
+    // All of the bank API: OAuth (5, FAPI banks' PAR included), accounts (4), cards (2),
+    // card controls (2), disputes (3), alerts (2), consent (2).
+    expect(routes.size).toBe(20)
     const calls = [...routes.values(), { method: 'GET', path: '/banks/:bankId/v1/nowhere' }]
 
     const withdrawn = await sandbox.request(

@@ -52,7 +52,12 @@ describe('bank-sandbox fuzz', () => {
 
   const shrunk: number[] = []
   const shrunkBy: string[] = []
-  const faulty = BUILT_IN_INTEGRATIONS.filter((i) => i.name.startsWith('faulty/'))
+  // Fuzzing has no card controls, disputes or quick replies yet: the faulty integrations
+  // only those scenarios catch are left out until it has (a known gap).
+  const unfuzzed = (scenario: string) => scenario === 'card-controls' || scenario === 'dispute-in-chat'
+  const faulty = BUILT_IN_INTEGRATIONS.filter(
+    (i) => i.name.startsWith('faulty/') && i.caughtBy?.some((found) => !unfuzzed(found.scenario)),
+  )
   test.each(faulty.map((i) => [i.name]))(
     '%s is caught within 60 s, shrunk, saved and replayed',
     async (name) => {

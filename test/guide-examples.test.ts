@@ -29,7 +29,12 @@ const EXPECTED: Record<string, number> = {
   'GET /banks/{bankId}/v1/accounts/{accountId}/balances 200': 1,
   'GET /banks/{bankId}/v1/accounts/{accountId}/transactions 200': 1,
   problem: 3,
-  'webhook platform.message': 1,
+  'POST /banks/{bankId}/v1/cards/{cardId}/freeze 200': 1,
+  'request POST /banks/{bankId}/v1/disputes': 1,
+  'POST /banks/{bankId}/v1/disputes 201': 1,
+  'webhook dispute.updated': 1,
+  'request POST /platform/v1/messages': 1,
+  'webhook platform.message': 2,
   'webhook fraud.alert.created': 1,
   'webhook fraud.alert.updated': 1,
   'webhook card.status.changed': 1,
@@ -163,7 +168,7 @@ describe('the integration guide’s JSON examples', () => {
     const counted: Record<string, number> = {}
     for (const { key } of examples) if (key !== null) counted[key] = (counted[key] ?? 0) + 1
     expect(counted).toEqual(EXPECTED)
-    expect(examples.length).toBe(25)
+    expect(examples.length).toBe(31)
   })
 
   test.each(examples.filter((example) => example.key !== FRAGMENT))(

@@ -168,15 +168,15 @@ describe('injection refusals', () => {
     }
   })
 
-  test('a frozen card declines: 403 forbidden and nothing is booked', async () => {
+  test('a frozen card declines: 409 card_frozen and nothing is booked', async () => {
     const sandbox = createTestSandbox()
     const { customer, card } = await debitCard(sandbox)
     const { token } = await link(sandbox, 'harbor', customer.id, ['balances:read'])
     const before = await balance(sandbox, token, card.accountId)
     sandbox.deps.state.cardStatus.set(card.id, 'frozen')
     const res = await inject(sandbox, card.id, { amount: charge(-100), count: 10 })
-    expect(res.status).toBe(403)
-    expect(await res.json()).toMatchObject({ code: 'forbidden', detail: expect.stringContaining('frozen') })
+    expect(res.status).toBe(409)
+    expect(await res.json()).toMatchObject({ code: 'card_frozen', detail: expect.stringContaining('frozen') })
     expect(await balance(sandbox, token, card.accountId)).toEqual(before)
   })
 })

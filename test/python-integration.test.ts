@@ -192,6 +192,11 @@ function expectAllPassed(run: Run): void {
   expect(run.report, why).not.toBeNull()
   const results = run.report?.results ?? []
   expect(results.length, why).toBeGreaterThanOrEqual(7)
+  // Customer service in chat (DESIGN §13): card controls and disputes.
+  expect(
+    results.map((r) => r.scenario),
+    why,
+  ).toEqual(expect.arrayContaining(['card-controls', 'dispute-in-chat']))
   for (const result of results) {
     expect(result.passed, `${result.scenario}\n${why}`).toBe(true)
     for (const verdict of result.verdicts)

@@ -339,3 +339,56 @@ describe('errors the integration must handle', () => {
       })
   })
 })
+
+describe('card controls and disputes', () => {
+  const cardId = 'card_harbor_00000_d'
+  const date = (example: string) => regex('^\\d{4}-\\d{2}-\\d{2}$', example)
+
+  test('a freeze answers the card, frozen', async () => {
+    await pact
+      .addInteraction()
+      .given(LINKED)
+      .uponReceiving('a freeze of the customer’s card')
+      .withRequest(
+        'POST',
+        fromProviderState(
+          `/banks/harbor/v1/cards/${stateValue('cardId')}/freeze`,
+          `/banks/harbor/v1/cards/${cardId}/freeze`,
+        ),
+        (b) => b.headers(bearer()),
+      )
+      .willRespondWith(200, (b) => b.jsonBody({ id: like(cardId), last4: last4(), status: equal('frozen') }))
+      .executeTest(async (server) => {
+        const card = await clientFor(server.url).setCardFrozen(exampleLink(), cardId, true)
+        expect(card).toMatchObject({ id: cardId, status: 'frozen' })
+      })
+  })
+
+  test('a dispute of a charge answers 201 with its due dates', async () => {
+    await pact
+      .addInteraction()
+      .given(LINKED)
+      .given(stateName('chargeBooked'))
+      .uponReceiving('a dispute of a charge')
+      .withRequest('POST', '/banks/harbor/v1/disputes', (b) => {
+        b.headers(bearer())
+        b.jsonBody({
+          transactionId: fromProviderState(stateValue('transactionId'), 'txn_example'),
+          reason: equal('unrecognized'),
+        })
+      })
+      .willRespondWith(201, (b) =>
+        b.jsonBody({
+          id: like('dsp_example'),
+          transactionId: like('txn_example'),
+          status: equal('submitted'),
+          provisionalCreditDueOn: date('2026-06-30'),
+          decisionDueOn: date('2026-07-30'),
+        }),
+      )
+      .executeTest(async (server) => {
+        const dispute = await clientFor(server.url).fileDispute(exampleLink(), 'txn_example', 'unrecognized')
+        expect(dispute).toMatchObject({ id: 'dsp_example', provisionalCreditDueOn: '2026-06-30' })
+      })
+  })
+})

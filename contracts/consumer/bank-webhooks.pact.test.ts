@@ -189,3 +189,29 @@ describe('partnership webhooks', () => {
     )
   })
 })
+
+describe('dispute webhooks', () => {
+  test('dispute.updated with the provisional credit tells the user, naming the merchant', async () => {
+    await expectWebhook(
+      'dispute.updated',
+      given('disputeFiled', 'disputeCredited'),
+      {
+        consentId,
+        dispute: {
+          id: like('dsp_example'),
+          status: oneOf(['submitted', 'provisional_credit', 'resolved'], 'provisional_credit'),
+        },
+      },
+      ({ texts }) =>
+        expect(texts).toEqual([
+          'Your dispute of the ZEPHYR TOYS charge: the bank has credited it provisionally.',
+        ]),
+      (store) =>
+        store.disputes.set('dsp_example', {
+          userId: EXAMPLE.userId,
+          bankId: 'harbor',
+          merchant: 'ZEPHYR TOYS',
+        }),
+    )
+  })
+})

@@ -1,10 +1,12 @@
 import { presentAlert } from '../../sandbox/bank/alerts.ts'
 import { presentConsent } from '../../sandbox/bank/consents.ts'
+import { presentDispute } from '../../sandbox/bank/disputes.ts'
 import {
   alertEvent,
   type BankEvent,
   cardStatusEvent,
   consentEvent,
+  disputeEvent,
   EVENT_TYPES,
   type EventType,
   partnershipEvent,
@@ -34,6 +36,7 @@ export const WEBHOOK_NEEDS: Record<EventType, string[]> = {
   'partnership.terminated': [STATES.partnershipTerminated],
   'partnership.restored': [STATES.partnershipTerminating],
   'transactions.available': [STATES.linkedCustomer, STATES.newTransactions],
+  'dispute.updated': [STATES.linkedCustomer, STATES.disputeFiled, STATES.disputeCredited],
 }
 
 /** The webhook type a message description names ("a consent.revoked webhook"). */
@@ -84,6 +87,11 @@ function build(sandbox: VerificationSandbox, type: EventType): BankEvent {
         presentCard(card, deps.state.cardStatus.get(card.id) ?? 'active'),
         now,
       )
+    }
+    case 'dispute.updated': {
+      const dispute = deps.state.disputes.get(need(sandbox, 'disputeId').disputeId)
+      if (!dispute) throw new Error('The dispute is gone.')
+      return disputeEvent(consent(), presentDispute(dispute), now)
     }
     case 'consent.revoked':
     case 'consent.expiring':

@@ -95,6 +95,47 @@ export const STATE_HANDLERS: Record<StateKey, Handler> = {
     sandbox.context.transactionCount = String(await injectCharges(sandbox, cardId, 1, 0))
   },
 
+  chargeBooked: async (sandbox) => {
+    const { cardId } = need(sandbox, 'cardId')
+    const card = sandbox.deps.world.card(cardId)
+    if (!card) throw new Error(`There is no card ${cardId}.`)
+    const { data } = await sandbox.control.call<{ data: { id: string }[] }>(
+      'POST',
+      `/sandbox/banks/${card.bankId}/cards/${cardId}/transactions`,
+      { amount: { amount: -4599, currency: 'USD' }, channel: 'platform', merchant: 'ZEPHYR TOYS' },
+    )
+    sandbox.context.transactionId = data[0]?.id ?? ''
+  },
+
+  disputeFiled: async (sandbox, params) => {
+    const reason = params.reason ?? 'unrecognized'
+    const { cardId } = need(sandbox, 'cardId')
+    const card = sandbox.deps.world.card(cardId)
+    if (!card) throw new Error(`There is no card ${cardId}.`)
+    const { data } = await sandbox.control.call<{ data: { id: string }[] }>(
+      'POST',
+      `/sandbox/banks/${card.bankId}/cards/${cardId}/transactions`,
+      { amount: { amount: -4599, currency: 'USD' }, channel: 'platform', merchant: 'ZEPHYR TOYS' },
+    )
+    const transactionId = data[0]?.id ?? ''
+    const dispute = await sandbox.bank<{ id: string; provisionalCreditDueOn: string | null }>(
+      'POST',
+      '/v1/disputes',
+      { transactionId, reason },
+    )
+    Object.assign(sandbox.context, {
+      transactionId,
+      disputeId: dispute.id,
+      provisionalCreditDueOn: dispute.provisionalCreditDueOn ?? '',
+    })
+  },
+
+  disputeCredited: async (sandbox) => {
+    const { provisionalCreditDueOn } = need(sandbox, 'provisionalCreditDueOn')
+    // Noon UTC of the due date is well inside that date in New York.
+    await moveClockTo(sandbox, Date.parse(`${provisionalCreditDueOn}T12:00:00Z`))
+  },
+
   rateLimiting: (sandbox, params) => injectFault(sandbox, params, 429),
   unavailable: (sandbox, params) => injectFault(sandbox, params, 503),
 }
@@ -170,6 +211,8 @@ export function need<K extends string>(sandbox: VerificationSandbox, ...keys: K[
 
 const PROVIDED_BY: Record<string, string> = {
   alertId: STATES.alertOpen,
+  disputeId: STATES.disputeFiled,
+  provisionalCreditDueOn: STATES.disputeFiled,
   expiresAt: STATES.linkedCustomer,
 }
 

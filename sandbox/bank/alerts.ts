@@ -1,11 +1,12 @@
 import type { Deps } from '../deps.ts'
 import { problems } from '../http/problem.ts'
-import type { AlertRecord, CardStatus } from '../store/state.ts'
+import type { AlertRecord } from '../store/state.ts'
 import type * as internal from '../synthetic/types.ts'
 import { toIso } from '../time/clock.ts'
-import { alertEvent, cardStatusEvent } from './events.ts'
+import { setCardStatus } from './card-status.ts'
+import { alertEvent } from './events.ts'
 import { consentsFor, notify } from './notify.ts'
-import { money, presentCard } from './present.ts'
+import { money } from './present.ts'
 import { INJECTED_PREFIX } from './scan.ts'
 import type { Alert } from './schemas.ts'
 
@@ -160,22 +161,6 @@ export function resolveAlert(deps: Deps, record: AlertRecord, outcome: Outcome):
   const confirmed = alertsOn(deps, card.id).some((alert) => alert.status === 'fraud')
   if (outcome === 'legitimate' && current === 'frozen' && !confirmed) setCardStatus(deps, card, 'active')
   return resolved
-}
-
-/** Changes a card's status and tells every consent that can see cards or alerts. */
-function setCardStatus(deps: Deps, card: internal.Card, status: CardStatus): void {
-  if (status === 'active') deps.state.cardStatus.delete(card.id)
-  else deps.state.cardStatus.set(card.id, status)
-  const now = deps.clock.now()
-  const wire = presentCard(card, status)
-  for (const consent of consentsFor(deps, card.bankId, card.customerId, 'accounts:read', 'alerts')) {
-    notify(deps, consent.bankId, consent.id, cardStatusEvent(consent, wire, now))
-  }
-  deps.bus.publish('card.status.changed', toIso(now), {
-    bankId: card.bankId,
-    customerId: card.customerId,
-    card: wire,
-  })
 }
 
 function announce(

@@ -1,4 +1,4 @@
-import type { InjectedTransaction } from '../store/state.ts'
+import type { CardFreezeRecord, InjectedTransaction } from '../store/state.ts'
 import type { Table } from '../store/table.ts'
 import type { Account, Transaction, World } from '../synthetic/types.ts'
 import { DAY_MS } from '../synthetic/types.ts'
@@ -17,10 +17,20 @@ export interface Book {
   inject(account: Account, transactions: readonly Transaction[]): void
   /** Indexes a transaction another instance injected (already kept). */
   learn(injected: InjectedTransaction): void
+  /** A card was frozen or unfrozen: what was read from the book may no longer hold. */
+  freezesChanged(): void
 }
 
-/** `kept` holds the injected transactions (the store's table); the book indexes them by day. */
-export function createBook(world: World, kept: Table<InjectedTransaction> | null = null): Book {
+/**
+ * `kept` holds the injected transactions (the store's table); the book indexes them by day.
+ * `freezes` holds when cards were frozen: the world's own spending on a card in those spans
+ * never happened (the bank declined it).
+ */
+export function createBook(
+  world: World,
+  kept: Table<InjectedTransaction> | null = null,
+  freezes: Table<CardFreezeRecord> | null = null,
+): Book {
   // accountId → day → injected transactions, each day's list kept oldest first
   const injected = new Map<string, Map<number, Transaction[]>>()
   const byTime = (a: Transaction, b: Transaction) => a.bookedAtMs - b.bookedAtMs
@@ -57,7 +67,7 @@ export function createBook(world: World, kept: Table<InjectedTransaction> | null
       return revision
     },
     transactionsOnDay(account, day) {
-      const generated = world.transactionsOnDay(account, day)
+      const generated = withoutFrozenSpending(world.transactionsOnDay(account, day), freezes)
       const extra = injected.get(account.id)?.get(day)
       return extra ? [...generated, ...extra].sort(byTime) : generated
     },
@@ -67,5 +77,25 @@ export function createBook(world: World, kept: Table<InjectedTransaction> | null
     },
     // Instances sharing a database may hear of one twice (a look-back re-reads the last seconds).
     learn: ({ accountId, transaction }) => index(accountId, [transaction]),
+    freezesChanged() {
+      revision++
+    },
   }
+}
+
+/** The day's generated transactions less those made on a card while it was frozen. */
+function withoutFrozenSpending(
+  txns: readonly Transaction[],
+  freezes: Table<CardFreezeRecord> | null,
+): readonly Transaction[] {
+  if (!freezes || freezes.size === 0) return txns
+  const declined = (txn: Transaction) => {
+    const spans = txn.cardId === null ? undefined : freezes.get(txn.cardId)?.spans
+    return (
+      spans?.some(
+        (span) => txn.bookedAtMs >= span.fromMs && (span.untilMs === null || txn.bookedAtMs < span.untilMs),
+      ) ?? false
+    )
+  }
+  return txns.some(declined) ? txns.filter((txn) => !declined(txn)) : txns
 }

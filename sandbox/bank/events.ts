@@ -1,5 +1,6 @@
 import type { ConsentRecord } from '../store/state.ts'
 import { toIso } from '../time/clock.ts'
+import type { Dispute } from './dispute-schemas.ts'
 import type { Alert, Card, Consent } from './schemas.ts'
 
 // Payload builders for every bank webhook: `{type, timestamp, data}`,
@@ -16,6 +17,7 @@ export const EVENT_TYPES = [
   'partnership.restored',
   'transactions.available',
   'card.status.changed',
+  'dispute.updated',
 ] as const
 export type EventType = (typeof EVENT_TYPES)[number]
 
@@ -57,6 +59,10 @@ export function alertEvent(
 
 export function cardStatusEvent(consent: ConsentRecord, card: Card, nowMs: number): BankEvent {
   return { type: 'card.status.changed', timestamp: toIso(nowMs), data: { ...scoped(consent), card } }
+}
+
+export function disputeEvent(consent: ConsentRecord, dispute: Dispute, nowMs: number): BankEvent {
+  return { type: 'dispute.updated', timestamp: toIso(nowMs), data: { ...scoped(consent), dispute } }
 }
 
 export function transactionsAvailableEvent(

@@ -41,7 +41,14 @@ export const DEFAULT_BANKS: readonly Bank[] = [
     id: 'meridian',
     name: 'Meridian Trust',
     policy: {
-      scopes: ['accounts:read', 'balances:read', 'transactions:read', 'alerts'],
+      scopes: [
+        'accounts:read',
+        'balances:read',
+        'transactions:read',
+        'alerts',
+        'cards:write',
+        'disputes:write',
+      ],
       summary: 'Never shares off-platform transactions.',
     },
   },
@@ -49,7 +56,8 @@ export const DEFAULT_BANKS: readonly Bank[] = [
     id: 'pinecrest',
     name: 'Pinecrest Credit Union',
     policy: {
-      scopes: ['accounts:read', 'balances:read', 'alerts'],
+      // No disputes: its customers dispute in the bank's own app.
+      scopes: ['accounts:read', 'balances:read', 'alerts', 'cards:write'],
       summary: 'Accounts, balances and fraud alerts only; no transactions.',
     },
   },

@@ -102,6 +102,7 @@ export const SANDBOX_EVENT_KINDS = [
   'transactions.injected',
   'fraud.alert',
   'card.status.changed',
+  'dispute.updated',
   'partnership.changed',
   'faults.changed',
   'webhook.queued',

@@ -84,7 +84,7 @@ const inject = createRoute({
       z.object({ data: z.array(Transaction) }).openapi('InjectedTransactions'),
       'The booked transactions',
     ),
-    ...problemResponses(400, 403, 404),
+    ...problemResponses(400, 403, 404, 409),
   },
 })
 
@@ -115,6 +115,7 @@ export function injectTransactions(
   if (!bank || !card || card.bankId !== bank.id || !account || !customer)
     throw problems.notFound('No such card at this bank.')
   const status = deps.state.cardStatus.get(card.id) ?? 'active'
+  if (status === 'frozen') throw problems.cardFrozen('The bank declines every charge on a frozen card.')
   if (status !== 'active')
     throw problems.forbidden(`The card is ${status}: the bank declines every charge on it.`)
 

@@ -2,12 +2,14 @@ import type { Deps } from '../deps.ts'
 import { personOfUser } from '../platform/users.ts'
 import { toIso } from '../time/clock.ts'
 import { customerActivity } from './activity.ts'
+import { disputeViews } from './disputes.ts'
 import { chatOf, consentsOf, evidenceOf, partnershipOf, recentCalls, recentDeliveries } from './reads.ts'
 import type { ScenarioLog } from './scenario-log.ts'
 import { pickerChoices, type Selection } from './selection.ts'
 import { BanksPanel } from './views/banks.tsx'
 import { ChatLog } from './views/chat.tsx'
 import { ConsentPanel } from './views/consent.tsx'
+import { DisputeTimelines } from './views/dispute-timeline.tsx'
 import { PeopleOptions } from './views/people.tsx'
 import { PersonPanel } from './views/person.tsx'
 import { Status } from './views/status.tsx'
@@ -24,6 +26,7 @@ export const PANELS = [
   'people',
   'person',
   'chat',
+  'disputes',
   'consent',
   'banks',
   'took',
@@ -45,6 +48,8 @@ export function renderPanel(panel: Panel, deps: Deps, log: ScenarioLog, { bank, 
       return <PersonPanel activity={customerActivity(deps, customer)} bankName={bank.name} />
     case 'chat':
       return <ChatLog chat={chatOf(deps, customer.person.platformUserId)} name={name} />
+    case 'disputes':
+      return <DisputeTimelines disputes={disputeViews(deps, bank.id, customer.id)} />
     case 'consent':
       return <ConsentPanel consents={consentsOf(deps, bank.id, customer.id)} name={name} bank={bank} />
     case 'banks': {

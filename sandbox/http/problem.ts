@@ -15,6 +15,8 @@ export type ProblemCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'run_in_progress'
+  | 'card_frozen'
+  | 'dispute_not_allowed'
   | 'misdirected_request'
   | 'request_timeout'
   | 'payload_too_large'
@@ -38,6 +40,8 @@ const catalogue: Record<ProblemCode, { status: number; title: string }> = {
   not_found: { status: 404, title: 'No such resource' },
   method_not_allowed: { status: 405, title: 'Method not allowed on this resource' },
   run_in_progress: { status: 409, title: 'A scenario run is in progress in this world' },
+  card_frozen: { status: 409, title: 'The card is frozen: the bank declines every charge on it' },
+  dispute_not_allowed: { status: 409, title: 'This transaction cannot be disputed' },
   misdirected_request: { status: 421, title: 'This server does not answer for that host' },
   request_timeout: { status: 408, title: 'The request did not arrive in time' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
@@ -129,6 +133,8 @@ export const problems = {
   notFound: (detail: string) => new Problem('not_found', detail),
   misdirectedRequest: (detail: string) => new Problem('misdirected_request', detail),
   runInProgress: (detail: string) => new Problem('run_in_progress', detail),
+  cardFrozen: (detail: string) => new Problem('card_frozen', detail),
+  disputeNotAllowed: (detail: string) => new Problem('dispute_not_allowed', detail),
   payloadTooLarge: (limitBytes: number, headers: Record<string, string> = {}) =>
     new Problem('payload_too_large', `Request bodies may be at most ${limitBytes} bytes.`, { headers }),
   requestTimeout: (seconds: number) =>

@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.ts'
 import { senderFor } from '../deps.ts'
+import type { ChatMessage } from '../store/state.ts'
 import { toIso } from '../time/clock.ts'
 import { succeeded } from '../webhooks/deliver.ts'
 import { type InboundDelivery, inBackground, userQueues } from './records.ts'
@@ -15,8 +16,20 @@ import { recordChat } from './users.ts'
 
 export const PLATFORM_RETRY_DELAYS_MS = [1_000, 5_000, 30_000]
 
-export function userSays(deps: Deps, userId: string, text: string): InboundDelivery {
-  const message = recordChat(deps, { mid: deps.ids.next('mid'), userId, direction: 'from_user', text })
+/** `quickReplyPayload`: the user tapped a quick reply whose title is `text`. */
+export function userSays(
+  deps: Deps,
+  userId: string,
+  text: string,
+  quickReplyPayload?: string,
+): InboundDelivery {
+  const message = recordChat(deps, {
+    mid: deps.ids.next('mid'),
+    userId,
+    direction: 'from_user',
+    text,
+    ...(quickReplyPayload === undefined ? {} : { quickReplyPayload }),
+  })
   const delivery: InboundDelivery = {
     mid: message.mid,
     userId,
@@ -26,13 +39,16 @@ export function userSays(deps: Deps, userId: string, text: string): InboundDeliv
   deps.state.inbound.set(delivery.mid, delivery)
   if (delivery.status === 'held') return delivery
 
-  enqueue(deps, delivery, envelope(deps, userId, delivery.mid, text, message.at))
+  enqueue(deps, delivery, envelope(deps, message))
   return delivery
 }
 
 /** The signed Messenger-style body of one user message. */
-function envelope(deps: Deps, userId: string, mid: string, text: string, at: string): string {
+function envelope(deps: Deps, line: ChatMessage): string {
+  const { userId, mid, text, at } = line
   const nowMs = Date.parse(at)
+  const quickReply =
+    line.quickReplyPayload === undefined ? {} : { quick_reply: { payload: line.quickReplyPayload } }
   const { pageId } = deps.credentials.platform
   return JSON.stringify({
     object: 'page',
@@ -45,7 +61,7 @@ function envelope(deps: Deps, userId: string, mid: string, text: string, at: str
             sender: { id: userId },
             recipient: { id: pageId },
             timestamp: nowMs,
-            message: { mid, text },
+            message: { mid, text, ...quickReply },
           },
         ],
       },
@@ -106,7 +122,7 @@ export function resumeInbound(deps: Deps): void {
     if (!line) continue
     const lastMs = Date.parse(delivery.attempts.at(-1)?.at ?? line.wallAt ?? line.at)
     if (shared && wallNow - lastMs < ORPHANED_AFTER_MS) continue
-    enqueue(deps, delivery, envelope(deps, delivery.userId, delivery.mid, line.text, line.at))
+    enqueue(deps, delivery, envelope(deps, line))
   }
 }
 

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { DeliveryAttempt } from '../webhooks/deliver.ts'
+import { QuickReplies } from './quick-replies.ts'
 
 // Wire shapes of the platform simulation: the Send API (Messenger-style, snake_case
 // answers) and the control API's view of a user's chat (camelCase).
@@ -23,7 +24,12 @@ const UserId = z.string().max(100).openapi({ example: 'usr_00000' })
 export const SendRequest = z
   .object({
     recipient: z.object({ id: UserId }),
-    message: z.object({ text: ChatText }),
+    message: z.object({
+      text: ChatText,
+      quick_replies: QuickReplies.optional().openapi({
+        description: 'At most 13; titles at most 20 characters',
+      }),
+    }),
   })
   .openapi('PlatformSendRequest')
 
@@ -39,6 +45,11 @@ export const ChatMessage = z
     userId: z.string(),
     direction: z.enum(['to_user', 'from_user']),
     text: z.string(),
+    quickReplies: z.array(z.object({ title: z.string(), payload: z.string() })).optional(),
+    quickReplyPayload: z
+      .string()
+      .optional()
+      .openapi({ description: 'The payload of the quick reply the user tapped' }),
     at: z.string().openapi({ description: 'Simulation time, ISO 8601 UTC' }),
     wallAt: z.string().optional().openapi({ description: 'Wall-clock time the line was written' }),
   })

@@ -29,7 +29,7 @@ export function sendApiRoutes(deps: Deps) {
   })
   app.openapi(sendMessage, (c) => {
     const { recipient, message } = c.req.valid('json')
-    const sent = sendToUser(deps, recipient.id, message.text)
+    const sent = sendToUser(deps, recipient.id, message.text, message.quick_replies)
     return c.json({ recipient_id: sent.userId, message_id: sent.mid }, 200)
   })
   return app

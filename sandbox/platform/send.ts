@@ -18,13 +18,21 @@ export function checkPageToken(deps: Deps, authorization: string | undefined): v
   }
 }
 
-export function sendToUser(deps: Deps, recipientId: string, text: string): ChatMessage {
+export function sendToUser(
+  deps: Deps,
+  recipientId: string,
+  text: string,
+  quickReplies?: readonly { title: string; payload: string }[],
+): ChatMessage {
   if (!personOfUser(deps, recipientId)) throw problems.notFound('No such user on the platform.')
   const message = recordChat(deps, {
     mid: deps.ids.next('mid'),
     userId: recipientId,
     direction: 'to_user',
     text,
+    ...(quickReplies?.length
+      ? { quickReplies: quickReplies.map(({ title, payload }) => ({ title, payload })) }
+      : {}),
   })
   tapLinkLater(deps, message)
   return message

@@ -2,14 +2,17 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { accountRoutes } from '../bank/routes/accounts.ts'
 import { alertRoutes } from '../bank/routes/alerts.ts'
 import { bankGate, journal, journalRecorder, partnershipGuard } from '../bank/routes/bank-guards.ts'
+import { cardControlRoutes } from '../bank/routes/card-controls.ts'
 import { cardRoutes } from '../bank/routes/cards.ts'
 import { consentRoutes } from '../bank/routes/consent.ts'
+import { disputeRoutes } from '../bank/routes/disputes.ts'
 import { fapiRoutes } from '../bank/routes/fapi-oauth.ts'
 import { oauthRoutes } from '../bank/routes/oauth.ts'
 import { bankStateRoutes } from '../control/bank-state.ts'
 import { clientKeyRoutes } from '../control/client-keys.ts'
 import { clockResetRoutes } from '../control/clock-reset.ts'
 import { customerRoutes } from '../control/customers.ts'
+import { disputeControlRoutes } from '../control/disputes.ts'
 import { evidenceRoutes } from '../control/evidence.ts'
 import { integrationRoutes } from '../control/integration.ts'
 import { observeRoutes } from '../control/observe.ts'
@@ -25,6 +28,8 @@ import { notFound, onError, problemResponse } from '../http/errors.ts'
 import { limitBody, presentsAdminKey, requireAdminKey } from '../http/guards.ts'
 import { jsonBodies, sameOriginChanges } from '../http/same-origin.ts'
 import { platformControlRoutes } from '../platform/control-routes.ts'
+import { userSays } from '../platform/inbound.ts'
+import { quickReplyRoutes } from '../platform/quick-replies.ts'
 import { sendApiRoutes } from '../platform/send-routes.ts'
 import { registerWebhooks } from '../webhooks/schemas.ts'
 import { worldsRoutes } from '../worlds/routes.ts'
@@ -72,6 +77,8 @@ export function createApp(deps: Deps) {
   app.route('/', oauthRoutes(deps, gate))
   app.route('/', accountRoutes(deps, gate))
   app.route('/', cardRoutes(deps, gate))
+  app.route('/', cardControlRoutes(deps, gate))
+  app.route('/', disputeRoutes(deps, gate))
   app.route('/', alertRoutes(deps, gate))
   app.route('/', consentRoutes(deps, gate))
   app.route('/', clockResetRoutes(deps))
@@ -88,6 +95,11 @@ export function createApp(deps: Deps) {
   app.route('/', scenarioRoutes(deps))
   app.route('/', sendApiRoutes(deps))
   app.route('/', platformControlRoutes(deps))
+  app.route('/', disputeControlRoutes(deps))
+  app.route(
+    '/',
+    quickReplyRoutes(deps, (userId, text, payload) => userSays(deps, userId, text, payload)),
+  )
   app.route('/', docsRoutes())
   app.route('/', demoRoutes(deps))
 

@@ -11,6 +11,8 @@ export const SCOPES = [
   'transactions:read',
   'transactions.all:read',
   'alerts',
+  'cards:write',
+  'disputes:write',
 ] as const
 export type Scope = (typeof SCOPES)[number]
 

@@ -94,6 +94,41 @@ export interface TokenRecord {
 
 export type CardStatus = 'active' | 'frozen' | 'replaced'
 
+/**
+ * When a card was frozen, on the simulation clock: the world's own spending on the card
+ * during these spans never happens. `untilMs` null: frozen still.
+ */
+export interface CardFreezeRecord {
+  spans: { fromMs: number; untilMs: number | null }[]
+}
+
+export type DisputeReason = 'unrecognized' | 'duplicate' | 'not_received' | 'wrong_amount'
+
+/** A customer's dispute of a charge; its due dates are fixed when it is filed. */
+export interface DisputeRecord {
+  id: string
+  bankId: string
+  customerId: string
+  accountId: string
+  transactionId: string
+  reason: DisputeReason
+  /** Reg E (debit and other non-credit accounts) or Reg Z (credit cards). */
+  rule: 'reg_e' | 'reg_z'
+  /** The disputed charge, minor units (negative). */
+  amount: number
+  merchantName: string
+  status: 'submitted' | 'provisional_credit' | 'resolved'
+  outcome: 'customer' | 'merchant' | null
+  /** YYYY-MM-DD in America/New_York; null under Reg Z. */
+  provisionalCreditDueOn: string | null
+  decisionDueOn: string
+  /** The posted transactions the dispute made: the provisional credit, and a reversal or refund. */
+  creditTransactionId: string | null
+  settlementTransactionId: string | null
+  createdAtMs: number
+  updatedAtMs: number
+}
+
 export interface Partnership {
   status: 'active' | 'terminating' | 'terminated'
   effectiveAtMs: number | null
@@ -142,6 +177,10 @@ export interface ChatMessage {
   /** to_user: sent by the integration through the Send API; from_user: typed by the user. */
   direction: 'to_user' | 'from_user'
   text: string
+  /** Quick replies the integration offered under this line. */
+  quickReplies?: { title: string; payload: string }[]
+  /** A tapped quick reply's payload (the line's text is its title). */
+  quickReplyPayload?: string
   at: string
   /** When the line was written, on the wall clock: orders it around a revocation on a frozen clock. */
   wallAt?: string
@@ -159,6 +198,9 @@ export interface SandboxState {
   tokens: Table<TokenRecord>
   /** Only cards whose status changed; every other card is active. */
   cardStatus: Table<CardStatus>
+  /** Only cards ever frozen: when, so the world's spending skips those spans. */
+  cardFreezes: Table<CardFreezeRecord>
+  disputes: Table<DisputeRecord>
   /** Only banks that withdrew; every other bank is an active partner. */
   partnerships: Table<Partnership>
   faults: Table<Faults>
@@ -273,6 +315,8 @@ export function createState(kept: Sink | null): SandboxState {
     codes: table('codes'),
     tokens: table('tokens'),
     cardStatus: table('cardStatus'),
+    cardFreezes: table('cardFreezes'),
+    disputes: table('disputes'),
     partnerships: table('partnerships'),
     faults: table('faults'),
     alerts: table('alerts'),

@@ -8,6 +8,8 @@ export type TableName =
   | 'codes'
   | 'tokens'
   | 'cardStatus'
+  | 'cardFreezes'
+  | 'disputes'
   | 'partnerships'
   | 'faults'
   | 'alerts'

@@ -1,4 +1,5 @@
 import type { Book } from '../bank/book.ts'
+import { advanceDisputes } from '../bank/disputes.ts'
 import { consentLifecycle, runPartnerships } from '../bank/lifecycle.ts'
 import { dropStalePending } from '../bank/pending-consents.ts'
 import { type CustomerKey, linkedCustomers, scanAccount, type TransactionObserver } from '../bank/scan.ts'
@@ -168,6 +169,7 @@ function* steps(
   }
   dropStalePending(deps)
   runPartnerships(deps)
+  advanceDisputes(deps)
   deps.outbox.dispatchDue()
 }
 

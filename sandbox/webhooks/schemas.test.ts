@@ -12,11 +12,13 @@ import {
 import { startTestIntegration, type TestIntegration } from '../../test/support/test-integration.ts'
 import { presentAlert } from '../bank/alerts.ts'
 import { presentConsent } from '../bank/consents.ts'
+import { presentDispute } from '../bank/disputes.ts'
 import {
   alertEvent,
   type BankEvent,
   cardStatusEvent,
   consentEvent,
+  disputeEvent,
   EVENT_TYPES,
   type EventType,
   partnershipEvent,
@@ -107,6 +109,29 @@ describe('webhook payload schemas', () => {
       'partnership.restored': partnershipEvent('restored', 'harbor', now, now),
       'transactions.available': transactionsAvailableEvent(record, accountId, 3, now),
       'card.status.changed': cardStatusEvent(record, presentCard(card, 'frozen'), now),
+      'dispute.updated': disputeEvent(
+        record,
+        presentDispute({
+          id: 'dsp_test',
+          bankId: 'harbor',
+          customerId: record.customerId,
+          accountId,
+          transactionId: alert.transactionIds[0] ?? '',
+          reason: 'unrecognized',
+          rule: 'reg_e',
+          amount: -99,
+          merchantName: 'ZEPHYR TOYS',
+          status: 'provisional_credit',
+          outcome: null,
+          provisionalCreditDueOn: '2026-03-16',
+          decisionDueOn: '2026-04-16',
+          creditTransactionId: 'txn_inj_1',
+          settlementTransactionId: null,
+          createdAtMs: now,
+          updatedAtMs: now,
+        }),
+        now,
+      ),
     }
     for (const type of EVENT_TYPES) {
       const event = samples[type]
@@ -125,6 +150,19 @@ describe('webhook payload schemas', () => {
       postJson({ outcome: 'fraud' }, bearer(token)),
     )
     await sandbox.request(`/sandbox/banks/harbor/consents/${second.id}/revoke`, { method: 'POST' })
+    // A disputed charge: the clock moves below bring its credit and its decision.
+    const third = await firstCustomer(sandbox, 'harbor', 2)
+    const disputer = await link(sandbox, 'harbor', third.id, ['accounts:read', 'disputes:write'])
+    const charge = await sandbox.request(
+      `/sandbox/banks/harbor/cards/${third.cards[0]?.id}/transactions`,
+      postJson({ amount: { amount: -4599, currency: 'USD' }, merchant: 'ZEPHYR TOYS' }),
+    )
+    const [booked] = ((await charge.json()) as { data: { id: string }[] }).data
+    const filed = await sandbox.request(
+      '/banks/harbor/v1/disputes',
+      postJson({ transactionId: booked?.id, reason: 'unrecognized' }, bearer(disputer.token)),
+    )
+    expect(filed.status).toBe(201)
     for (const to of [record.expiresAtMs - 6 * 86_400_000, record.expiresAtMs + 1]) {
       await sandbox.request('/sandbox/clock', postJson({ to: new Date(to).toISOString() }))
     }

@@ -1,4 +1,5 @@
 import { type OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi'
+import { Dispute } from '../bank/dispute-schemas.ts'
 import { EVENT_TYPES, type EventType } from '../bank/events.ts'
 import { Alert, Card, Consent } from '../bank/schemas.ts'
 import { SIGNATURE_HEADER } from '../platform/sign.ts'
@@ -25,6 +26,7 @@ const consentScoped = {
 export const ConsentEventData = z.object({ ...consentScoped, consent: Consent }).openapi('ConsentEventData')
 export const AlertEventData = z.object({ ...consentScoped, alert: Alert }).openapi('AlertEventData')
 export const CardStatusEventData = z.object({ ...consentScoped, card: Card }).openapi('CardStatusEventData')
+export const DisputeEventData = z.object({ ...consentScoped, dispute: Dispute }).openapi('DisputeEventData')
 export const TransactionsAvailableData = z
   .object({
     ...consentScoped,
@@ -102,7 +104,14 @@ const EVENT_DOCS: Record<EventType, EventDoc> = {
   'card.status.changed': {
     data: CardStatusEventData,
     summary: 'A card was frozen or reactivated',
-    description: 'Sent, for instance, when a fraud resolution freezes the card.',
+    description:
+      'Sent when the customer freezes or unfreezes the card (POST …/freeze, …/unfreeze), or when a fraud resolution freezes it.',
+  },
+  'dispute.updated': {
+    data: DisputeEventData,
+    summary: 'A dispute moved on: provisional credit granted, or decided',
+    description:
+      'Sent to consents with disputes:write at each change after filing: `status: provisional_credit` when the credit is posted (on `provisionalCreditDueOn`), `status: resolved` with `outcome` when decided (on `decisionDueOn`). Tell the user.',
   },
 }
 
@@ -163,6 +172,10 @@ export const PlatformMessageDelivery = z
                 example: 'mid_kqzvbnmxla00002g',
               }),
               text: z.string().openapi({ example: 'balance' }),
+              quick_reply: z
+                .object({ payload: z.string() })
+                .optional()
+                .openapi({ description: 'Present when the user tapped a quick reply; `text` is its title' }),
             }),
           }),
         ),

@@ -67,7 +67,7 @@ log = logging.getLogger("integration")
 TOLERANCE_S = 5 * 60
 MAX_BODY = 1024 * 1024
 HTTP_TIMEOUT_S = 10.0
-SCOPES = "accounts:read balances:read transactions:read transactions.all:read alerts"
+SCOPES = "accounts:read balances:read transactions:read transactions.all:read alerts cards:write disputes:write"
 PURPOSE = "account_servicing"
 STATE_TTL_S = 15 * 60
 ALERT_MAX_WAIT_S = 2.5  # a debounce that keeps being poked still speaks after this long
@@ -423,6 +423,8 @@ class Integration:
         self.alerts: dict[str, AlertRecord] = {}
         self.alert_seq = 0
         self.frozen_told: set[tuple[str, str]] = set()  # (consent_id, card_id)
+        self.disputes: dict[str, tuple[str, str]] = {}  # dispute id -> (user, merchant)
+        self.offered: dict[str, tuple[str, str]] = {}  # transaction id -> (bank, merchant)
         self.blocked_until: dict[str, float] = {}
         self.probed: dict[str, float] = {}  # bank -> when we last asked it whether it is back
         self.failures: dict[str, int] = {}
@@ -458,9 +460,12 @@ class Integration:
 
     # -- sending ----------------------------------------------------------------
 
-    def send(self, user: str, text: str) -> bool:
+    def send(self, user: str, text: str, quick_replies: list[dict[str, str]] | None = None) -> bool:
         text = DIGIT_RUN.sub("[number hidden]", text).strip()[:2000] or "…"
-        body = json.dumps({"recipient": {"id": user}, "message": {"text": text}}).encode()
+        message: dict[str, Any] = {"text": text}
+        if quick_replies:
+            message["quick_replies"] = [{"content_type": "text", **r} for r in quick_replies[:13]]
+        body = json.dumps({"recipient": {"id": user}, "message": message}).encode()
         delay = 0.5
         refreshed = False
         for attempt in range(7):
@@ -702,9 +707,17 @@ class Integration:
 
     # -- chat -------------------------------------------------------------------
 
-    def on_user_message(self, user: str, text: str) -> None:
+    def on_user_message(self, user: str, text: str, payload: str | None = None) -> None:
+        if payload and payload.startswith("dispute:"):
+            self.cmd_file_dispute(user, payload)
+            return
         words = " ".join(text.strip().lower().split())
-        if words.startswith("link "):
+        if words.startswith("freeze ") or words.startswith("unfreeze "):
+            action, _, last4 = words.partition(" ")
+            self.cmd_card(user, last4.strip(), action == "freeze")
+        elif words == "dispute":
+            self.cmd_offer_charges(user)
+        elif words.startswith("link "):
             self.cmd_link(user, words[5:].strip())
         elif words.startswith("disconnect "):
             self.cmd_disconnect(user, words[11:].strip())
@@ -721,7 +734,8 @@ class Integration:
         banks = ", ".join(self.banks())
         return (
             'I can help with your bank accounts. Say "link <bank>" to connect one '
-            f'({banks}), "balance", "spending", or "disconnect <bank>". '
+            f'({banks}), "balance", "spending", "freeze <last 4 digits>", "unfreeze <last 4 digits>", '
+            '"dispute", or "disconnect <bank>". '
             'When I ask about a fraud alert, answer "yes" or "not me".'
         )
 
@@ -1017,6 +1031,110 @@ class Integration:
         else:
             self.send(user, f"Thanks for confirming. Your {name} card ending {last4} stays active.")
 
+    # -- card controls and disputes -------------------------------------------------
+
+    def cmd_card(self, user: str, last4: str, freeze: bool) -> None:
+        verb = "freeze" if freeze else "unfreeze"
+        if not re.fullmatch(r"\d{4}", last4):
+            self.send(user, f'Say "{verb}" and the last 4 digits of the card, like "{verb} 1234".')
+            return
+        for link in self.user_links(user):
+            if "cards:write" not in link.scopes:
+                continue
+            name = bank_name(link.bank)
+            try:
+                cards = (self.call(link, "GET", "/v1/cards") or {}).get("data") or []
+                card = next((c for c in cards if c.get("last4") == last4), None)
+                if card is None:
+                    continue
+                self.call(link, "POST", f"/v1/cards/{urllib.parse.quote(card['id'])}/{verb}")
+            except (LinkEnded, PartnershipEnded, BankBusy, BankError, InsufficientScope) as err:
+                log.warning("%s at %s: %s", verb, link.bank, err)
+                self.send(user, f"I could not reach {name} to {verb} that card. Please try again later.")
+                return
+            key = (link.consent_id, card.get("id", ""))
+            with self.lock:
+                if freeze:
+                    self.frozen_told.add(key)  # card.status.changed follows: told here already
+                else:
+                    self.frozen_told.discard(key)
+            state = "is now frozen" if freeze else "works again"
+            self.send(user, f"Your {name} card ending {last4} {state}.")
+            return
+        self.send(user, f"I found no linked card ending {last4}.")
+
+    def cmd_offer_charges(self, user: str) -> None:
+        links = [l for l in self.user_links(user) if "disputes:write" in l.scopes]
+        if not links:
+            self.send(user, "None of your linked banks takes disputes here; please use your bank's own app.")
+            return
+        charges: list[tuple[str, dict[str, Any]]] = []
+        for link in links:
+            try:
+                accounts = (self.call(link, "GET", "/v1/accounts") or {}).get("data") or []
+                for acc in accounts:
+                    path = f"/v1/accounts/{urllib.parse.quote(acc['id'])}/transactions?limit=200"
+                    for txn in (self.call(link, "GET", path) or {}).get("data") or []:
+                        if (txn.get("amount") or {}).get("amount", 0) < 0:
+                            charges.append((link.bank, txn))
+            except (LinkEnded, PartnershipEnded, BankBusy, BankError, InsufficientScope) as err:
+                log.warning("charges at %s: %s", link.bank, err)
+        charges.sort(key=lambda bt: bt[1].get("bookedAt", ""), reverse=True)
+        if not charges:
+            self.send(user, "I see no recent charge to dispute.")
+            return
+        replies = []
+        for bank, txn in charges[:5]:
+            merchant = (txn.get("merchant") or {}).get("name") or txn.get("description", "")
+            amount = money({"amount": -txn["amount"]["amount"], "currency": txn["amount"].get("currency", "USD")})
+            title = f"{merchant[: max(1, 19 - len(amount))]} {amount}"[:20]
+            with self.lock:
+                self.offered[txn["id"]] = (bank, merchant)
+            replies.append({"title": title, "payload": f"dispute:{bank}:{txn['id']}"})
+        self.send(user, "Which charge do you want to dispute?", replies)
+
+    def cmd_file_dispute(self, user: str, payload: str) -> None:
+        _, bank, txn_id = payload.split(":", 2)
+        with self.lock:
+            link = self.links.get((user, bank))
+            offered = self.offered.get(txn_id)
+        if link is None or offered is None:
+            self.send(user, 'That charge is no longer on offer. Say "dispute" again.')
+            return
+        merchant = offered[1]
+        try:
+            dispute = self.call(link, "POST", "/v1/disputes", {"transactionId": txn_id, "reason": "unrecognized"})
+        except BankError as err:
+            log.warning("dispute: %s", err)
+            self.send(user, f"The {merchant} charge cannot be disputed: it is already disputed, or too old.")
+            return
+        except (LinkEnded, PartnershipEnded, BankBusy, InsufficientScope) as err:
+            log.warning("dispute: %s", err)
+            self.send(user, f"I could not reach {bank_name(bank)} to dispute the {merchant} charge. Please try again later.")
+            return
+        with self.lock:
+            self.disputes[dispute["id"]] = (user, merchant)
+        credit = dispute.get("provisionalCreditDueOn")
+        decision = dispute.get("decisionDueOn")
+        if credit:
+            self.send(user, f"I disputed the {merchant} charge. The bank credits it provisionally by {credit} and decides by {decision}.")
+        else:
+            self.send(user, f"I disputed the {merchant} charge. The bank decides by {decision}.")
+
+    def on_dispute_updated(self, dispute: dict[str, Any]) -> None:
+        with self.lock:
+            filed = self.disputes.get(dispute.get("id", ""))
+        if filed is None:
+            return
+        user, merchant = filed
+        if dispute.get("status") == "provisional_credit":
+            self.send(user, f"Your dispute of the {merchant} charge: the bank has credited the amount provisionally.")
+        elif dispute.get("status") == "resolved":
+            if dispute.get("outcome") == "customer":
+                self.send(user, f"Your dispute of the {merchant} charge was decided in your favour.")
+            else:
+                self.send(user, f"Your dispute of the {merchant} charge was decided for the merchant; the provisional credit was reversed.")
+
     def find_open_alert(self, user: str) -> tuple[AlertRecord | None, Link | None]:
         """No alert in memory (say, after our own restart): ask the banks."""
         for link in self.user_links(user):
@@ -1069,6 +1187,8 @@ class Integration:
             else:
                 with self.lock:
                     self.frozen_told.discard(key)
+        elif etype == "dispute.updated":
+            self.on_dispute_updated(data.get("dispute") or {})
         elif etype == "consent.revoked":
             self.send(link.user, self.link_over(link, "consent.revoked"))
         elif etype == "consent.expired":
@@ -1308,7 +1428,11 @@ def make_handler(app: Integration) -> type[BaseHTTPRequestHandler]:
                         log.info("duplicate message %s ignored", mid)
                         continue
                     log.info("<- %s says %r", user, text)
-                    app.lanes.submit(user, f"message {mid}", lambda u=user, t=text: app.on_user_message(u, t))
+                    quick = message.get("quick_reply") or {}
+                    payload = quick.get("payload") if isinstance(quick, dict) else None
+                    app.lanes.submit(
+                        user, f"message {mid}", lambda u=user, t=text, p=payload: app.on_user_message(u, t, p)
+                    )
 
     return Handler
 

@@ -39,7 +39,9 @@ function panelsFor({ kind, data }) {
     case 'faults.changed':
       return ['banks']
     case 'clock.moved':
-      return ['status', 'person', 'consent', 'banks', 'took', 'timeline']
+      return ['status', 'person', 'consent', 'banks', 'took', 'timeline', 'disputes']
+    case 'dispute.updated':
+      return ['disputes', 'person']
     case 'integration.attached':
       return ['status']
     case 'platform.link':
@@ -59,7 +61,18 @@ function panelsFor({ kind, data }) {
     case 'scenario.expectation':
       return ['verdicts']
     case 'scenario.finished':
-      return ['verdicts', 'person', 'chat', 'consent', 'banks', 'took', 'timeline', 'people', 'status']
+      return [
+        'verdicts',
+        'person',
+        'chat',
+        'disputes',
+        'consent',
+        'banks',
+        'took',
+        'timeline',
+        'people',
+        'status',
+      ]
     default:
       return []
   }

@@ -58,6 +58,13 @@ function ChatLine({
       {taps.map((tap) => (
         <span class={`tap tap-${tap.outcome}`}>{TAP_OUTCOME[tap.outcome]}</span>
       ))}
+      {line.quickReplies && (
+        <span class="quick-replies" data-testid="quick-replies">
+          {line.quickReplies.map((reply) => (
+            <span class="quick-reply">{reply.title}</span>
+          ))}
+        </span>
+      )}
     </li>
   )
 }

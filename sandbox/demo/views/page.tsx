@@ -97,6 +97,10 @@ export function Page({ banks, bankId, customerId, userId, seed, panels, worlds }
               />
               <button type="submit">Send</button>
             </form>
+            <h3 class="small">Disputes and their deadlines</h3>
+            <div id="panel-disputes" class="disputes" data-panel="disputes" data-testid="disputes">
+              {panels.disputes}
+            </div>
           </section>
           <div class="area-side">
             <section class="panel" aria-labelledby="scenarios-title">
