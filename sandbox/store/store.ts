@@ -61,7 +61,10 @@ export function createStore(engine: Engine, kept: readonly Change[] = []): Store
   const stallListeners = new Set<(error: StoreUnavailable) => void>()
 
   /** The write is numbered `first` to `write`: changes that joined it while it waited took new numbers (queueChanges). */
-  const keep = async (work: () => void | Promise<void>, ticket: { first: number; write: number }) => {
+  const keep = async (
+    work: () => void | Promise<void>,
+    ticket: { first: number; write: number; settle?: () => void },
+  ) => {
     for (;;) {
       try {
         await work()
@@ -85,6 +88,7 @@ export function createStore(engine: Engine, kept: readonly Change[] = []): Store
     }
     stalled = null
     settled = ticket.write
+    ticket.settle?.()
   }
   const queue = (work: () => void | Promise<void>, ticket = numbered()) => {
     writing = writing.then(() => keep(work, ticket))
@@ -94,7 +98,7 @@ export function createStore(engine: Engine, kept: readonly Change[] = []): Store
     const write = ++queued
     return { first: write, write }
   }
-  let waiting: { changes: Change[]; first: number; write: number } | null = null
+  let waiting: { changes: Change[]; first: number; write: number; settle?: () => void } | null = null
   const queueChanges = (changes: Change[]) => {
     if (waiting && waiting.write === queued) {
       // A number of its own, so that a refusal reaches every request that joined (flushed(since)).
@@ -102,7 +106,7 @@ export function createStore(engine: Engine, kept: readonly Change[] = []): Store
       waiting.changes.push(...changes)
       return
     }
-    const next = { changes, ...numbered() }
+    const next = { changes, ...numbered(), settle: () => forgetUnkept(next.changes) }
     waiting = next
     queue(() => {
       if (waiting === next) waiting = null
@@ -145,9 +149,26 @@ export function createStore(engine: Engine, kept: readonly Change[] = []): Store
     )
   /** The records changed here since the look at other instances' changes under way began. */
   let changedDuringLook: Set<string> | null = null
+  /** Records changed here whose write is not done yet, with how many such writes (shared databases only). */
+  const unkept = new Map<string, number>()
+  const tracksUnkept = engine.changesFromOthers !== undefined
+  const forgetUnkept = (changes: readonly Change[]) => {
+    if (!tracksUnkept) return
+    for (const change of changes) {
+      const key = recordKey(change)
+      const count = unkept.get(key)
+      if (count === undefined) continue
+      if (count <= 1) unkept.delete(key)
+      else unkept.set(key, count - 1)
+    }
+  }
   const sink = (change: Change) => {
     if (closed) return
-    changedDuringLook?.add(recordKey(change))
+    if (tracksUnkept && change.table !== 'journal') {
+      const key = recordKey(change)
+      unkept.set(key, (unkept.get(key) ?? 0) + 1)
+      changedDuringLook?.add(key)
+    }
     turnEnd ??= endOfTurn()
     batch.push(change)
     if (change.table === 'journal') journalWritten++
@@ -158,12 +179,10 @@ export function createStore(engine: Engine, kept: readonly Change[] = []): Store
   let nextCatch: Promise<void> | null = null
   const catchUpNow = async () => {
     if (!engine.changesFromOthers) return
-    // This instance's own changes land first: read before they do, a record it just
-    // changed still holds another instance's older value, which would overwrite the change.
-    flushBatch()
-    if (settled < queued) await unlessStalled(writing).catch(() => undefined)
-    // Likewise a record changed here while the look is out: the database answered from
-    // before that change, which is written after, so the older value must not win here.
+    // A record changed here and not kept yet, or changed while the look is out: the
+    // database answers with another instance's older value, which this instance's write
+    // will replace there, so it must not replace the change here. (Waiting for this
+    // instance's writes instead put a write's round trip before every look.)
     const changedHere = new Set<string>()
     changedDuringLook = changedHere
     let changes: Change[]
@@ -173,7 +192,8 @@ export function createStore(engine: Engine, kept: readonly Change[] = []): Store
       changedDuringLook = null
     }
     for (const change of changes) {
-      if (changedHere.has(recordKey(change))) continue
+      const key = recordKey(change)
+      if (changedHere.has(key) || unkept.has(key)) continue
       applyChange(state, change)
       for (const listener of listeners) listener(change)
     }
@@ -225,6 +245,7 @@ export function createStore(engine: Engine, kept: readonly Change[] = []): Store
     },
     reset() {
       batch = []
+      unkept.clear()
       queue(() => engine.clear())
       state = createState(keeps ? sink : null)
     },
