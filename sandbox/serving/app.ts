@@ -25,7 +25,9 @@ import { notFound, onError, problemResponse } from '../http/errors.ts'
 import { limitBody, presentsAdminKey, requireAdminKey } from '../http/guards.ts'
 import { jsonBodies, sameOriginChanges } from '../http/same-origin.ts'
 import { platformControlRoutes } from '../platform/control-routes.ts'
+import { inboxRoutes } from '../platform/inbox-routes.ts'
 import { sendApiRoutes } from '../platform/send-routes.ts'
+import { threadRoutes } from '../platform/thread-routes.ts'
 import { registerWebhooks } from '../webhooks/schemas.ts'
 import { worldsRoutes } from '../worlds/routes.ts'
 
@@ -88,6 +90,8 @@ export function createApp(deps: Deps) {
   app.route('/', scenarioRoutes(deps))
   app.route('/', sendApiRoutes(deps))
   app.route('/', platformControlRoutes(deps))
+  app.route('/', threadRoutes(deps))
+  app.route('/', inboxRoutes(deps))
   app.route('/', docsRoutes())
   app.route('/', demoRoutes(deps))
 

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto'
 import type { Transaction } from '../synthetic/types.ts'
 import { createJournal, type Journal, type JournalEntry } from './journal.ts'
-import type { Delivery, InboundDelivery, LinkBehaviour, LinkTap, Purpose, Scope } from './records.ts'
+import type {
+  ConversationRecord,
+  Delivery,
+  InboundDelivery,
+  LinkBehaviour,
+  LinkTap,
+  OptinRecord,
+  Purpose,
+  Scope,
+} from './records.ts'
 import { type Change, type Sink, Table, type TableName } from './table.ts'
 
 // Everything in a world that changes, as the store's tables. The synthetic world itself
@@ -132,6 +141,10 @@ export interface ChatMessage {
   /** to_user: sent by the integration through the Send API; from_user: typed by the user. */
   direction: 'to_user' | 'from_user'
   text: string
+  /** Set on what the page's human inbox (its agent) wrote to the user; absent for the integration's lines. */
+  appId?: 'inbox'
+  /** Set on an opt-in request the integration sent (its text is the request's title). */
+  template?: 'notification_messages'
   at: string
   /** When the line was written, on the wall clock: orders it around a revocation on a frozen clock. */
   wallAt?: string
@@ -181,6 +194,10 @@ export interface SandboxState {
   proofIds: Table<ProofIdRecord>
   /** FAPI banks: the current DPoP nonce, by bank id. */
   dpopNonces: Table<DpopNonceRecord>
+  /** The messaging platform: each user's window and thread owner, by platformUserId. */
+  conversations: Table<ConversationRecord>
+  /** The messaging platform: notification_messages tokens users granted, by token. */
+  optins: Table<OptinRecord>
 }
 
 /** How many calls the journal keeps. */
@@ -297,6 +314,8 @@ export function createState(kept: Sink | null): SandboxState {
     pushedRequests: table('pushedRequests'),
     proofIds: table('proofIds'),
     dpopNonces: table('dpopNonces'),
+    conversations: table('conversations'),
+    optins: table('optins'),
   }
 }
 
