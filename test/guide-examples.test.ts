@@ -28,7 +28,11 @@ const EXPECTED: Record<string, number> = {
   'none (fragment)': 2,
   'GET /banks/{bankId}/v1/accounts/{accountId}/balances 200': 1,
   'GET /banks/{bankId}/v1/accounts/{accountId}/transactions 200': 1,
-  problem: 3,
+  problem: 4,
+  'request POST /platform/v1/messages': 1,
+  'webhook messaging_optins': 1,
+  'webhook platform.standby': 1,
+  'webhook messaging_handovers': 1,
   'webhook platform.message': 1,
   'webhook fraud.alert.created': 1,
   'webhook fraud.alert.updated': 1,
@@ -163,7 +167,7 @@ describe('the integration guide’s JSON examples', () => {
     const counted: Record<string, number> = {}
     for (const { key } of examples) if (key !== null) counted[key] = (counted[key] ?? 0) + 1
     expect(counted).toEqual(EXPECTED)
-    expect(examples.length).toBe(25)
+    expect(examples.length).toBe(30)
   })
 
   test.each(examples.filter((example) => example.key !== FRAGMENT))(

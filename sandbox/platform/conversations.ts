@@ -31,9 +31,12 @@ export function updateConversation(
   userId: string,
   change: Partial<Omit<ConversationRecord, 'userId'>>,
 ): ConversationRecord {
-  const next = { ...conversationOf(deps, userId), ...change }
+  const before = conversationOf(deps, userId)
+  const next = { ...before, ...change }
   deps.state.conversations.set(userId, next)
-  deps.bus.publish('platform.thread', toIso(deps.clock.now()), next)
+  // The dashboard hears when the thread changes hands, not of every message.
+  if (next.owner !== before.owner || next.agent !== before.agent)
+    deps.bus.publish('platform.thread', toIso(deps.clock.now()), next)
   return next
 }
 

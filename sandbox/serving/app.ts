@@ -28,6 +28,7 @@ import { platformControlRoutes } from '../platform/control-routes.ts'
 import { inboxRoutes } from '../platform/inbox-routes.ts'
 import { sendApiRoutes } from '../platform/send-routes.ts'
 import { threadRoutes } from '../platform/thread-routes.ts'
+import { registerPlatformRuleWebhooks } from '../platform/webhook-schemas.ts'
 import { registerWebhooks } from '../webhooks/schemas.ts'
 import { worldsRoutes } from '../worlds/routes.ts'
 
@@ -97,6 +98,7 @@ export function createApp(deps: Deps) {
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' })
   registerWebhooks(app.openAPIRegistry)
+  registerPlatformRuleWebhooks(app.openAPIRegistry)
   app.get('/openapi.json', (c) => c.json(openApiDocument(app)))
   // The URL before any routing, so nothing journals it.
   const route = app.fetch
