@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.ts'
+import { conversationOf } from '../platform/conversations.ts'
 import { personOfUser } from '../platform/users.ts'
 import { toIso } from '../time/clock.ts'
 import { customerActivity } from './activity.ts'
@@ -8,6 +9,7 @@ import { pickerChoices, type Selection } from './selection.ts'
 import { BanksPanel } from './views/banks.tsx'
 import { ChatLog } from './views/chat.tsx'
 import { ConsentPanel } from './views/consent.tsx'
+import { InboxPanel } from './views/inbox.tsx'
 import { PeopleOptions } from './views/people.tsx'
 import { PersonPanel } from './views/person.tsx'
 import { Status } from './views/status.tsx'
@@ -24,6 +26,7 @@ export const PANELS = [
   'people',
   'person',
   'chat',
+  'inbox',
   'consent',
   'banks',
   'took',
@@ -45,6 +48,8 @@ export function renderPanel(panel: Panel, deps: Deps, log: ScenarioLog, { bank, 
       return <PersonPanel activity={customerActivity(deps, customer)} bankName={bank.name} />
     case 'chat':
       return <ChatLog chat={chatOf(deps, customer.person.platformUserId)} name={name} />
+    case 'inbox':
+      return <InboxPanel conversation={conversationOf(deps, customer.person.platformUserId)} name={name} />
     case 'consent':
       return <ConsentPanel consents={consentsOf(deps, bank.id, customer.id)} name={name} bank={bank} />
     case 'banks': {

@@ -431,7 +431,7 @@ class Integration:
         self.key_registered: set[str] = set()
         self.dpop_nonces: dict[str, str] = {}
         # the messaging platform's rules: the 24 h window, opt-in tokens, a way out to a person
-        self.sim_now_ms = 0.0  # the newest simulation time any webhook told us
+        self.sim_now_ms = 0.0  # the simulation time the latest webhook told us
         self.last_said: dict[str, float] = {}  # user -> when they last wrote (simulation ms)
         self.optin_tokens: dict[str, tuple[str, float]] = {}  # user -> (token, expires at, simulation ms)
         self.not_understood: dict[str, int] = {}  # user -> messages in a row we did not understand
@@ -511,9 +511,10 @@ class Integration:
         return self.send(user, text)
 
     def note_sim_time(self, ms: float | None) -> None:
+        # The latest word, not the largest: a sandbox started again runs its clock from now.
         if isinstance(ms, (int, float)):
             with self.lock:
-                self.sim_now_ms = max(self.sim_now_ms, float(ms))
+                self.sim_now_ms = float(ms)
 
     def ask_for_optin(self, user: str) -> None:
         """Asks once for alert opt-in (a token lasts 6 months), so alerts reach the user outside the window."""

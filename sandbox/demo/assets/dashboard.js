@@ -1,3 +1,4 @@
+import { wireInbox } from './inbox.js'
 import { connectLive } from './live.js'
 import { createPanels } from './panels.js'
 import { showScenarioButtons } from './scenarios.js'
@@ -13,6 +14,7 @@ const selection = {
   userId: body.dataset.userId,
 }
 const panels = createPanels(() => selection)
+wireInbox(selection, panels)
 const bankPicker = document.getElementById('bank-picker')
 const personPicker = document.getElementById('person-picker')
 const follow = document.getElementById('follow')
@@ -49,8 +51,10 @@ function panelsFor({ kind, data }) {
       // While a run goes, its verdicts list the people it is about.
       const panels = followedRun ? ['verdicts'] : []
       // The user's chat decides what money was shown after a revocation.
-      return data?.userId === selection.userId ? ['chat', 'took', ...panels] : panels
+      return data?.userId === selection.userId ? ['chat', 'inbox', 'took', ...panels] : panels
     }
+    case 'platform.thread':
+      return data?.userId === selection.userId ? ['inbox', 'chat'] : []
     case 'fraud.alert':
     case 'card.status.changed':
     case 'transactions.injected':
@@ -59,7 +63,18 @@ function panelsFor({ kind, data }) {
     case 'scenario.expectation':
       return ['verdicts']
     case 'scenario.finished':
-      return ['verdicts', 'person', 'chat', 'consent', 'banks', 'took', 'timeline', 'people', 'status']
+      return [
+        'verdicts',
+        'person',
+        'chat',
+        'inbox',
+        'consent',
+        'banks',
+        'took',
+        'timeline',
+        'people',
+        'status',
+      ]
     default:
       return []
   }

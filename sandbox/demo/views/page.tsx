@@ -97,6 +97,9 @@ export function Page({ banks, bankId, customerId, userId, seed, panels, worlds }
               />
               <button type="submit">Send</button>
             </form>
+            <div id="panel-inbox" data-panel="inbox">
+              {panels.inbox}
+            </div>
           </section>
           <div class="area-side">
             <section class="panel" aria-labelledby="scenarios-title">
