@@ -51,10 +51,13 @@ describe('bank-sandbox fuzz', () => {
   }, 300_000)
 
   const shrunk: number[] = []
-  // Fuzzing has no summit actions yet: the faulty integrations only the FAPI scenarios
-  // catch are left out until it has (a known gap).
+  // Fuzzing has no summit actions yet, and none for the messaging rules (handing over, the
+  // window): the faulty integrations only those scenarios catch are left out until it has
+  // (a known gap).
+  const unfuzzed = (scenario: string) =>
+    scenario.startsWith('fapi-') || scenario === 'human-handover' || scenario === 'messaging-window'
   const faulty = BUILT_IN_INTEGRATIONS.filter(
-    (i) => i.name.startsWith('faulty/') && i.caughtBy?.some((found) => !found.scenario.startsWith('fapi-')),
+    (i) => i.name.startsWith('faulty/') && i.caughtBy?.some((found) => !unfuzzed(found.scenario)),
   )
   test.each(faulty.map((i) => [i.name]))(
     '%s is caught within 60 s, shrunk, saved and replayed',
