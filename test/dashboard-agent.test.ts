@@ -35,6 +35,7 @@ describe('playing the human agent on the dashboard', () => {
     await page.locator('#chat-form button[type="submit"]').click()
     await expect.poll(chatText, { timeout: 10_000 }).toContain('hello')
 
+    await page.getByTestId('thread-owner').click() // unfold the inbox
     await page.locator('button[data-inbox-action="take"]').click()
     await page.locator('[data-testid="inbox"][data-owner="inbox"]').waitFor({ timeout: 10_000 })
     await page.locator('#agent-input').fill('Hi, this is Jo from the bank. How can I help?')
