@@ -36,6 +36,7 @@ export const STATES = {
   linkedCustomer: 'a linked customer[ at {bankId}][ with scopes {scopes}]',
   approvedLink: 'a customer[ at {bankId}] approved a link[ with scopes {scopes}]',
   platformUser: 'a platform user exists',
+  userOptedIn: 'the platform user allowed notification messages',
   consentRevoked: 'the consent is revoked',
   consentExpiring: 'the consent expires within a week',
   consentExpired: 'the consent has expired',

@@ -97,6 +97,10 @@ export interface ChatLine {
   quickReplies?: { title: string; payload: string }[]
   /** A tapped quick reply's payload (the line's text is its title). */
   quickReplyPayload?: string
+  /** Written by the page's human inbox (its agent), not the integration. */
+  appId?: 'inbox'
+  /** An opt-in request; the text is its title. */
+  template?: 'notification_messages'
   at: string
   /** Wall-clock time the line was written. */
   wallAt?: string
@@ -129,6 +133,10 @@ export interface JournalEntry {
   records: number
   /** For transaction answers, how many records were spent where; null otherwise. */
   channels: { platform: number; inStore: number; online: number } | null
+  /** The problem code of a refused messaging-platform call. */
+  code?: string
+  /** A platform rule the call broke (`human_agent_tag_from_bot`). */
+  policyViolation?: string
 }
 export interface Delivery {
   id: string

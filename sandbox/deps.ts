@@ -54,6 +54,8 @@ export interface SandboxOptions {
   scenarios?: ScenarioRunner
   /** Set for a world made with POST /sandbox/worlds: its tokens carry the id. */
   worldId?: string
+  /** The messaging platform's default policy (`serve --platform-policy`); default open. */
+  platformPolicy?: 'open' | 'window'
   /** A world's own credentials (random); otherwise they follow from the seed or `randomSecrets`. */
   credentials?: Credentials
 }
@@ -77,6 +79,8 @@ export interface ServerParts {
   worlds?: WorldRegistry
   /** The dashboard's scenario runs; absent, the sandbox offers none. */
   scenarios?: ScenarioRunner
+  /** The messaging platform's policy when a world chose none (`serve --platform-policy`); default open. */
+  readonly platformPolicy?: 'open' | 'window'
 }
 
 /**
@@ -222,6 +226,7 @@ export function createDeps(options: SandboxOptions): Deps {
       adminKey: options.adminKey ?? null,
       targets: options.targets ?? LOCAL_TARGETS,
       ...(options.scenarios ? { scenarios: options.scenarios } : {}),
+      ...(options.platformPolicy ? { platformPolicy: options.platformPolicy } : {}),
     },
     worldId: options.worldId ?? null,
     cursorKey,

@@ -81,7 +81,10 @@ async function judgedWhileAlive(
   return { ...verdict, message: `${verdict.message} (while it still answered)` }
 }
 
-type Windowed = Extract<Expectation, { kind: 'acksInTime' | 'messages' | 'calls' | 'evidence' }>
+type Windowed = Extract<
+  Expectation,
+  { kind: 'acksInTime' | 'messages' | 'calls' | 'evidence' | 'platformCalls' }
+>
 
 function windowOf(expectation: Expectation): Windowed | undefined {
   switch (expectation.kind) {
@@ -89,6 +92,7 @@ function windowOf(expectation: Expectation): Windowed | undefined {
     case 'messages':
     case 'calls':
     case 'evidence':
+    case 'platformCalls':
       return expectation
     default:
       return undefined
@@ -116,7 +120,8 @@ function negativePart(expectation: Expectation): Expectation | undefined {
       if (rest.max === undefined && rest.lacks === undefined && money !== false) return undefined
       return money === false ? { ...rest, money } : rest
     }
-    case 'calls': {
+    case 'calls':
+    case 'platformCalls': {
       const { min: _min, ...rest } = expectation
       return rest.max === undefined ? undefined : rest
     }
@@ -127,6 +132,7 @@ function negativePart(expectation: Expectation): Expectation | undefined {
     case 'consent':
     case 'card':
     case 'forgeriesRefused':
+    case 'optIn':
       return undefined
   }
 }
@@ -176,5 +182,7 @@ export function stepWords(step: Step): string {
       return `${step.role}'s answer from ${step.bankId} with a wrong and a missing iss`
     case 'completeCallback':
       return `${step.role}'s genuine answer from ${step.bankId}`
+    case 'awaitThread':
+      return `${step.role}'s conversation reaches the ${step.owner}`
   }
 }

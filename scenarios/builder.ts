@@ -4,7 +4,10 @@ import { type Expectation, Scenario, type ScenarioInput, type Step } from './sch
 //   scenario('consent-revoked', {...}).person('ana', { banks: ['harbor'], linked: ['harbor'] })
 //     .say('ana', 'balance').mark('revoked').revokeAtBank('ana', 'harbor').expect({...}).build()
 
-type Meta = Pick<ScenarioInput, 'title' | 'summary' | 'catches'> & { seed?: number }
+type Meta = Pick<ScenarioInput, 'title' | 'summary' | 'catches'> & {
+  seed?: number
+  platformPolicy?: 'open' | 'window'
+}
 type PersonInput = ScenarioInput['people'][number]
 type ExpectationInput = ScenarioInput['expectations'][number]
 
@@ -54,6 +57,7 @@ export function scenario(name: string, meta: Meta) {
     forgeCallback: (role: string, bankId: string) => step({ kind: 'forgeCallback', role, bankId }),
     mixUpCallback: (role: string, bankId: string) => step({ kind: 'mixUpCallback', role, bankId }),
     completeCallback: (role: string, bankId: string) => step({ kind: 'completeCallback', role, bankId }),
+    awaitThread: (role: string, owner: 'inbox' | 'integration') => step({ kind: 'awaitThread', role, owner }),
     expect(expectation: ExpectationInput) {
       input.expectations.push(expectation)
       return builder

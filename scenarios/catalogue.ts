@@ -12,6 +12,8 @@ import { fapiMixUp } from './library/fapi-mix-up.ts'
 import { forgedCallback } from './library/forged-callback.ts'
 import { forgedWebhook } from './library/forged-webhook.ts'
 import { fraudBurst } from './library/fraud-burst.ts'
+import { humanHandover } from './library/human-handover.ts'
+import { messagingWindow } from './library/messaging-window.ts'
 import type { Scenario } from './schema.ts'
 
 /** Every built-in scenario, in the order they are listed and run. */
@@ -30,6 +32,8 @@ export const SCENARIOS: readonly Scenario[] = [
   fapiDpopNonce,
   cardControls,
   disputeInChat,
+  humanHandover,
+  messagingWindow,
 ]
 
 export function scenarioNamed(name: string): Scenario | undefined {

@@ -3,6 +3,7 @@ import { member, type RunContext } from './context.ts'
 import { checkDispute } from './dispute-check.ts'
 import { evaluateEvidence, shownAfterEndedConsents } from './evidence-check.ts'
 import { attemptsIn, callsIn, messagesIn, type Observations } from './observations.ts'
+import { evaluateOptIn, evaluatePlatformCalls } from './platform-checks.ts'
 import type { Expectation } from './schema.ts'
 import type { Verdict } from './verdict.ts'
 
@@ -204,6 +205,16 @@ export async function evaluate(
 
     case 'evidence': {
       const found = await evaluateEvidence(context, seen, expectation)
+      return verdict(found.passed, found.message, found.evidence)
+    }
+
+    case 'platformCalls': {
+      const found = evaluatePlatformCalls(context, seen, expectation)
+      return verdict(found.passed, found.message, found.evidence)
+    }
+
+    case 'optIn': {
+      const found = await evaluateOptIn(context, expectation)
       return verdict(found.passed, found.message, found.evidence)
     }
 

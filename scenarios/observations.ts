@@ -44,7 +44,10 @@ export function messagesIn(
   member(context, role)
   const from = markOf(context, window.after, seen.start)?.chat[role] ?? 0
   const until = markOf(context, window.before, null)?.chat[role] ?? Number.POSITIVE_INFINITY
-  return (seen.chats.get(role) ?? []).slice(from, until).filter((line) => line.direction === 'to_user')
+  // What the page's inbox (its human agent) wrote is not the integration's.
+  return (seen.chats.get(role) ?? [])
+    .slice(from, until)
+    .filter((line) => line.direction === 'to_user' && line.appId !== 'inbox')
 }
 
 export function callsIn(context: RunContext, seen: Observations, window: Window): JournalEntry[] {

@@ -16,6 +16,7 @@ export function judgedAfterQuiet(expectation: Expectation): boolean {
     case 'messages':
       return expectation.max !== undefined || expectation.lacks !== undefined || expectation.money === false
     case 'calls':
+    case 'platformCalls':
       return expectation.max !== undefined
     case 'consent':
       return expectation.status === 'none'
@@ -25,6 +26,7 @@ export function judgedAfterQuiet(expectation: Expectation): boolean {
       return true
     case 'card':
     case 'forgeriesRefused':
+    case 'optIn':
       return false
     // "none of another charge" is a negative check: a late wrong filing must be seen.
     case 'dispute':

@@ -76,6 +76,7 @@ export async function runScenario(
   }
 
   let mode: string | undefined
+  let policy: { policy: string; default: string } | undefined
   try {
     context = {
       scenario,
@@ -89,6 +90,7 @@ export async function runScenario(
     }
     mode = (await target.control.call<{ mode: string }>('GET', '/sandbox/clock')).mode
     await cleanBankState(target, Object.keys(context.credentials.banks))
+    policy = await choosePlatformPolicy(target, scenario)
     await setUp(context)
     context.marks.set('start', await takeMark(context))
     let gone = await probe('the setup')
@@ -121,7 +123,24 @@ export async function runScenario(
     // The sandbox's own clock mode comes back after the run.
     if (mode !== undefined)
       await target.control.call('POST', '/sandbox/clock', { mode }).catch(() => undefined)
+    // And its messaging policy: a default stays a default.
+    if (policy !== undefined)
+      await target.control
+        .call('PUT', '/sandbox/platform/policy', {
+          policy: policy.policy === policy.default ? null : policy.policy,
+        })
+        .catch(() => undefined)
   }
+}
+
+/** The scenario's messaging policy for the run (absent: the sandbox's default); answers the one before. */
+async function choosePlatformPolicy(target: Target, scenario: Scenario) {
+  const before = await target.control.call<{ policy: string; default: string }>(
+    'GET',
+    '/sandbox/platform/policy',
+  )
+  await target.control.call('PUT', '/sandbox/platform/policy', { policy: scenario.platformPolicy ?? null })
+  return before
 }
 
 /** Runs scenarios one after another on a shared target (an external integration). */

@@ -69,6 +69,12 @@ export const Step = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('mixUpCallback'), role: Role, bankId: BankId }),
   /** Delivers the genuine answer `mixUpCallback` held, as the person's browser would. */
   z.object({ kind: z.literal('completeCallback'), role: Role, bankId: BankId }),
+  /**
+   * Waits, within the reaction budget, until the person's conversation is owned by this
+   * app (the integration handed it to the inbox, or the inbox's agent handed it back).
+   * It never fails: expectations judge what happened.
+   */
+  z.object({ kind: z.literal('awaitThread'), role: Role, owner: z.enum(['inbox', 'integration']) }),
 ])
 export type Step = z.infer<typeof Step>
 
@@ -187,6 +193,25 @@ export const Expectation = z.discriminatedUnion('kind', [
       .min(1)
       .default([...CHECK_IDS]),
   }),
+  /**
+   * The integration's calls to the messaging platform in the window (the journal), by
+   * route: how many were refused (with a problem `code`), answered, or broke a rule.
+   */
+  z.object({
+    kind: z.literal('platformCalls'),
+    id: Name,
+    says: z.string(),
+    ...Window.shape,
+    route: z.enum(['messages', 'pass_thread_control', 'take_thread_control']).default('messages'),
+    /** true: only refused calls (4xx) · false: only answered ones (2xx). */
+    refused: z.boolean().optional(),
+    code: z.string().optional(),
+    policyViolation: z.string().optional(),
+    min: z.number().int().min(0).optional(),
+    max: z.number().int().min(0).optional(),
+  }),
+  /** The person granted the integration a notification_messages token still usable at the end. */
+  z.object({ kind: z.literal('optIn'), id: Name, says: z.string(), role: Role }),
 ])
 export type Expectation = z.infer<typeof Expectation>
 
@@ -198,6 +223,8 @@ export const Scenario = z.object({
   /** The misbehaviour this scenario catches. */
   catches: z.string(),
   seed: z.number().int().default(42),
+  /** The messaging platform's policy for the run (DESIGN §13); absent, the sandbox's default. */
+  platformPolicy: z.enum(['open', 'window']).optional(),
   people: z.array(Person).min(1),
   steps: z.array(Step),
   expectations: z.array(Expectation).min(1),

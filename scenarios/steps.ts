@@ -96,6 +96,18 @@ export async function runStep(context: RunContext, step: Step): Promise<void> {
     case 'completeCallback':
       await completeCallback(context, step)
       break
+    case 'awaitThread': {
+      // A wait, not an action: the reaction budget still counts from the step before.
+      const userId = member(context, step.role).platformUserId
+      await within(context, async () => {
+        const { owner } = await control.call<{ owner: string }>(
+          'GET',
+          `/sandbox/platform/users/${userId}/conversation`,
+        )
+        return owner === step.owner ? true : undefined
+      })
+      return
+    }
   }
   context.lastActionWallMs = Date.now()
   await context.target.settle()

@@ -173,7 +173,9 @@ describe('the demo dashboard', () => {
       .toBe(true)
     await shoot('dashboard-mid-scenario')
     await page.screenshot({ path: SCREENSHOT, fullPage: true })
-    expect((await stat(SCREENSHOT)).size).toBeLessThan(500_000)
+    // The README's picture stays light: about half a megabyte (more with each scenario button
+    // and chat line the page gains; the messaging-rule scenarios took it past 500 KB).
+    expect((await stat(SCREENSHOT)).size).toBeLessThan(560_000)
 
     const verdicts = page.getByTestId('verdicts')
     await verdicts.locator('[data-verdict]').first().waitFor({ timeout: 30_000 })

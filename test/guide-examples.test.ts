@@ -28,13 +28,16 @@ const EXPECTED: Record<string, number> = {
   'none (fragment)': 2,
   'GET /banks/{bankId}/v1/accounts/{accountId}/balances 200': 1,
   'GET /banks/{bankId}/v1/accounts/{accountId}/transactions 200': 1,
-  problem: 3,
+  problem: 4,
   'POST /banks/{bankId}/v1/cards/{cardId}/freeze 200': 1,
   'request POST /banks/{bankId}/v1/disputes': 1,
   'POST /banks/{bankId}/v1/disputes 201': 1,
   'webhook dispute.updated': 1,
-  'request POST /platform/v1/messages': 1,
+  'request POST /platform/v1/messages': 2,
   'webhook platform.message': 2,
+  'webhook messaging_optins': 1,
+  'webhook platform.standby': 1,
+  'webhook messaging_handovers': 1,
   'webhook fraud.alert.created': 1,
   'webhook fraud.alert.updated': 1,
   'webhook card.status.changed': 1,
@@ -168,7 +171,7 @@ describe('the integration guide’s JSON examples', () => {
     const counted: Record<string, number> = {}
     for (const { key } of examples) if (key !== null) counted[key] = (counted[key] ?? 0) + 1
     expect(counted).toEqual(EXPECTED)
-    expect(examples.length).toBe(31)
+    expect(examples.length).toBe(36)
   })
 
   test.each(examples.filter((example) => example.key !== FRAGMENT))(

@@ -61,7 +61,7 @@ describe('the packed tarball, installed with --omit=dev', () => {
       ],
       { cwd: app, env },
     )
-    expect(stdout.trim()).toBe('name,title,summary,catches,seed,people,steps,expectations')
+    expect(stdout.trim()).toBe('name,title,summary,catches,seed,platformPolicy,people,steps,expectations')
   })
 
   test('npx bank-sandbox serve answers /health and serves the dashboard with its assets', async () => {

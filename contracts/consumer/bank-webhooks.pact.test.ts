@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest'
 import { createBankClient } from '../../fixtures/reference/bank-client.ts'
 import { handleBankEvent } from '../../fixtures/reference/bank-events.ts'
 import { REQUESTED_SCOPES } from '../../fixtures/reference/config.ts'
+import type { PlatformClient } from '../../fixtures/reference/platform-client.ts'
 import type { Store } from '../../fixtures/reference/store.ts'
 import { PROVIDERS, type StateKey, stateName, webhookDescription } from '../vocabulary.ts'
 import {
@@ -37,7 +38,9 @@ async function handle(event: BankEvent, prepare: (store: Store) => void) {
       config,
       store,
       bank: createBankClient(config, store),
-      platform: { send: async (userId, text) => void sent.push({ userId, text }) },
+      platform: {
+        send: async (userId: string, text: string) => void sent.push({ userId, text }),
+      } as unknown as PlatformClient,
     },
     'harbor',
     event,

@@ -1,4 +1,5 @@
 import { SCOPES, type Scope } from '../../sandbox/bank/policy.ts'
+import { platformIdle } from '../../sandbox/platform/records.ts'
 import { DAY_MS } from '../../sandbox/synthetic/types.ts'
 import { STATES, type StateKey } from '../vocabulary.ts'
 import type { VerificationSandbox } from './harness.ts'
@@ -30,6 +31,39 @@ export const STATE_HANDLERS: Record<StateKey, Handler> = {
   platformUser: async (sandbox) => {
     const person = await sandbox.control.claim(['harbor'], [])
     sandbox.context.userId = person.platformUserId
+  },
+
+  userOptedIn: async (sandbox) => {
+    const userId = sandbox.context.userId ?? (await sandbox.control.claim(['harbor'], [])).platformUserId
+    sandbox.context.userId = userId
+    // The user writes (the window opens), is asked through the Send API as an integration
+    // would ask, and taps "Allow".
+    await sandbox.control.say(userId, 'hello')
+    const ask = await fetch(`${sandbox.url}/platform/v1/messages`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${sandbox.deps.credentials.platform.pageToken}`,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({
+        recipient: { id: userId },
+        message: {
+          attachment: {
+            type: 'template',
+            payload: { template_type: 'notification_messages', title: 'Alerts?', payload: 'alerts' },
+          },
+        },
+      }),
+    })
+    if (!ask.ok) throw new Error(`The opt-in request answered ${ask.status}.`)
+    await platformIdle(sandbox.deps)
+    const { optins } = await sandbox.control.call<{ optins: { token: string }[] }>(
+      'GET',
+      `/sandbox/platform/users/${userId}/conversation`,
+    )
+    const token = optins[0]?.token
+    if (!token) throw new Error('The user allowed nothing.')
+    sandbox.context.notificationToken = token
   },
 
   consentRevoked: async (sandbox) => {

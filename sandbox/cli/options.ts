@@ -45,3 +45,10 @@ export function duration(value: string | undefined, name: string): number | unde
     throw new UsageError(`--${name} must be a duration from 1s to 365d, such as 90s, 30m, 24h or 7d.`)
   return ms
 }
+
+/** --platform-policy: open (the default) or window. */
+export function parsePlatformPolicy(value: string | undefined): 'open' | 'window' | undefined {
+  if (value === undefined) return undefined
+  if (value === 'open' || value === 'window') return value
+  throw new UsageError('--platform-policy must be open or window.')
+}

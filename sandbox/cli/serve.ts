@@ -6,7 +6,7 @@ import { publicCredentials } from '../credentials.ts'
 import { type Clock, createClock } from '../time/clock.ts'
 import { DEFAULT_HOST, DEFAULT_PORT } from './defaults.ts'
 import type { CliIo } from './io.ts'
-import { duration, parseDays, parseSeed, wholeNumber } from './options.ts'
+import { duration, parseDays, parsePlatformPolicy, parseSeed, wholeNumber } from './options.ts'
 
 // `bank-sandbox serve`: a sandbox on a socket until the process ends, its credentials
 // printed. Loads the server and the store only when it runs.
@@ -17,6 +17,8 @@ export const SERVE_USAGE = `  bank-sandbox serve [--port 4545] [--host 127.0.0.1
                                                                      random, outbound URLs must resolve to public addresses;
                                                                      these keep seed-derived secrets, let loopback through)
                      [--request-timeout 30]   (seconds for a whole request to arrive, else 408)
+                     [--platform-policy open|window]   (the messaging window: open lets the integration write
+                                                       at any time, window applies the 24-hour rule; default open)
                      [--max-worlds 100] [--world-ttl 24h]   (worlds made with POST /sandbox/worlds)
                      [--data-dir DIR | --database postgres://…]   (keep state: on disk, or in PostgreSQL;
                                                                    DATABASE_URL works too; default: memory)
@@ -46,6 +48,7 @@ export async function serveCommand(
       database: { type: 'string' },
       'max-worlds': { type: 'string' },
       'world-ttl': { type: 'string' },
+      'platform-policy': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -58,6 +61,7 @@ export async function serveCommand(
   const askedSeed = parseSeed(values.seed)
   const customers = wholeNumber(values.customers, 'customers', 1, 100_000_000) ?? 1000
   const days = parseDays(values.days) ?? 90
+  const platformPolicy = parsePlatformPolicy(values['platform-policy'])
   const requestTimeout = wholeNumber(values['request-timeout'], 'request-timeout', 1, 3600) ?? 30
   const { openStore } = await import('../store/open.ts')
   const { store, seed } = await openStore(
@@ -99,6 +103,7 @@ export async function serveCommand(
     requestTimeoutMs: requestTimeout * 1000,
     maxWorlds: wholeNumber(values['max-worlds'], 'max-worlds', 0, 10_000) ?? 100,
     worldTtlMs: duration(values['world-ttl'], 'world-ttl') ?? 24 * 3_600_000,
+    ...(platformPolicy ? { platformPolicy } : {}),
     store,
     // The dashboard's Scenarios panel runs the engine, which the dispatcher loads: the
     // sandbox itself never imports it.

@@ -111,6 +111,7 @@ export const SANDBOX_EVENT_KINDS = [
   'platform.message',
   'platform.delivery',
   'platform.link',
+  'platform.thread',
   'scenario.started',
   'scenario.expectation',
   'scenario.finished',

@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.ts'
+import { conversationOf } from '../platform/conversations.ts'
 import { personOfUser } from '../platform/users.ts'
 import { toIso } from '../time/clock.ts'
 import { customerActivity } from './activity.ts'
@@ -10,6 +11,7 @@ import { BanksPanel } from './views/banks.tsx'
 import { ChatLog } from './views/chat.tsx'
 import { ConsentPanel } from './views/consent.tsx'
 import { DisputeTimelines } from './views/dispute-timeline.tsx'
+import { InboxPanel } from './views/inbox.tsx'
 import { PeopleOptions } from './views/people.tsx'
 import { PersonPanel } from './views/person.tsx'
 import { Status } from './views/status.tsx'
@@ -27,6 +29,7 @@ export const PANELS = [
   'person',
   'chat',
   'disputes',
+  'inbox',
   'consent',
   'banks',
   'took',
@@ -50,6 +53,8 @@ export function renderPanel(panel: Panel, deps: Deps, log: ScenarioLog, { bank, 
       return <ChatLog chat={chatOf(deps, customer.person.platformUserId)} name={name} />
     case 'disputes':
       return <DisputeTimelines disputes={disputeViews(deps, bank.id, customer.id)} />
+    case 'inbox':
+      return <InboxPanel conversation={conversationOf(deps, customer.person.platformUserId)} name={name} />
     case 'consent':
       return <ConsentPanel consents={consentsOf(deps, bank.id, customer.id)} name={name} bank={bank} />
     case 'banks': {

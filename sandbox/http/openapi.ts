@@ -10,6 +10,9 @@ export const ProblemBody = z
     detail: z.string(),
     code: z.string(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    error: z.object({ code: z.number().int(), message: z.string() }).optional().openapi({
+      description: 'Messenger’s own error, on the messaging platform’s policy refusals (code 10)',
+    }),
   })
   .openapi('Problem')
 

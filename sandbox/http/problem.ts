@@ -25,6 +25,9 @@ export type ProblemCode =
   | 'bank_unavailable'
   | 'unavailable'
   | 'internal'
+  | 'outside_window'
+  | 'thread_owned'
+  | 'tag_not_allowed'
 
 const catalogue: Record<ProblemCode, { status: number; title: string }> = {
   invalid_request: { status: 400, title: 'The request is not valid' },
@@ -50,6 +53,9 @@ const catalogue: Record<ProblemCode, { status: number; title: string }> = {
   bank_unavailable: { status: 503, title: 'The bank is unavailable' },
   unavailable: { status: 503, title: "The sandbox's store is unavailable" },
   internal: { status: 500, title: 'Internal error' },
+  outside_window: { status: 400, title: 'The message is outside the messaging window' },
+  thread_owned: { status: 403, title: 'Another app owns this conversation' },
+  tag_not_allowed: { status: 403, title: 'This message tag is not allowed for this sender' },
 }
 
 export interface FieldError {
@@ -64,6 +70,8 @@ export interface ProblemBody {
   detail: string
   code: ProblemCode
   errors?: FieldError[]
+  /** Messenger's own error member, on the messaging platform's policy refusals. */
+  error?: { code: number; message: string }
 }
 
 // A URN, not a URL: the sandbox runs offline, so a link would lead nowhere.
@@ -74,17 +82,19 @@ export class Problem extends Error {
   readonly status: number
   readonly errors: FieldError[] | undefined
   readonly headers: Record<string, string>
+  readonly platformError: ProblemBody['error']
 
   constructor(
     code: ProblemCode,
     detail: string,
-    extra: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+    extra: { errors?: FieldError[]; headers?: Record<string, string>; error?: ProblemBody['error'] } = {},
   ) {
     super(detail)
     this.code = code
     this.status = catalogue[code].status
     this.errors = extra.errors
     this.headers = extra.headers ?? {}
+    this.platformError = extra.error
   }
 
   toBody(): ProblemBody {
@@ -96,6 +106,7 @@ export class Problem extends Error {
       code: this.code,
     }
     if (this.errors) body.errors = this.errors
+    if (this.platformError) body.error = this.platformError
     return body
   }
 }

@@ -3,8 +3,8 @@ import type { Deps } from '../deps.ts'
 import { json, problemResponses } from '../http/openapi.ts'
 import { problems } from '../http/problem.ts'
 import { validationHook } from '../http/validate.ts'
-import { userSays } from './inbound.ts'
 import { LinkBehaviour, UserChat, UserParams, UserSaid, UserSays } from './schemas.ts'
+import { userSays } from './user-says.ts'
 import { personOfUser } from './users.ts'
 
 // Control API for the chat: type as a user, read what they saw, and choose

@@ -1,13 +1,12 @@
 import type { Deps } from '../deps.ts'
 import { senderFor } from '../deps.ts'
-import type { ChatMessage } from '../store/state.ts'
 import { toIso } from '../time/clock.ts'
 import { succeeded } from '../webhooks/deliver.ts'
+import { messageEnvelope } from './envelopes.ts'
 import { type InboundDelivery, inBackground, userQueues } from './records.ts'
 import { hubSignature, SIGNATURE_HEADER } from './sign.ts'
-import { recordChat } from './users.ts'
 
-// A user types; the message goes to the attached integration's /webhooks/platform as a
+// What the platform posts to the integration's /webhooks/platform. A user's message goes as a
 // signed Messenger-style envelope. Only a 2xx counts, redirects are not followed, one
 // attempt waits 10 s. A failed attempt is retried after 1 s, 5 s and 30 s of wall time
 // (real platforms retry on their own clock, not the simulation's), with the same body
@@ -16,57 +15,29 @@ import { recordChat } from './users.ts'
 
 export const PLATFORM_RETRY_DELAYS_MS = [1_000, 5_000, 30_000]
 
-/** `quickReplyPayload`: the user tapped a quick reply whose title is `text`. */
-export function userSays(
+/**
+ * Sends one body to the integration in the user's queue, after what they sent before.
+ * `mid` names the delivery; `keepBody` stores the body with it, for what cannot be rebuilt
+ * from a chat line (standby entries, opt-ins, handovers), so a restart can resume it.
+ */
+export function queueDelivery(
   deps: Deps,
   userId: string,
-  text: string,
-  quickReplyPayload?: string,
+  mid: string,
+  body: string,
+  keepBody: boolean,
 ): InboundDelivery {
-  const message = recordChat(deps, {
-    mid: deps.ids.next('mid'),
-    userId,
-    direction: 'from_user',
-    text,
-    ...(quickReplyPayload === undefined ? {} : { quickReplyPayload }),
-  })
   const delivery: InboundDelivery = {
-    mid: message.mid,
+    mid,
     userId,
     status: deps.integrationUrl === null ? 'held' : 'pending',
     attempts: [],
+    ...(keepBody ? { body } : {}),
   }
   deps.state.inbound.set(delivery.mid, delivery)
   if (delivery.status === 'held') return delivery
-
-  enqueue(deps, delivery, envelope(deps, message))
+  enqueue(deps, delivery, body)
   return delivery
-}
-
-/** The signed Messenger-style body of one user message. */
-function envelope(deps: Deps, line: ChatMessage): string {
-  const { userId, mid, text, at } = line
-  const nowMs = Date.parse(at)
-  const quickReply =
-    line.quickReplyPayload === undefined ? {} : { quick_reply: { payload: line.quickReplyPayload } }
-  const { pageId } = deps.credentials.platform
-  return JSON.stringify({
-    object: 'page',
-    entry: [
-      {
-        id: pageId,
-        time: nowMs,
-        messaging: [
-          {
-            sender: { id: userId },
-            recipient: { id: pageId },
-            timestamp: nowMs,
-            message: { mid, text, ...quickReply },
-          },
-        ],
-      },
-    ],
-  })
 }
 
 declare module '../deps.ts' {
@@ -119,10 +90,24 @@ export function resumeInbound(deps: Deps): void {
   )
   for (const delivery of pending) {
     const line = deps.state.chats.get(delivery.userId)?.find((chat) => chat.mid === delivery.mid)
-    if (!line) continue
-    const lastMs = Date.parse(delivery.attempts.at(-1)?.at ?? line.wallAt ?? line.at)
+    if (!line && delivery.body === undefined) continue
+    const lastAt = delivery.attempts.at(-1)?.at ?? line?.wallAt ?? line?.at
+    const lastMs = lastAt === undefined ? 0 : Date.parse(lastAt)
     if (shared && wallNow - lastMs < ORPHANED_AFTER_MS) continue
-    enqueue(deps, delivery, envelope(deps, line))
+    const body =
+      delivery.body ??
+      (line
+        ? messageEnvelope(
+            deps,
+            delivery.userId,
+            delivery.mid,
+            line.text,
+            line.at,
+            'messaging',
+            line.quickReplyPayload,
+          )
+        : undefined)
+    if (body !== undefined) enqueue(deps, delivery, body)
   }
 }
 

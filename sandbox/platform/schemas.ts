@@ -21,17 +21,58 @@ export const ChatText = z
 
 const UserId = z.string().max(100).openapi({ example: 'usr_00000' })
 
-export const SendRequest = z
+/** Messenger's opt-in request: the user is asked to allow notification messages. */
+export const OptinRequest = z
   .object({
-    recipient: z.object({ id: UserId }),
-    message: z.object({
-      text: ChatText,
-      quick_replies: QuickReplies.optional().openapi({
-        description: 'At most 13; titles at most 20 characters',
-      }),
+    type: z.literal('template'),
+    payload: z.object({
+      template_type: z.literal('notification_messages'),
+      title: ChatText.refine((title) => [...title].length <= 65, 'At most 65 characters'),
+      payload: z.string().max(1000).default(''),
+      notification_messages_frequency: z.string().max(40).optional(),
     }),
   })
+  .openapi('PlatformOptinRequest')
+
+export const SendRequest = z
+  .object({
+    recipient: z
+      .object({
+        id: UserId.optional(),
+        notification_messages_token: z
+          .string()
+          .max(200)
+          .optional()
+          .openapi({ description: 'Instead of id: a token from a messaging_optins event' }),
+      })
+      .refine((r) => (r.id === undefined) !== (r.notification_messages_token === undefined), {
+        message: 'Give id or notification_messages_token, not both',
+        path: ['id'],
+      }),
+    message: z
+      .object({
+        text: ChatText.optional(),
+        attachment: OptinRequest.optional(),
+        quick_replies: QuickReplies.optional().openapi({
+          description: 'At most 13; titles at most 20 characters; with text only',
+        }),
+      })
+      .refine((m) => (m.text === undefined) !== (m.attachment === undefined), {
+        message: 'Give text or attachment, not both',
+        path: ['text'],
+      }),
+    messaging_type: z
+      .enum(['RESPONSE', 'UPDATE', 'MESSAGE_TAG'])
+      .optional()
+      .openapi({ description: 'Default RESPONSE; MESSAGE_TAG needs a tag' }),
+    tag: z
+      .string()
+      .max(100)
+      .optional()
+      .openapi({ description: 'With MESSAGE_TAG; HUMAN_AGENT is the inbox’s alone' }),
+  })
   .openapi('PlatformSendRequest')
+export type SendRequest = z.infer<typeof SendRequest>
 
 export const SendResponse = z
   .object({ recipient_id: z.string(), message_id: z.string().openapi({ example: 'mid_00002a' }) })
@@ -50,6 +91,14 @@ export const ChatMessage = z
       .string()
       .optional()
       .openapi({ description: 'The payload of the quick reply the user tapped' }),
+    appId: z
+      .literal('inbox')
+      .optional()
+      .openapi({ description: 'Written by the page’s human inbox (its agent), not the integration' }),
+    template: z
+      .literal('notification_messages')
+      .optional()
+      .openapi({ description: 'An opt-in request; the text is its title' }),
     at: z.string().openapi({ description: 'Simulation time, ISO 8601 UTC' }),
     wallAt: z.string().optional().openapi({ description: 'Wall-clock time the line was written' }),
   })

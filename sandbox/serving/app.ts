@@ -28,9 +28,12 @@ import { notFound, onError, problemResponse } from '../http/errors.ts'
 import { limitBody, presentsAdminKey, requireAdminKey } from '../http/guards.ts'
 import { jsonBodies, sameOriginChanges } from '../http/same-origin.ts'
 import { platformControlRoutes } from '../platform/control-routes.ts'
-import { userSays } from '../platform/inbound.ts'
+import { inboxRoutes } from '../platform/inbox-routes.ts'
 import { quickReplyRoutes } from '../platform/quick-replies.ts'
 import { sendApiRoutes } from '../platform/send-routes.ts'
+import { threadRoutes } from '../platform/thread-routes.ts'
+import { userSays } from '../platform/user-says.ts'
+import { registerPlatformRuleWebhooks } from '../platform/webhook-schemas.ts'
 import { registerWebhooks } from '../webhooks/schemas.ts'
 import { worldsRoutes } from '../worlds/routes.ts'
 
@@ -100,11 +103,14 @@ export function createApp(deps: Deps) {
     '/',
     quickReplyRoutes(deps, (userId, text, payload) => userSays(deps, userId, text, payload)),
   )
+  app.route('/', threadRoutes(deps))
+  app.route('/', inboxRoutes(deps))
   app.route('/', docsRoutes())
   app.route('/', demoRoutes(deps))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' })
   registerWebhooks(app.openAPIRegistry)
+  registerPlatformRuleWebhooks(app.openAPIRegistry)
   app.get('/openapi.json', (c) => c.json(openApiDocument(app)))
   // The URL before any routing, so nothing journals it.
   const route = app.fetch

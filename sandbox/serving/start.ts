@@ -38,6 +38,8 @@ export interface ServeOptions {
   store?: Store
   /** What the dashboard runs scenarios with (`serve` passes the scenario engine); default: none. */
   scenarios?: ScenarioRunner
+  /** The messaging platform's policy (default open). */
+  platformPolicy?: 'open' | 'window'
   /** Live worlds beside the default one (default 100); more answer 429. */
   maxWorlds?: number
   /** A world unused this long is let go (default 24 h). */
@@ -94,6 +96,7 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
     ...(options.claimFrom === undefined ? {} : { claimFrom: options.claimFrom }),
     ...(options.store === undefined ? {} : { store: options.store }),
     ...(options.scenarios === undefined ? {} : { scenarios: options.scenarios }),
+    ...(options.platformPolicy === undefined ? {} : { platformPolicy: options.platformPolicy }),
   })
   deps.server.worlds = createWorldRegistry({
     maxWorlds: options.maxWorlds ?? DEFAULT_MAX_WORLDS,

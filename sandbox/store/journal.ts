@@ -25,7 +25,14 @@ export interface JournalEntry {
   records: number
   /** For transaction answers, how many of the records were spent where; null otherwise. */
   channels: ChannelCounts | null
+  /** The problem `code` of a refused messaging-platform call (absent otherwise). */
+  code?: string
+  /** A platform rule the call broke, beyond being refused (absent otherwise). */
+  policyViolation?: string
 }
+
+/** What a few platform calls note beside their answer; most calls note nothing. */
+export type JournalNote = Pick<JournalEntry, 'code' | 'policyViolation'>
 
 export interface ChannelCounts {
   platform: number
@@ -34,7 +41,11 @@ export interface ChannelCounts {
 }
 
 /** What a call is recorded with; what only data answers carry may be left out. */
-export type JournalCall = Omit<JournalEntry, 'id' | 'at' | 'wallAt' | 'scope' | 'records' | 'channels'> & {
+export type JournalCall = Omit<
+  JournalEntry,
+  'id' | 'at' | 'wallAt' | 'scope' | 'records' | 'channels' | 'code' | 'policyViolation'
+> & {
+  note?: JournalNote | null
   atMs: number
   /** Default: atMs. */
   wallAtMs?: number
@@ -97,6 +108,8 @@ export function createJournal(
   let records = new Uint32Array(size)
   /** platform, in store, online per slot; a negative platform count means "not transactions". */
   let channelCounts = new Int32Array(size * 3)
+  /** Rare: a refused platform call's code and any rule it broke. */
+  let notes: (JournalNote | null)[] = new Array(size).fill(null)
   const grow = () => {
     const next = Math.min(capacity, size * 2)
     atMs = widened(atMs, new Float64Array(next))
@@ -111,6 +124,7 @@ export function createJournal(
     paths = paths.concat(new Array(next - size).fill(''))
     consentIds = consentIds.concat(new Array(next - size).fill(null))
     scopes = scopes.concat(new Array(next - size).fill(null))
+    notes = notes.concat(new Array(next - size).fill(null))
     size = next
   }
   const knownPaths = new Map<string, string>()
@@ -141,6 +155,7 @@ export function createJournal(
       scope: scopes[slot] ?? null,
       records: records[slot] as number,
       channels: channelsOf(slot),
+      ...notes[slot],
     }
   }
   const channelsOf = (slot: number): ChannelCounts | null => {
@@ -174,6 +189,7 @@ export function createJournal(
     channelCounts[slot * 3] = channels === null ? -1 : channels.platform
     channelCounts[slot * 3 + 1] = channels?.inStore ?? 0
     channelCounts[slot * 3 + 2] = channels?.online ?? 0
+    notes[slot] = call.note ?? null
   }
 
   return {
@@ -182,11 +198,20 @@ export function createJournal(
       keep?.(entry(recorded))
       return recorded
     },
-    restore({ id: _kept, at, wallAt, ...call }) {
+    restore({ id: _kept, at, wallAt, code, policyViolation, ...call }) {
       // Kept entries come back oldest first, from every instance that shared the store:
       // they are numbered anew, in that order, and new calls go on from the last.
       const atMsKept = Date.parse(at)
-      put({ ...call, atMs: atMsKept, wallAtMs: wallAt === undefined ? atMsKept : Date.parse(wallAt) })
+      const note: JournalNote = {
+        ...(code === undefined ? {} : { code }),
+        ...(policyViolation === undefined ? {} : { policyViolation }),
+      }
+      put({
+        ...call,
+        atMs: atMsKept,
+        wallAtMs: wallAt === undefined ? atMsKept : Date.parse(wallAt),
+        note: Object.keys(note).length === 0 ? null : note,
+      })
     },
     entries() {
       const out: JournalEntry[] = []

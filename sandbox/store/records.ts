@@ -61,6 +61,37 @@ export interface InboundDelivery {
   /** held: no integration was attached when the user typed it. */
   status: 'pending' | 'delivered' | 'failed' | 'held'
   attempts: Attempt[]
+  /**
+   * The signed body, for what is not a plain user message rebuilt from its chat line:
+   * a `standby` entry, a `messaging_optins` or a `messaging_handovers` event.
+   */
+  body?: string
+}
+
+/** Which app owns a conversation: the integration under test, or the page's human inbox. */
+export type ThreadOwner = 'integration' | 'inbox'
+
+/** One user's conversation with the page: its window and who owns the thread (by platformUserId). */
+export interface ConversationRecord {
+  userId: string
+  /** When the user last wrote, on the simulation clock: it opens the 24 h window. */
+  lastUserMessageAtMs: number | null
+  owner: ThreadOwner
+  /** Who answers in the inbox: the simulated agent, or a person on the dashboard. */
+  agent: 'simulated' | 'person'
+  /** The user's messages the simulated agent has answered since the inbox took the thread. */
+  agentTurns: number
+}
+
+/** A notification_messages token a user granted (by the token). */
+export interface OptinRecord {
+  token: string
+  userId: string
+  /** The opt-in request's payload, given back in the webhook. */
+  payload: string
+  grantedAtMs: number
+  expiresAtMs: number
+  stoppedAtMs: number | null
 }
 
 /** What happened when the simulated user tapped an authorize link. */
@@ -127,4 +158,6 @@ export interface Settings {
   credentials: Credentials
   /** In a world made with POST /sandbox/worlds: its own record (see WORLD_RECORD). */
   world: WorldRecord
+  /** The messaging platform's policy chosen for this world (a scenario's), over the server's default. */
+  platformPolicy: 'open' | 'window'
 }

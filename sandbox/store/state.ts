@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto'
 import type { Transaction } from '../synthetic/types.ts'
 import { createJournal, type Journal, type JournalEntry } from './journal.ts'
 import type {
+  ConversationRecord,
   Delivery,
   InboundDelivery,
   LinkBehaviour,
   LinkTap,
+  OptinRecord,
   Purpose,
   Scope,
   Settings,
@@ -181,6 +183,10 @@ export interface ChatMessage {
   quickReplies?: { title: string; payload: string }[]
   /** A tapped quick reply's payload (the line's text is its title). */
   quickReplyPayload?: string
+  /** Set on what the page's human inbox (its agent) wrote to the user; absent for the integration's lines. */
+  appId?: 'inbox'
+  /** Set on an opt-in request the integration sent (its text is the request's title). */
+  template?: 'notification_messages'
   at: string
   /** When the line was written, on the wall clock: orders it around a revocation on a frozen clock. */
   wallAt?: string
@@ -229,6 +235,10 @@ export interface SandboxState {
   proofIds: Table<ProofIdRecord>
   /** FAPI banks: the current DPoP nonce, by bank id. */
   dpopNonces: Table<DpopNonceRecord>
+  /** The messaging platform: each user's window and thread owner, by platformUserId. */
+  conversations: Table<ConversationRecord>
+  /** The messaging platform: notification_messages tokens users granted, by token. */
+  optins: Table<OptinRecord>
 }
 
 /** How many calls the journal keeps. */
@@ -347,6 +357,8 @@ export function createState(kept: Sink | null): SandboxState {
     pushedRequests: table('pushedRequests'),
     proofIds: table('proofIds'),
     dpopNonces: table('dpopNonces'),
+    conversations: table('conversations'),
+    optins: table('optins'),
   }
 }
 

@@ -26,6 +26,8 @@ export type TableName =
   | 'pushedRequests'
   | 'proofIds'
   | 'dpopNonces'
+  | 'conversations'
+  | 'optins'
 
 /** One change: the record's new value, or null when it was deleted. */
 export interface Change {

@@ -27,6 +27,7 @@ import {
 import { presentCard } from '../bank/present.ts'
 import { runCli } from '../cli/commands.ts'
 import { hubSignature } from '../platform/sign.ts'
+import { PLATFORM_RULE_WEBHOOKS } from '../platform/webhook-schemas.ts'
 import {
   BANK_EVENT_SCHEMAS,
   PLATFORM_MESSAGE_WEBHOOK,
@@ -42,7 +43,7 @@ interface OpenApiDocument {
   webhooks: Record<string, { post: { parameters: { name: string; in: string }[] } }>
 }
 
-const WEBHOOK_NAMES = [...EVENT_TYPES, PLATFORM_MESSAGE_WEBHOOK].sort()
+const WEBHOOK_NAMES = [...EVENT_TYPES, PLATFORM_MESSAGE_WEBHOOK, ...PLATFORM_RULE_WEBHOOKS].sort()
 
 /** A linked Harbor customer with every scope, and an open fraud alert on their card. */
 async function linkedWithAlert(sandbox: TestSandbox) {

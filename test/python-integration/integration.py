@@ -57,6 +57,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
@@ -70,6 +71,7 @@ HTTP_TIMEOUT_S = 10.0
 SCOPES = "accounts:read balances:read transactions:read transactions.all:read alerts cards:write disputes:write"
 PURPOSE = "account_servicing"
 STATE_TTL_S = 15 * 60
+WINDOW_MS = 23 * 3600 * 1000  # the platform's 24 h window, with room for clocks that disagree
 ALERT_MAX_WAIT_S = 2.5  # a debounce that keeps being poked still speaks after this long
 DIGIT_RUN = re.compile(r"\d{12,}")
 FAPI_BANKS = {"summit"}  # FAPI 2.0 only: PAR, PKCE, private_key_jwt, DPoP, iss
@@ -437,6 +439,11 @@ class Integration:
         self.client_kid = "py-" + self.client_key.thumbprint()[:16]
         self.key_registered: set[str] = set()
         self.dpop_nonces: dict[str, str] = {}
+        # the messaging platform's rules: the 24 h window, opt-in tokens, a way out to a person
+        self.sim_now_ms = 0.0  # the simulation time the latest webhook told us
+        self.last_said: dict[str, float] = {}  # user -> when they last wrote (simulation ms)
+        self.optin_tokens: dict[str, tuple[str, float]] = {}  # user -> (token, expires at, simulation ms)
+        self.not_understood: dict[str, int] = {}  # user -> messages in a row we did not understand
 
     # -- helpers --------------------------------------------------------------
 
@@ -460,12 +467,24 @@ class Integration:
 
     # -- sending ----------------------------------------------------------------
 
-    def send(self, user: str, text: str, quick_replies: list[dict[str, str]] | None = None) -> bool:
+    def send(
+        self,
+        user: str,
+        text: str,
+        quick_replies: list[dict[str, str]] | None = None,
+        token: str | None = None,
+    ) -> bool:
         text = DIGIT_RUN.sub("[number hidden]", text).strip()[:2000] or "…"
+        recipient = {"notification_messages_token": token} if token else {"id": user}
         message: dict[str, Any] = {"text": text}
         if quick_replies:
             message["quick_replies"] = [{"content_type": "text", **r} for r in quick_replies[:13]]
-        body = json.dumps({"recipient": {"id": user}, "message": message}).encode()
+        return self.platform_post("messages", {"recipient": recipient, "message": message}, user, text)
+
+    def platform_post(self, path: str, payload: dict[str, Any], user: str, what: str) -> bool:
+        """POST to the Send API (or thread control), retrying what the guide says to retry."""
+        text = what
+        body = json.dumps(payload).encode()
         delay = 0.5
         refreshed = False
         for attempt in range(7):
@@ -474,7 +493,7 @@ class Integration:
                 "Content-Type": "application/json",
             }
             try:
-                res = http("POST", f"{self.cfg.sandbox}/platform/v1/messages", headers, body)
+                res = http("POST", f"{self.cfg.sandbox}/platform/v1/{path}", headers, body)
             except OSError as err:
                 log.warning("send to %s: %s (attempt %d)", user, err, attempt + 1)
                 time.sleep(delay)
@@ -497,6 +516,61 @@ class Integration:
             return False
         log.error("send to %s: gave up", user)
         return False
+
+    def notify(self, user: str, text: str) -> bool:
+        """Something the bot says unprompted: once the user's 24 h window has closed, through their token."""
+        with self.lock:
+            last = self.last_said.get(user)
+            granted = self.optin_tokens.get(user)
+            sim_now = self.sim_now_ms
+        window_open = last is not None and sim_now - last <= WINDOW_MS
+        if not window_open and granted and sim_now < granted[1]:
+            return self.send(user, text, token=granted[0])
+        return self.send(user, text)
+
+    def note_sim_time(self, ms: float | None) -> None:
+        # The latest word, not the largest: a sandbox started again runs its clock from now.
+        if isinstance(ms, (int, float)):
+            with self.lock:
+                self.sim_now_ms = float(ms)
+
+    def ask_for_optin(self, user: str) -> None:
+        """Asks once for alert opt-in (a token lasts 6 months), so alerts reach the user outside the window."""
+        with self.lock:
+            granted = self.optin_tokens.get(user)
+            if granted and self.sim_now_ms < granted[1]:
+                return
+        template = {
+            "template_type": "notification_messages",
+            "title": "Get fraud alerts and link notices here?",
+            "payload": "alerts",
+        }
+        message = {"attachment": {"type": "template", "payload": template}}
+        self.platform_post("messages", {"recipient": {"id": user}, "message": message}, user, "(opt-in request)")
+
+    def on_optin(self, user: str, optin: dict[str, Any]) -> None:
+        token = optin.get("notification_messages_token")
+        if not isinstance(token, str):
+            return
+        with self.lock:
+            if optin.get("notification_messages_status") == "STOP_NOTIFICATIONS":
+                self.optin_tokens.pop(user, None)
+            else:
+                expiry = optin.get("token_expiry_timestamp")
+                self.optin_tokens[user] = (token, float(expiry) if isinstance(expiry, (int, float)) else float("inf"))
+
+    def pass_to_person(self, user: str, why: str) -> None:
+        with self.lock:
+            self.not_understood.pop(user, None)
+        self.send(user, "I am passing you to a person on our team; they will answer here shortly.")
+        payload = {"recipient": {"id": user}, "target_app_id": "inbox", "metadata": why}
+        self.platform_post("pass_thread_control", payload, user, "(handover to the inbox)")
+
+    def on_handover(self, user: str, change: dict[str, Any]) -> None:
+        """The inbox passed the thread back: the user is told they talk to a bot again."""
+        if change.get("new_owner_app_id") == "inbox":
+            return
+        self.send(user, 'You are back with our automated assistant. Say "agent" any time to reach a person.')
 
     # -- bank calls ---------------------------------------------------------------
 
@@ -727,8 +801,20 @@ class Integration:
             self.cmd_spending(user)
         elif words in ("yes", "not me"):
             self.cmd_resolve(user, "legitimate" if words == "yes" else "fraud")
+        elif words == "agent":
+            self.pass_to_person(user, "asked for a person")
+            return
         else:
-            self.send(user, self.help_text())
+            with self.lock:
+                missed = self.not_understood.get(user, 0) + 1
+                self.not_understood[user] = missed
+            if missed >= 3:
+                self.pass_to_person(user, "not understood three times")
+            else:
+                self.send(user, self.help_text())
+            return
+        with self.lock:
+            self.not_understood.pop(user, None)
 
     def help_text(self) -> str:
         banks = ", ".join(self.banks())
@@ -867,9 +953,11 @@ class Integration:
             self.links[(user, bank)] = link
             self.by_consent[link.consent_id] = link
         log.info("%s linked %s (%s, %s)", user, bank, link.consent_id, " ".join(sorted(link.scopes)))
-        self.lanes.submit(
-            user, "linked", lambda: self.send(user, f'{name} is linked. Say "balance" or "spending" any time.')
-        )
+        def tell_linked() -> None:
+            self.send(user, f'{name} is linked. Say "balance" or "spending" any time.')
+            self.ask_for_optin(user)
+
+        self.lanes.submit(user, "linked", tell_linked)
         return 200, f"<h1>{name} is linked</h1><p>You can go back to the chat.</p>"
 
     def cmd_disconnect(self, user: str, bank: str) -> None:
@@ -1156,6 +1244,12 @@ class Integration:
         """Runs on the request thread: only routes the event to a lane."""
         etype = event.get("type")
         data = event.get("data") or {}
+        stamp = event.get("timestamp")
+        if isinstance(stamp, str):
+            try:
+                self.note_sim_time(datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() * 1000)
+            except ValueError:
+                pass
         if etype and etype.startswith("partnership."):
             self.on_partnership(bank, data.get("status"), data.get("effectiveAt"))
             return
@@ -1183,21 +1277,21 @@ class Integration:
                     if key in self.frozen_told:
                         return
                     self.frozen_told.add(key)
-                self.send(link.user, f"Your {name} card ending {card.get('last4', '')} is frozen.")
+                self.notify(link.user, f"Your {name} card ending {card.get('last4', '')} is frozen.")
             else:
                 with self.lock:
                     self.frozen_told.discard(key)
         elif etype == "dispute.updated":
             self.on_dispute_updated(data.get("dispute") or {})
         elif etype == "consent.revoked":
-            self.send(link.user, self.link_over(link, "consent.revoked"))
+            self.notify(link.user, self.link_over(link, "consent.revoked"))
         elif etype == "consent.expired":
-            self.send(link.user, self.link_over(link, "consent.expired"))
+            self.notify(link.user, self.link_over(link, "consent.expired"))
         elif etype == "consent.expiring":
             consent = data.get("consent") or {}
             day = (consent.get("expiresAt") or "")[:10]
             when = f" on {day}" if day else " in a week"
-            self.send(
+            self.notify(
                 link.user,
                 f'Your {name} link expires{when}. Say "link {link.bank}" to renew it and keep using it here.',
             )
@@ -1262,7 +1356,7 @@ class Integration:
             charges = f"{n} flagged charge{'s' if n != 1 else ''}"
             lines.append(f"Possible fraud on your {bank_name(r.bank)} card ending {a.get('last4', '')}: {charges}.")
         lines.append('Were these yours? Reply "yes" if so, or "not me" and I will ask the bank to freeze the card.')
-        self.send(user, "\n".join(lines))
+        self.notify(user, "\n".join(lines))
 
     def on_partnership(self, bank: str, status: str | None, effective_at: str | None) -> None:
         if status not in ("terminating", "terminated", "active"):
@@ -1418,15 +1512,28 @@ def make_handler(app: Integration) -> type[BaseHTTPRequestHandler]:
                 return
             self.reply(200, b"EVENT_RECEIVED")
             for entry in delivery.get("entry") or []:
+                # `standby` entries: a person in the page inbox has this conversation; we stay quiet.
                 for item in (entry or {}).get("messaging") or []:
                     message = (item or {}).get("message") or {}
                     user = ((item or {}).get("sender") or {}).get("id")
+                    app.note_sim_time((item or {}).get("timestamp"))
+                    if user and isinstance(item.get("optin"), dict):
+                        app.on_optin(user, item["optin"])
+                        continue
+                    if user and isinstance(item.get("pass_thread_control"), dict):
+                        change = item["pass_thread_control"]
+                        app.lanes.submit(user, "handover", lambda u=user, c=change: app.on_handover(u, c))
+                        continue
                     mid, text = message.get("mid"), message.get("text")
                     if not user or not mid or not isinstance(text, str) or message.get("is_echo"):
                         continue
                     if not app.seen_mids.add_if_new(mid):
                         log.info("duplicate message %s ignored", mid)
                         continue
+                    stamp = item.get("timestamp")
+                    if isinstance(stamp, (int, float)):
+                        with app.lock:
+                            app.last_said[user] = float(stamp)
                     log.info("<- %s says %r", user, text)
                     quick = message.get("quick_reply") or {}
                     payload = quick.get("payload") if isinstance(quick, dict) else None

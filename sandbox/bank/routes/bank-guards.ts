@@ -4,6 +4,8 @@ import type { Deps } from '../../deps.ts'
 import { notFound, onError } from '../../http/errors.ts'
 import { requestHeader } from '../../http/header.ts'
 import { problems } from '../../http/problem.ts'
+import { journalNoteOf } from '../../platform/journal-note.ts'
+import type { JournalNote } from '../../store/journal.ts'
 import type { ConsentRecord } from '../../store/state.ts'
 import { toIso } from '../../time/clock.ts'
 import { whileAnswering } from '../call-cause.ts'
@@ -48,6 +50,8 @@ export interface FinishedCall {
   consentId: string | null
   /** What a data answer served; only a 2xx answer served anything. */
   served: Served | undefined
+  /** A platform call's refusal code and broken rule (platform/journal-note.ts). */
+  note?: JournalNote | null
 }
 
 export type Recorder = (call: FinishedCall) => void
@@ -58,7 +62,7 @@ export type Recorder = (call: FinishedCall) => void
  * counts what left the bank rather than what was asked for.
  */
 export function journalRecorder(deps: Deps): Recorder {
-  return ({ startedWallMs, status, bankId, method, route, path, consentId, served }) => {
+  return ({ startedWallMs, status, bankId, method, route, path, consentId, served, note }) => {
     const call = {
       atMs: deps.clock.now(),
       wallAtMs: startedWallMs,
@@ -72,12 +76,13 @@ export function journalRecorder(deps: Deps): Recorder {
       scope: served?.scope ?? null,
       records: served?.records ?? 0,
       channels: served?.channels ?? null,
+      note: note ?? null,
     }
     const id = deps.state.journal.record(call)
     if (deps.bus.listening('journal')) {
-      const { atMs, wallAtMs, ...rest } = call
+      const { atMs, wallAtMs, note: noted, ...rest } = call
       const at = toIso(atMs)
-      deps.bus.publish('journal', at, { id, at, wallAt: toIso(wallAtMs), ...rest })
+      deps.bus.publish('journal', at, { id, at, wallAt: toIso(wallAtMs), ...rest, ...noted })
     }
   }
 }
@@ -107,7 +112,7 @@ export function journal(deps: Deps, record: Recorder): MiddlewareHandler {
   return async (c, next) => {
     const startedWallMs = deps.clock.wallNow()
     await next()
-    record(finished(c, startedWallMs, c.res.status, null, routePath(c)))
+    record({ ...finished(c, startedWallMs, c.res.status, null, routePath(c)), note: journalNoteOf(c) })
   }
 }
 

@@ -1,3 +1,4 @@
+import { wireInbox } from './inbox.js'
 import { connectLive } from './live.js'
 import { createPanels } from './panels.js'
 import { showScenarioButtons } from './scenarios.js'
@@ -13,6 +14,7 @@ const selection = {
   userId: body.dataset.userId,
 }
 const panels = createPanels(() => selection)
+wireInbox(selection, panels)
 const bankPicker = document.getElementById('bank-picker')
 const personPicker = document.getElementById('person-picker')
 const follow = document.getElementById('follow')
@@ -51,8 +53,10 @@ function panelsFor({ kind, data }) {
       // While a run goes, its verdicts list the people it is about.
       const panels = followedRun ? ['verdicts'] : []
       // The user's chat decides what money was shown after a revocation.
-      return data?.userId === selection.userId ? ['chat', 'took', ...panels] : panels
+      return data?.userId === selection.userId ? ['chat', 'inbox', 'took', ...panels] : panels
     }
+    case 'platform.thread':
+      return data?.userId === selection.userId ? ['inbox', 'chat'] : []
     case 'fraud.alert':
     case 'card.status.changed':
     case 'transactions.injected':
@@ -66,6 +70,7 @@ function panelsFor({ kind, data }) {
         'person',
         'chat',
         'disputes',
+        'inbox',
         'consent',
         'banks',
         'took',

@@ -44,12 +44,15 @@ function ChatLine({
   taps: LinkTap[]
 }) {
   const mine = line.direction === 'from_user'
+  const agent = line.appId === 'inbox'
   return (
     <li
-      class={mine ? 'bubble from-user' : 'bubble to-user'}
+      class={mine ? 'bubble from-user' : agent ? 'bubble to-user from-agent' : 'bubble to-user'}
       data-direction={line.direction}
       data-mid={line.mid}
+      data-app={agent ? 'inbox' : undefined}
     >
+      {agent && <span class="meta">Agent</span>}
       <span class="text">{withShortLinks(line.text)}</span>
       <span class="meta">
         {clockTime(line.at)}

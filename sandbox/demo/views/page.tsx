@@ -101,6 +101,9 @@ export function Page({ banks, bankId, customerId, userId, seed, panels, worlds }
             <div id="panel-disputes" class="disputes" data-panel="disputes" data-testid="disputes">
               {panels.disputes}
             </div>
+            <div id="panel-inbox" data-panel="inbox">
+              {panels.inbox}
+            </div>
           </section>
           <div class="area-side">
             <section class="panel" aria-labelledby="scenarios-title">
