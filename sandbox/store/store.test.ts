@@ -157,6 +157,35 @@ describe('the store', () => {
     expect(store.state.consents.get('cns_theirs')).toMatchObject({ status: 'active' })
   })
 
+  test('a look does not wait for this instance’s writes; a record changed here and not yet kept keeps its value', async () => {
+    const fake = fakeEngine('never')
+    let releaseWrite = () => {}
+    const write = fake.engine.write
+    fake.engine.write = async (changes) => {
+      await new Promise<void>((resolve) => {
+        releaseWrite = resolve
+      })
+      return write(changes)
+    }
+    fake.engine.changesFromOthers = async () => [
+      // Another instance's older value of the record this one just changed, and one of its own.
+      { table: 'consents', key: 'cns_mine', value: consent('cns_mine', 'active') },
+      { table: 'consents', key: 'cns_theirs', value: consent('cns_theirs') },
+    ]
+    const store = createStore(fake.engine)
+    consents(store).set('cns_mine', consent('cns_mine', 'revoked'))
+    const kept = store.flushed()
+    await new Promise((resolve) => setImmediate(resolve)) // the write is in the database
+    await store.catchUp() // answers while the write is still out
+    expect(store.state.consents.get('cns_mine')).toMatchObject({ status: 'revoked' })
+    expect(store.state.consents.get('cns_theirs')).toMatchObject({ status: 'active' })
+    releaseWrite()
+    await kept
+    // Once kept, nothing holds the record back from later looks (this fake still answers the old value).
+    await store.catchUp()
+    expect(store.state.consents.get('cns_mine')).toMatchObject({ status: 'active' })
+  })
+
   test('while the database is away a wait ends at once with StoreUnavailable; the write is kept when it is back', async () => {
     const fake = fakeEngine('bad')
     const store = createStore(fake.engine)
