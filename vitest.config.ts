@@ -11,6 +11,7 @@ const PROCESS_TESTS = [
   'test/ci-recipe.test.ts',
   'test/cli.test.ts',
   'test/customer-service-kept.test.ts',
+  'test/customer-service-restart.test.ts',
   'test/model.test.ts',
   'test/messaging-rules-kept.test.ts',
   'test/dashboard.test.ts',
