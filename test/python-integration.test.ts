@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 // An outsider's integration, written in Python from README.md and docs/integration-guide.md
 // alone (test/python-integration/integration.py), run against a real sandbox process with
 // the CLI as the README tells a user to: every scenario twice, then once more after the
-// sandbox was killed and started again (same port, same seed) under the same Python process.
+// sandbox was killed with -9 and started again (same port, same seed, the same --data-dir)
+// under the same Python process.
 
 const REACTION_MS = 3000
 /** Actions per fuzz run: short runs, so that 20 of them fit the CI's few minutes. */
@@ -66,7 +67,18 @@ async function startSandbox(port: number): Promise<void> {
   sandboxLog = ''
   const child = spawn(
     'node',
-    ['bin/bank-sandbox.js', 'serve', '--port', String(port), '--seed', SEED, '--integration', 'none'],
+    [
+      'bin/bank-sandbox.js',
+      'serve',
+      '--port',
+      String(port),
+      '--seed',
+      SEED,
+      '--integration',
+      'none',
+      '--data-dir',
+      join(tmp, 'data'),
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   )
   child.stdout?.on('data', (chunk) => {
@@ -279,7 +291,7 @@ describe('a Python integration written from the docs alone', () => {
     expectAllPassed(second)
   }, 240_000)
 
-  test('keeps working when the sandbox is killed and started again with the same seed', async () => {
+  test('keeps working when the sandbox is killed with -9 and started again on its --data-dir', async () => {
     await killSandbox('SIGKILL')
     await startSandbox(sandboxPort)
     expect(python?.exitCode, 'the Python process must survive the restart').toBeNull()
