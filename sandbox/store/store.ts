@@ -93,11 +93,12 @@ export function createStore(engine: Engine, kept: readonly Change[] = []): Store
   const queue = (work: () => void | Promise<void>, ticket = numbered()) => {
     writing = writing.then(() => keep(work, ticket))
   }
-  /** Changes queued for a write that has not begun, the last in the queue: later ones join it. */
+  /** The next write's number. */
   const numbered = () => {
     const write = ++queued
     return { first: write, write }
   }
+  /** Changes queued for a write that has not begun, the last in the queue: later ones join it. */
   let waiting: { changes: Change[]; first: number; write: number; settle?: () => void } | null = null
   const queueChanges = (changes: Change[]) => {
     if (waiting && waiting.write === queued) {
